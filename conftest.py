@@ -1,0 +1,34 @@
+import pytest
+
+from config import roles
+from questions.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def fast_and_plain_settings(settings):
+    # A fast hasher, and static files without a manifest (which live_server cannot serve).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def interviewer(db):
+    return UserFactory(username="ivy", role=roles.INTERVIEWER)
+
+
+@pytest.fixture
+def hiring_manager(db):
+    return UserFactory(username="harper", role=roles.HIRING_MANAGER)
+
+
+@pytest.fixture
+def curator(db):
+    return UserFactory(username="cora", role=roles.QUESTION_CURATOR, is_staff=True)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="sam", is_staff=True, is_superuser=True)

@@ -1,0 +1,172 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F
+from django.shortcuts import render
+
+from . import services
+from .models import AnswerPoint, Question, QuestionSet, Topic
+
+
+class PositionedForm(forms.ModelForm):
+    """Rows of an ordered inline may trade places, so their position is checked for
+    duplicates across the whole formset (which Django does) instead of against the
+    database row by row."""
+
+    def validate_constraints(self):
+        try:
+            self.instance.validate_constraints(
+                exclude=self._get_validation_exclusions() | {"position"}
+            )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class PositionedInlinesMixin:
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        # Park moved rows out of the way first, so that swapping two positions never
+        # meets the unique constraint half-way.
+        moved = [obj for obj in instances if obj.pk and "position" in _changed(formset, obj)]
+        for offset, obj in enumerate(moved, start=1):
+            type(obj).objects.filter(pk=obj.pk).update(position=F("position") + 1_000_000 + offset)
+        for obj in instances:
+            obj.save()
+        formset.save_m2m()
+
+
+def _changed(formset, obj):
+    for inline_form in formset.forms:
+        if inline_form.instance is obj:
+            return inline_form.changed_data
+    return []
+
+
+class AnswerPointInline(admin.TabularInline):
+    model = AnswerPoint
+    form = PositionedForm
+    extra = 1
+    fields = ["position", "text", "weight"]
+    ordering = ["position"]
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    form = PositionedForm
+    extra = 0
+    fields = ["position", "slug", "prompt", "topic", "kind", "is_active"]
+    ordering = ["position"]
+    show_change_link = True
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "prompt":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "question_count"]
+    list_editable = ["position"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name", "slug"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_count")
+    def question_count(self, topic):
+        return topic.question_count
+
+
+@admin.register(QuestionSet)
+class QuestionSetAdmin(PositionedInlinesMixin, admin.ModelAdmin):
+    list_display = ["title", "slug", "level", "question_count"]
+    list_filter = ["level"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [QuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(question_count=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_count")
+    def question_count(self, question_set):
+        return question_set.question_count
+
+
+class CopyToSetForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=QuestionSet.objects.all(), label="Copy into question set"
+    )
+
+
+@admin.register(Question)
+class QuestionAdmin(PositionedInlinesMixin, admin.ModelAdmin):
+    list_display = [
+        "position",
+        "prompt_excerpt",
+        "question_set",
+        "topic",
+        "kind",
+        "point_count",
+        "is_active",
+    ]
+    list_display_links = ["prompt_excerpt"]
+    list_filter = ["question_set", "topic", "kind", "is_active"]
+    list_select_related = ["question_set", "topic"]
+    search_fields = ["prompt", "guidance", "intent", "points__text"]
+    ordering = ["question_set", "position"]
+    inlines = [AnswerPointInline]
+    actions = ["retire", "activate", "copy_to_set"]
+    fieldsets = [
+        (None, {"fields": ["question_set", "position", "slug", "prompt", "topic", "kind"]}),
+        ("For the interviewer", {"fields": ["intent", "guidance", "reference_answer"]}),
+        (None, {"fields": ["suggested_minutes", "is_active"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(point_count=Count("points"))
+
+    @admin.display(description="Prompt", ordering="prompt")
+    def prompt_excerpt(self, question):
+        return question.prompt if len(question.prompt) <= 90 else question.prompt[:89] + "…"
+
+    @admin.display(description="Points", ordering="point_count")
+    def point_count(self, question):
+        return question.point_count
+
+    @admin.action(description="Retire selected questions", permissions=["change"])
+    def retire(self, request, queryset):
+        count = queryset.update(is_active=False)
+        self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
+
+    @admin.action(description="Activate selected questions", permissions=["change"])
+    def activate(self, request, queryset):
+        count = queryset.update(is_active=True)
+        self.message_user(request, f"Activated {count} question(s).", messages.SUCCESS)
+
+    @admin.action(description="Copy selected questions into another set", permissions=["add"])
+    def copy_to_set(self, request, queryset):
+        form = CopyToSetForm(request.POST if "target" in request.POST else None)
+        if form.is_valid():
+            target = form.cleaned_data["target"]
+            copies = services.copy_questions_to_set(questions=queryset, target=target)
+            self.message_user(
+                request, f"Copied {len(copies)} question(s) into “{target}”.", messages.SUCCESS
+            )
+            return None
+        return render(
+            request,
+            "admin/questions/question/copy_to_set.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Copy questions into another set",
+                "opts": self.model._meta,
+                "form": form,
+                "questions": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )

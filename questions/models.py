@@ -1,0 +1,152 @@
+"""The question bank: curated sets of questions, each with the points a good answer covers.
+
+Every model has a natural key so the seed sets ship as fixtures without primary keys: loading
+a fixture twice updates the same rows, and never collides with rows an admin created."""
+
+from django.db import models
+from django.db.models import Q
+
+
+class TopicManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Topics are listed in this order, then by name."
+    )
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class QuestionSetManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class QuestionSet(models.Model):
+    class Level(models.TextChoices):
+        JUNIOR = "junior", "Junior"
+        MID = "mid", "Mid-level"
+        SENIOR = "senior", "Senior"
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=Level, default=Level.MID)
+    description = models.TextField(blank=True)
+    source = models.CharField(
+        max_length=200, blank=True, help_text="The document the questions were taken from."
+    )
+
+    objects = QuestionSetManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class QuestionManager(models.Manager):
+    def get_by_natural_key(self, set_slug, slug):
+        return self.get(question_set__slug=set_slug, slug=slug)
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        TECHNICAL = "technical", "Technical"
+        BEHAVIOURAL = "behavioural", "Behavioural"
+
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.CASCADE, related_name="questions"
+    )
+    slug = models.SlugField(help_text="Stable within its set; interviews refer to it.")
+    position = models.PositiveIntegerField()
+    prompt = models.TextField(help_text="The question as the interviewer asks it.")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="questions")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.TECHNICAL)
+    intent = models.TextField(blank=True, help_text="What the question assesses.")
+    guidance = models.TextField(blank=True, help_text="What to look for in an answer.")
+    reference_answer = models.TextField(blank=True)
+    suggested_minutes = models.PositiveSmallIntegerField(default=5)
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Retire a question instead of deleting it: interviews keep what they asked.",
+    )
+
+    objects = QuestionManager()
+
+    class Meta:
+        ordering = ["question_set", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_set", "slug"], name="question_unique_slug_per_set"
+            ),
+            models.UniqueConstraint(
+                fields=["question_set", "position"], name="question_unique_position_per_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(suggested_minutes__gt=0), name="question_suggested_minutes_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.prompt[:80]}"
+
+    def natural_key(self):
+        return self.question_set.natural_key() + (self.slug,)
+
+    natural_key.dependencies = ["questions.topic", "questions.questionset"]
+
+
+class AnswerPointManager(models.Manager):
+    def get_by_natural_key(self, set_slug, question_slug, position):
+        return self.get(
+            question__question_set__slug=set_slug,
+            question__slug=question_slug,
+            position=position,
+        )
+
+
+class AnswerPoint(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="points")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    weight = models.PositiveSmallIntegerField(
+        default=1, help_text="How much this point counts towards coverage."
+    )
+
+    objects = AnswerPointManager()
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "position"], name="answerpoint_unique_position_per_question"
+            ),
+            models.CheckConstraint(condition=Q(weight__gt=0), name="answerpoint_weight_positive"),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def natural_key(self):
+        return self.question.natural_key() + (self.position,)
+
+    natural_key.dependencies = ["questions.question"]
