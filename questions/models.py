@@ -102,7 +102,9 @@ class Question(models.Model):
                 fields=["question_set", "position"], name="question_unique_position_per_set"
             ),
             models.CheckConstraint(
-                condition=Q(suggested_minutes__gt=0), name="question_suggested_minutes_positive"
+                condition=Q(suggested_minutes__gt=0),
+                name="question_suggested_minutes_positive",
+                violation_error_message="Suggested minutes must be greater than 0.",
             ),
         ]
 
@@ -140,7 +142,11 @@ class AnswerPoint(models.Model):
             models.UniqueConstraint(
                 fields=["question", "position"], name="answerpoint_unique_position_per_question"
             ),
-            models.CheckConstraint(condition=Q(weight__gt=0), name="answerpoint_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0),
+                name="answerpoint_weight_positive",
+                violation_error_message="An answer point's weight must be greater than 0.",
+            ),
         ]
 
     def __str__(self):

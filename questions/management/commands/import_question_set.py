@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
@@ -59,11 +59,15 @@ class Command(BaseCommand):
                     f"{where}: {obj._meta.label} does not belong in a question set file."
                 )
             where += f" ({obj._meta.label} {_describe(obj)})"
+            # A primary key here means the natural key matched a row: validate as an update.
+            obj._state.adding = obj.pk is None
             try:
                 obj.full_clean()
             except ValidationError as error:
                 problems = "; ".join(
-                    f"{field}: {' '.join(messages)}"
+                    " ".join(messages)
+                    if field == NON_FIELD_ERRORS
+                    else f"{field}: {' '.join(messages)}"
                     for field, messages in error.message_dict.items()
                 )
                 raise CommandError(f"{where}: {problems}")

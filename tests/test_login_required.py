@@ -1,0 +1,55 @@
+"""Every page needs a login: walk the URL configuration, so a new page is covered too."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {"login"}
+
+
+def named_patterns(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin has its own login, tested in questions/tests/test_admin.py
+            yield from named_patterns(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name, pattern
+
+
+def sample_url(name, pattern):
+    kwargs = dict.fromkeys(pattern.pattern.converters, "sample")
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize(
+    "name, pattern",
+    [(name, pattern) for name, pattern in named_patterns() if name not in PUBLIC],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_anonymous_visitors_are_sent_to_the_login_page(client, name, pattern):
+    url = sample_url(name, pattern)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_the_login_page_is_public_and_styled(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'name="username"' in response.text
+    assert "bootstrap.min.css" in response.text
+
+
+def test_logging_in_leads_to_the_question_bank(client, interviewer):
+    response = client.post(
+        reverse("login"), {"username": "ivy", "password": "secret"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("question_sets")
+
+
+def test_a_wrong_password_is_refused_with_a_message(client, interviewer):
+    response = client.post(reverse("login"), {"username": "ivy", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.text
