@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F
+from django.db.models import Count, Max
 from django.shortcuts import render
 
 from . import services
@@ -30,8 +30,11 @@ class PositionedInlinesMixin:
         # Park moved rows out of the way first, so that swapping two positions never
         # meets the unique constraint half-way.
         moved = [obj for obj in instances if obj.pk and "position" in _changed(formset, obj)]
-        for offset, obj in enumerate(moved, start=1):
-            type(obj).objects.filter(pk=obj.pk).update(position=F("position") + 1_000_000 + offset)
+        if moved:
+            stored = formset.get_queryset().aggregate(top=Max("position"))["top"] or 0
+            parking = max(stored, *(obj.position for obj in instances))
+            for offset, obj in enumerate(moved, start=1):
+                type(obj).objects.filter(pk=obj.pk).update(position=parking + offset)
         for obj in instances:
             obj.save()
         formset.save_m2m()
