@@ -19,4 +19,6 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("questions.urls")),
+    path("", include("interviews.urls")),
+    path("", include("scoring.urls")),
 ]

@@ -1,0 +1,147 @@
+"""Candidates and their interviews. An interview keeps a snapshot of every question it asks,
+so editing or retiring a bank question never changes an interview that already used it."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from questions.models import Question, QuestionSet, Topic
+
+
+class Candidate(models.Model):
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    role_applied_for = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("candidate_edit", args=[self.pk])
+
+
+class Interview(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="interviews")
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.PROTECT, related_name="interviews"
+    )
+    stage = models.CharField(max_length=200, help_text="For example “Technical interview”.")
+    scheduled_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.SCHEDULED)
+    interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interviews")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "in_progress", "completed", "cancelled"]),
+                name="interview_status_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} · {self.stage}"
+
+    @property
+    def is_open(self):
+        """Interviewers may still score it."""
+        return self.status in (self.Status.SCHEDULED, self.Status.IN_PROGRESS)
+
+
+class InterviewQuestion(models.Model):
+    """A question as asked in one interview: a copy of the bank question taken when the
+    interview was planned, or a follow-up an interviewer added live."""
+
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="questions")
+    # Asked bank questions can no longer be deleted, only retired.
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, null=True, blank=True, related_name="asked"
+    )
+    position = models.PositiveIntegerField()
+    # Follow-ups sit after the question at `position`, in the order they were added.
+    follow_up_number = models.PositiveSmallIntegerField(default=0)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The interviewer who added this follow-up; empty for planned questions.",
+    )
+    # The client's id for a follow-up, so that a retried request never adds it twice.
+    client_key = models.UUIDField(null=True, blank=True)
+    prompt = models.TextField()
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Question.Kind, default=Question.Kind.TECHNICAL)
+    intent = models.TextField(blank=True)
+    guidance = models.TextField(blank=True)
+    reference_answer = models.TextField(blank=True)
+    suggested_minutes = models.PositiveSmallIntegerField(default=5)
+
+    class Meta:
+        ordering = ["interview", "position", "follow_up_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview", "position", "follow_up_number"],
+                name="interviewquestion_unique_place",
+            ),
+            models.UniqueConstraint(
+                fields=["interview", "client_key"], name="interviewquestion_unique_client_key"
+            ),
+            models.CheckConstraint(
+                condition=(Q(follow_up_number=0) & Q(added_by__isnull=True))
+                | (Q(follow_up_number__gt=0) & Q(added_by__isnull=False)),
+                name="interviewquestion_follow_up_has_author",
+            ),
+        ]
+
+    def __str__(self):
+        return self.prompt[:80]
+
+    @property
+    def is_follow_up(self):
+        return self.follow_up_number > 0
+
+
+class InterviewPoint(models.Model):
+    """An expected answer point of an asked question, copied from the bank."""
+
+    interview_question = models.ForeignKey(
+        InterviewQuestion, on_delete=models.CASCADE, related_name="points"
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    weight = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["interview_question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview_question", "position"], name="interviewpoint_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0), name="interviewpoint_weight_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
