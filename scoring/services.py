@@ -26,6 +26,7 @@ def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
     if not interview.interviewers.filter(pk=interviewer.pk).exists():
         raise PermissionDenied("You are not an interviewer of this interview.")
     scorecard, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
+    scorecard.interview, scorecard.interviewer = interview, interviewer  # no need to fetch again
     return scorecard
 
 

@@ -1,0 +1,173 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from interviews.models import Interview
+from interviews.services import add_follow_up, cancel_interview
+from interviews.tests.factories import planned_interview
+from scoring import services
+from scoring.models import Mark, PointMark, Rating, Recommendation, Scorecard
+
+pytestmark = pytest.mark.django_db
+
+
+def first_question(interview):
+    return interview.questions.order_by("position").first()
+
+
+def test_a_scorecard_is_one_per_interviewer_and_only_for_the_assigned(interview, alice, carol):
+    first = services.scorecard_for(interview=interview, interviewer=alice)
+    assert services.scorecard_for(interview=interview, interviewer=alice) == first
+    with pytest.raises(PermissionDenied):
+        services.scorecard_for(interview=interview, interviewer=carol)
+    assert Scorecard.objects.count() == 1
+
+
+def test_rating_skipping_and_notes(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    question = first_question(interview)
+    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+    services.write_notes(scorecard=scorecard, interview_question=question, notes="Clear.")
+    rating = Rating.objects.get()
+    assert (rating.score, rating.skipped, rating.notes) == (3, False, "Clear.")
+
+    services.skip_question(scorecard=scorecard, interview_question=question, skipped=True)
+    rating.refresh_from_db()
+    assert (rating.score, rating.skipped, rating.notes) == (None, True, "Clear.")
+
+    services.rate_question(scorecard=scorecard, interview_question=question, score=2)
+    rating.refresh_from_db()
+    assert (rating.score, rating.skipped) == (2, False)
+
+    services.rate_question(scorecard=scorecard, interview_question=question, score=None)
+    rating.refresh_from_db()
+    assert rating.score is None
+
+
+def test_the_same_change_twice_leaves_one_result(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    question = first_question(interview)
+    point = question.points.first()
+    for _ in range(2):
+        services.rate_question(scorecard=scorecard, interview_question=question, score=4)
+        services.mark_point(
+            scorecard=scorecard, interview_question=question, point=point, mark=Mark.PARTIAL
+        )
+    assert list(Rating.objects.values_list("score", flat=True)) == [4]
+    assert list(PointMark.objects.values_list("mark", flat=True)) == [Mark.PARTIAL]
+
+
+def test_marks_are_set_changed_and_cleared(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    question = first_question(interview)
+    point = question.points.first()
+    services.mark_point(
+        scorecard=scorecard, interview_question=question, point=point, mark=Mark.COVERED
+    )
+    services.mark_point(
+        scorecard=scorecard, interview_question=question, point=point, mark=Mark.MISSED
+    )
+    assert list(PointMark.objects.values_list("mark", flat=True)) == [Mark.MISSED]
+    services.mark_point(scorecard=scorecard, interview_question=question, point=point, mark=None)
+    assert PointMark.objects.count() == 0
+
+
+@pytest.mark.parametrize("score", [0, 5, -1])
+def test_a_rating_outside_1_to_4_is_refused(interview, alice, score):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    with pytest.raises(ValidationError, match="A rating is 1 to 4"):
+        services.rate_question(
+            scorecard=scorecard, interview_question=first_question(interview), score=score
+        )
+    assert Rating.objects.count() == 0
+
+
+def test_a_mark_for_a_point_of_another_question_is_refused(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    first, second = interview.questions.order_by("position")[:2]
+    with pytest.raises(ValidationError, match="belongs to another question"):
+        services.mark_point(
+            scorecard=scorecard,
+            interview_question=first,
+            point=second.points.first(),
+            mark=Mark.COVERED,
+        )
+    assert PointMark.objects.count() == 0
+
+
+def test_a_question_of_another_interview_is_refused(interview, alice, bob):
+    other = planned_interview(interviewers=[bob])
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    with pytest.raises(ValidationError, match="not part of this interview"):
+        services.rate_question(
+            scorecard=scorecard, interview_question=first_question(other), score=3
+        )
+    assert Rating.objects.count() == 0
+
+
+def test_another_interviewers_follow_up_is_not_mine_to_rate(interview, alice, bob):
+    follow_up = add_follow_up(
+        after=first_question(interview), interviewer=bob, prompt="Why?", points=["Because"]
+    )
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    with pytest.raises(ValidationError, match="not part of this interview"):
+        services.rate_question(scorecard=scorecard, interview_question=follow_up, score=3)
+    assert list(services.questions_for(interview, alice)) == list(
+        interview.questions.filter(added_by=None)
+    )
+    assert follow_up in services.questions_for(interview, bob)
+
+
+def test_submitting_locks_the_scorecard(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    question = first_question(interview)
+    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+    services.submit_scorecard(
+        scorecard=scorecard, recommendation=Recommendation.YES, summary="  Good.  "
+    )
+    scorecard.refresh_from_db()
+    assert (scorecard.recommendation, scorecard.summary, scorecard.is_submitted) == (
+        Recommendation.YES,
+        "Good.",
+        True,
+    )
+    with pytest.raises(services.ScorecardLocked):
+        services.rate_question(scorecard=scorecard, interview_question=question, score=1)
+    with pytest.raises(services.ScorecardLocked):
+        services.submit_scorecard(
+            scorecard=scorecard, recommendation=Recommendation.NO, summary=""
+        )
+    assert list(Rating.objects.values_list("score", flat=True)) == [3]
+    scorecard.refresh_from_db()
+    assert scorecard.recommendation == Recommendation.YES
+
+
+@pytest.mark.parametrize("recommendation", [None, 0, 5])
+def test_a_recommendation_is_required(interview, alice, recommendation):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    with pytest.raises(ValidationError, match="Choose a recommendation"):
+        services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
+    scorecard.refresh_from_db()
+    assert not scorecard.is_submitted
+
+
+def test_the_interview_completes_when_the_last_interviewer_submits(interview, alice, bob):
+    for interviewer, expected in [(alice, "scheduled"), (bob, "completed")]:
+        services.submit_scorecard(
+            scorecard=services.scorecard_for(interview=interview, interviewer=interviewer),
+            recommendation=Recommendation.NO,
+            summary="",
+        )
+        interview.refresh_from_db()
+        assert interview.status == expected
+    assert interview.completed_at is not None
+
+
+def test_a_cancelled_interview_takes_no_scores(interview, alice):
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    cancel_interview(interview=interview)
+    with pytest.raises(services.ScorecardLocked, match="cancelled"):
+        services.rate_question(
+            scorecard=scorecard, interview_question=first_question(interview), score=3
+        )
+    assert Rating.objects.count() == 0
+    assert Interview.objects.get().status == "cancelled"
