@@ -4,6 +4,8 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -39,11 +41,40 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def log_in(live_server, page):
+    """Log in through the login form, as a person would."""
+
     def log_in_as(user, password="secret"):
         page.goto(f"{live_server.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/questions/")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return log_in_as
+
+
+@pytest.fixture
+def page_for(live_server, browser):
+    """A page in a browser context of its own, already logged in as `user`."""
+    contexts = []
+
+    def new_page(user):
+        client = Client()
+        client.force_login(user)
+        # Without animations a dialog is open, or closed, as soon as it is asked to be.
+        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
