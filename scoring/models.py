@@ -40,6 +40,10 @@ class Scorecard(models.Model):
     )
     summary = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The results of a submitted scorecard, stored when it is submitted or amended (it cannot
+    # change otherwise), so that candidates are compared in one query.
+    score_mean = models.FloatField(null=True, blank=True, editable=False)
+    coverage = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +70,15 @@ class Scorecard(models.Model):
     @property
     def is_submitted(self):
         return self.submitted_at is not None
+
+    @property
+    def score_percent(self):
+        """The mean rating on a 0–100 scale: 1 is 0 %, 4 is 100 %."""
+        return None if self.score_mean is None else (self.score_mean - 1) / 3 * 100
+
+    @property
+    def is_hire(self):
+        return self.recommendation is not None and self.recommendation >= Recommendation.YES
 
 
 class Rating(models.Model):
@@ -112,3 +125,23 @@ class PointMark(models.Model):
 
     def __str__(self):
         return f"{self.get_mark_display()}: {self.point}"
+
+
+class Amendment(models.Model):
+    """A change to a submitted scorecard by its author: what each changed field was before and
+    became after, kept for hiring managers to read."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField()
+    before = models.JSONField()
+    after = models.JSONField()
+
+    class Meta:
+        ordering = ["scorecard", "created_at", "pk"]
+
+    def __str__(self):
+        return f"Amendment of {self.scorecard} on {self.created_at:%Y-%m-%d}"

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
+from . import selectors
 from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
@@ -125,6 +126,7 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     scorecard.summary = summary.strip()
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["recommendation", "summary", "submitted_at", "updated_at"])
+    selectors.store_results(scorecard)
 
     interview = Interview.objects.select_for_update().get(pk=scorecard.interview_id)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")

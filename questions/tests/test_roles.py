@@ -42,6 +42,8 @@ def test_interviewers_read_the_bank_and_write_scorecards():
         [
             *READ_THE_BANK,
             *READ_THE_PLAN,
+            "scoring.add_amendment",
+            "scoring.view_amendment",
             "scoring.add_pointmark",
             "scoring.change_pointmark",
             "scoring.delete_pointmark",
@@ -66,6 +68,7 @@ def test_hiring_managers_plan_interviews_and_read_scorecards():
             "interviews.view_candidate",
             "interviews.add_interview",
             "interviews.change_interview",
+            "scoring.view_amendment",
             "scoring.view_pointmark",
             "scoring.view_rating",
             "scoring.view_scorecard",

@@ -17,6 +17,8 @@ ROLE_PERMISSIONS = {
         "scoring.change_pointmark",
         "scoring.delete_pointmark",
         "scoring.view_pointmark",
+        "scoring.add_amendment",
+        "scoring.view_amendment",
     ],
     "Hiring manager": [
         "interviews.add_candidate",
@@ -30,6 +32,7 @@ ROLE_PERMISSIONS = {
         "scoring.view_scorecard",
         "scoring.view_rating",
         "scoring.view_pointmark",
+        "scoring.view_amendment",
     ],
 }
 
