@@ -145,3 +145,20 @@ class Amendment(models.Model):
 
     def __str__(self):
         return f"Amendment of {self.scorecard} on {self.created_at:%Y-%m-%d}"
+
+    @property
+    def changes(self):
+        """(what, before, after) in words, for each changed field."""
+        return [
+            (field.capitalize(), _describe(field, self.before[field]), _describe(field, value))
+            for field, value in self.after.items()
+        ]
+
+
+def _describe(field, value):
+    if field == "recommendation":
+        return Recommendation(value).label
+    if field == "summary":
+        return value or "(empty)"
+    score = f"{value['score']} {Score(value['score']).label}" if value["score"] else "not rated"
+    return f"{score}; notes: {value['notes']}" if value["notes"] else score

@@ -10,7 +10,7 @@ from django.utils import timezone
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
 from . import selectors
-from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
+from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
 class ScorecardLocked(ValidationError):
@@ -88,7 +88,7 @@ def write_notes(
     *, scorecard: Scorecard, interview_question: InterviewQuestion, notes: str
 ) -> Rating:
     rating = _rating(_lock_draft(scorecard), interview_question)
-    rating.notes = notes
+    rating.notes = _plain_newlines(notes)
     rating.save(update_fields=["notes", "updated_at"])
     return rating
 
@@ -135,3 +135,75 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
         interview.completed_at = timezone.now()
         interview.save(update_fields=["status", "completed_at"])
     return scorecard
+
+
+@transaction.atomic
+def amend_scorecard(
+    *,
+    scorecard: Scorecard,
+    author: User,
+    reason: str,
+    recommendation: int,
+    summary: str,
+    answers: dict[int, tuple[int | None, str]],
+) -> Amendment:
+    """Change a submitted scorecard's recommendation, summary, or the score and notes of its
+    answers (by interview question id), keeping what each changed field was before."""
+    scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
+    if scorecard.interviewer_id != author.pk:
+        raise PermissionDenied("Only the author of a scorecard can amend it.")
+    if not scorecard.is_submitted:
+        raise ValidationError("Only a submitted scorecard is amended; a draft is simply edited.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the scorecard changes."})
+    if recommendation not in Recommendation.values:
+        raise ValidationError({"recommendation": "Choose a recommendation."})
+    before, after = {}, {}
+    summary = summary.strip()
+    for field, value in (("recommendation", recommendation), ("summary", summary)):
+        if getattr(scorecard, field) != value:
+            before[field], after[field] = getattr(scorecard, field), value
+            setattr(scorecard, field, value)
+
+    questions = {q.pk: q for q in questions_for(scorecard.interview, author)}
+    ratings = {r.interview_question_id: r for r in scorecard.ratings.all()}
+    for question_pk, (score, notes) in answers.items():
+        notes = _plain_newlines(notes)
+        if question_pk not in questions:
+            raise ValidationError("That question is not part of this interview.")
+        if score is not None and score not in Score.values:
+            raise ValidationError(f"A rating is 1 to 4, not {score}.")
+        rating = ratings.get(question_pk) or Rating(
+            scorecard=scorecard, interview_question_id=question_pk
+        )
+        old = {"score": rating.score, "notes": rating.notes}
+        new = {"score": score, "notes": notes}
+        if old == new:
+            continue
+        label = _question_label(questions[question_pk])
+        before[label], after[label] = old, new
+        rating.score, rating.notes = score, notes
+        if score is not None:
+            rating.skipped = False
+        rating.save()
+    if not after:
+        raise ValidationError("Nothing was changed.")
+    scorecard.save(update_fields=["recommendation", "summary", "updated_at"])
+    selectors.store_results(scorecard)
+    return Amendment.objects.create(
+        scorecard=scorecard, author=author, reason=reason.strip(), before=before, after=after
+    )
+
+
+def _question_label(question: InterviewQuestion) -> str:
+    number = (
+        f"{question.position}.{question.follow_up_number}"
+        if question.is_follow_up
+        else (str(question.position))
+    )
+    return f"Question {number}"
+
+
+def _plain_newlines(text: str) -> str:
+    # Browsers post a textarea's line breaks as CRLF; the page's own saves send LF.
+    return text.replace("\r\n", "\n")

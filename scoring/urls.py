@@ -1,22 +1,29 @@
 from django.urls import path
 
-from . import views
+from .views import live, results
 
 urlpatterns = [
-    path("interviews/<int:pk>/live/", views.live_interview, name="live_interview"),
-    path("interviews/<int:pk>/live/start/", views.start_interview, name="start_interview"),
+    path("interviews/<int:pk>/live/", live.live_interview, name="live_interview"),
+    path("interviews/<int:pk>/live/start/", live.start_interview, name="start_interview"),
     path(
         "interviews/<int:pk>/live/questions/<int:question_pk>/",
-        views.save_answer,
+        live.save_answer,
         name="save_answer",
     ),
     path(
         "interviews/<int:pk>/live/questions/<int:question_pk>/follow-ups/",
-        views.add_follow_up,
+        live.add_follow_up,
         name="add_follow_up",
     ),
-    path("interviews/<int:pk>/finish/", views.finish_scorecard, name="finish_scorecard"),
+    path("interviews/<int:pk>/finish/", live.finish_scorecard, name="finish_scorecard"),
     path(
-        "interviews/<int:pk>/scorecards/", views.interview_scorecards, name="interview_scorecards"
+        "interviews/<int:pk>/scorecards/", live.interview_scorecards, name="interview_scorecards"
     ),
+    path("scorecards/<int:pk>/", results.scorecard_detail, name="scorecard_detail"),
+    path("scorecards/<int:pk>/amend/", results.amend_scorecard, name="amend_scorecard"),
+    path("candidates/<int:pk>/", results.candidate_detail, name="candidate_detail"),
+    path("compare/", results.compare, name="compare"),
+    path("compare/grid/", results.compare_grid, name="compare_grid"),
+    path("compare/candidates.csv", results.compare_csv, name="compare_csv"),
+    path("compare/answers.csv", results.compare_detail_csv, name="compare_detail_csv"),
 ]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,10 @@ def named_patterns(resolver=None, namespace=""):
 
 
 def sample_url(name, pattern):
-    kwargs = dict.fromkeys(pattern.pattern.converters, "sample")
+    kwargs = {
+        key: 1 if isinstance(converter, IntConverter) else "sample"
+        for key, converter in pattern.pattern.converters.items()
+    }
     return reverse(name, kwargs=kwargs)
 
 
@@ -42,11 +46,11 @@ def test_the_login_page_is_public_and_styled(client):
     assert "bootstrap.min.css" in response.text
 
 
-def test_logging_in_leads_to_the_question_bank(client, interviewer):
+def test_logging_in_leads_an_interviewer_to_my_interviews(client, interviewer):
     response = client.post(
         reverse("login"), {"username": "ivy", "password": "secret"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("question_sets")
+    assert response.redirect_chain[-1][0] == reverse("my_interviews")
 
 
 def test_a_wrong_password_is_refused_with_a_message(client, interviewer):

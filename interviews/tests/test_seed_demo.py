@@ -36,7 +36,7 @@ def test_seed_demo_creates_the_demo_logins(settings, seed_sets, capsys):
 def test_seed_demo_makes_a_lived_in_app(settings, seed_sets):
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
-    assert Candidate.objects.count() == 6
+    assert Candidate.objects.count() == 16
     assert set(Interview.objects.values_list("status", flat=True)) == {
         "scheduled",
         "in_progress",
@@ -49,7 +49,7 @@ def test_seed_demo_makes_a_lived_in_app(settings, seed_sets):
     }
     submitted = Scorecard.objects.filter(submitted_at__isnull=False)
     assert set(submitted.values_list("interviewer__username", flat=True)) == {"alice", "bob"}
-    assert submitted.count() == 7
+    assert submitted.count() == 27
     scores = set(Rating.objects.exclude(score=None).values_list("score", flat=True))
     assert scores == {1, 2, 3, 4}
     # Every completed interview has a submitted scorecard from each of its interviewers.

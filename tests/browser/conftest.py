@@ -2,8 +2,10 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.test import Client
 
@@ -39,6 +41,16 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def roles(transactional_db):
+    """Each browser test starts from a database emptied by the previous one's flush, which
+    also removed the roles the migrations made: make them again, as the migrations do."""
+    create_roles = import_module("questions.migrations.0002_roles").create_roles
+    grant_permissions = import_module("scoring.migrations.0002_roles").grant_permissions
+    create_roles(apps, None)
+    grant_permissions(apps, None)
+
+
 @pytest.fixture
 def log_in(live_server, page):
     """Log in through the login form, as a person would."""
@@ -54,8 +66,10 @@ def log_in(live_server, page):
 
 
 @pytest.fixture
-def page_for(live_server, browser):
-    """A page in a browser context of its own, already logged in as `user`."""
+def page_for(transactional_db, live_server, browser):
+    """A page in a browser context of its own, already logged in as `user`. Asking for the
+    database first makes the pages close before the database is emptied after the test, so
+    that no request is still running against it then."""
     contexts = []
 
     def new_page(user):

@@ -3,8 +3,7 @@ from playwright.sync_api import expect
 
 from questions.tests.factories import AnswerPointFactory, QuestionFactory
 
-# serialized_rollback restores the roles the data migration made, which a flush removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_curator_adds_an_answer_point_and_sees_it_in_the_bank(

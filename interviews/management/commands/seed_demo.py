@@ -33,6 +33,19 @@ DEMO_INTERVIEWS = [
     ("Aiko Tanaka", "backend-developer", "scheduled", 2, (3.0, 3.0)),
     ("Sam Okafor", "junior-backend-developer", "cancelled", 1, (2.5, 2.5)),
 ]
+# More completed interviews, so that the compare page is worth looking at.
+MORE_CANDIDATES = [
+    "Noah Schmidt",
+    "Fatima Zahra",
+    "Kenji Watanabe",
+    "Olivia Brown",
+    "Mateo García",
+    "Chloé Martin",
+    "Ivan Petrov",
+    "Grace Mensah",
+    "Ravi Kumar",
+    "Elena Popescu",
+]
 NOTES = {
     1: ["Could not explain the basics.", "Confused the terms; needed a lot of prompting."],
     2: ["Knew the words, shaky on the why.", "Partly right; missed the trade-offs."],
@@ -100,7 +113,16 @@ class Command(BaseCommand):
         chance = random.Random(20261121)  # the same demo every time
         interviewers = [users["alice"], users["bob"]]
         today = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
-        for name, slug, status, days, abilities in DEMO_INTERVIEWS:
+        more = []
+        for number, name in enumerate(MORE_CANDIDATES):
+            ability = chance.uniform(1.4, 3.8)
+            slug = "backend-developer" if number % 3 else "junior-backend-developer"
+            # Panels mostly agree; every fourth one is split.
+            other = ability + (
+                chance.choice([-1.3, 1.3]) if number % 4 == 1 else chance.gauss(0, 0.3)
+            )
+            more.append((name, slug, "completed", -20 + number, (ability, other)))
+        for name, slug, status, days, abilities in [*DEMO_INTERVIEWS, *more]:
             question_set = question_sets[slug]
             candidate = Candidate.objects.create(
                 name=name,
@@ -145,7 +167,7 @@ class Command(BaseCommand):
                     scorecard=scorecard, interview_question=question, skipped=True
                 )
                 continue
-            score = min(4, max(1, round(chance.gauss(ability, 0.7))))
+            score = min(4, max(1, round(chance.gauss(ability, 0.6))))
             scoring_services.rate_question(
                 scorecard=scorecard, interview_question=question, score=score
             )

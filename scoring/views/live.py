@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from interviews import services as interview_services
 from interviews.models import Interview, InterviewPoint
 
-from . import services
-from .forms import FinishScorecardForm
-from .models import Mark, PointMark, Rating, Scorecard
+from .. import services
+from ..forms import FinishScorecardForm
+from ..models import Mark, PointMark, Rating, Scorecard
 
 # One key per expected point on the live page, in the home row of the keyboard.
 POINT_KEYS = "asdfghjkl"

@@ -1,0 +1,604 @@
+"""What hiring managers come for: scorecards, a candidate's result, comparing candidates who
+ran the same question set, side by side, and CSV exports. Interviewers see a scorecard only
+when the blind rule allows it, and never an aggregate."""
+
+import csv
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Concat
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Candidate, Interview, InterviewPoint
+from questions.models import Question, QuestionSet, Topic
+
+from .. import selectors, services
+from ..forms import AmendScorecardForm
+from ..models import Mark, PointMark, Rating, Scorecard
+
+# Hiring managers hold this permission; interviewers and curators do not.
+MANAGER_PERMISSION = "interviews.view_candidate"
+manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
+PAGE_SIZE = 25
+
+
+def get_scorecard_for(user, pk) -> Scorecard:
+    """A scorecard its reader may see: the author always; a hiring manager once it is
+    submitted; another interviewer of the interview once both theirs and it are submitted."""
+    scorecard = get_object_or_404(
+        Scorecard.objects.select_related(
+            "interview__candidate", "interview__question_set", "interviewer"
+        ),
+        pk=pk,
+    )
+    if scorecard.interviewer_id == user.pk:
+        return scorecard
+    if scorecard.is_submitted and user.has_perm(MANAGER_PERMISSION):
+        return scorecard
+    if (
+        scorecard.is_submitted
+        and Scorecard.objects.filter(
+            interview=scorecard.interview_id, interviewer=user, submitted_at__isnull=False
+        ).exists()
+    ):
+        return scorecard
+    raise Http404
+
+
+def scorecard_detail(request, pk):
+    scorecard = get_scorecard_for(request.user, pk)
+    ratings = selectors.with_coverage(
+        Rating.objects.filter(scorecard=scorecard)
+        .select_related("interview_question__topic")
+        .prefetch_related(
+            Prefetch("marks", queryset=PointMark.objects.only("rating_id", "point_id", "mark")),
+            Prefetch(
+                "interview_question__points",
+                queryset=InterviewPoint.objects.order_by("position"),
+            ),
+        )
+        .order_by("interview_question__position", "interview_question__follow_up_number")
+    )
+    answers = []
+    for rating in ratings:
+        marks = {mark.point_id: mark.get_mark_display() for mark in rating.marks.all()}
+        points = [(point, marks.get(point.pk)) for point in rating.interview_question.points.all()]
+        answers.append((rating, points))
+    can_read_history = request.user.has_perm(MANAGER_PERMISSION) or (
+        scorecard.interviewer_id == request.user.pk
+    )
+    return render(
+        request,
+        "scoring/scorecard_detail.html",
+        {
+            "scorecard": scorecard,
+            "answers": answers,
+            "topic_means": selectors.topic_means(Rating.objects.filter(scorecard=scorecard)),
+            "amendments": scorecard.amendments.select_related("author")
+            if can_read_history
+            else [],
+            "can_amend": scorecard.is_submitted and scorecard.interviewer_id == request.user.pk,
+        },
+    )
+
+
+def amend_scorecard(request, pk):
+    scorecard = get_object_or_404(
+        Scorecard.objects.select_related("interview__candidate"),
+        pk=pk,
+        interviewer=request.user,
+        submitted_at__isnull=False,
+    )
+    questions = list(services.questions_for(scorecard.interview, request.user))
+    ratings = {r.interview_question_id: r for r in scorecard.ratings.all()}
+    form = AmendScorecardForm(
+        request.POST or None, scorecard=scorecard, questions=questions, ratings=ratings
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_scorecard(
+                scorecard=scorecard,
+                author=request.user,
+                reason=form.cleaned_data["reason"],
+                recommendation=form.cleaned_data["recommendation"],
+                summary=form.cleaned_data["summary"],
+                answers=form.answers(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Scorecard amended. The earlier values are kept.")
+            return redirect("scorecard_detail", pk=scorecard.pk)
+    return render(request, "scoring/amend.html", {"scorecard": scorecard, "form": form})
+
+
+@manager_only
+def candidate_detail(request, pk):
+    candidate = get_object_or_404(Candidate, pk=pk)
+    topics = list(
+        Topic.objects.filter(
+            pk__in=Rating.objects.filter(
+                scorecard__interview__candidate=candidate, scorecard__submitted_at__isnull=False
+            ).values("interview_question__topic")
+        )
+    )
+    result = selectors.candidate_results(
+        Candidate.objects.filter(pk=candidate.pk), topics=topics
+    ).get()
+    interviews = (
+        Interview.objects.filter(candidate=candidate)
+        .select_related("question_set")
+        .prefetch_related(
+            Prefetch(
+                "scorecards",
+                queryset=Scorecard.objects.filter(submitted_at__isnull=False).select_related(
+                    "interviewer"
+                ),
+                to_attr="submitted_scorecards",
+            ),
+            "interviewers",
+        )
+        .order_by("-scheduled_at")
+    )
+    return render(
+        request,
+        "scoring/candidate_detail.html",
+        {
+            "candidate": candidate,
+            "result": result,
+            "reasons": selectors.disagreement_reasons(result),
+            "topic_means": [
+                (topic, getattr(result, selectors.topic_column(topic))) for topic in topics
+            ],
+            "interviews": interviews,
+        },
+    )
+
+
+@dataclass
+class Comparison:
+    """The compare page's choices, read from the query string so links keep the view."""
+
+    question_sets: list
+    question_set: QuestionSet | None
+    roles: list
+    role: str
+    status: str
+    sort: str
+    topics: list
+
+    SORTS = {
+        "name": "name",
+        "scorecards": "scorecard_count",
+        "mean": "mean",
+        "median": "median",
+        "spread": "spread",
+        "tally": "net_votes",
+        "coverage": "coverage",
+    }
+
+    @classmethod
+    def from_request(cls, request):
+        question_sets = list(
+            QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
+                "-interview_count", "title"
+            )
+        )
+        by_slug = {s.slug: s for s in question_sets}
+        question_set = by_slug.get(request.GET.get("set")) or (
+            question_sets[0] if question_sets else None
+        )
+        topics = (
+            list(Topic.objects.filter(questions__question_set=question_set).distinct())
+            if question_set
+            else []
+        )
+        sort = request.GET.get("sort", "name")
+        sortable = {*cls.SORTS, *(f"topic-{t.pk}" for t in topics)}
+        if sort.removeprefix("-") not in sortable:
+            sort = "name"
+        statuses = dict(Interview.Status.choices)
+        return cls(
+            question_sets=question_sets,
+            question_set=question_set,
+            roles=list(
+                Candidate.objects.filter(interviews__question_set=question_set)
+                .exclude(role_applied_for="")
+                .order_by("role_applied_for")
+                .values_list("role_applied_for", flat=True)
+                .distinct()
+            ),
+            role=request.GET.get("role", ""),
+            status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
+            sort=sort,
+            topics=topics,
+        )
+
+    def candidates(self):
+        if self.question_set is None:
+            return Candidate.objects.none()
+        interviews = Interview.objects.filter(question_set=self.question_set)
+        if self.status:
+            interviews = interviews.filter(status=self.status)
+        candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
+        if self.role:
+            candidates = candidates.filter(role_applied_for=self.role)
+        candidates = selectors.candidate_results(
+            candidates, question_set=self.question_set, topics=self.topics
+        ).annotate(net_votes=F("yes") + F("strong_yes") - F("no") - F("strong_no"))
+        key = self.sort.removeprefix("-")
+        column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
+        order = (
+            F(column).desc(nulls_last=True)
+            if self.sort.startswith("-")
+            else F(column).asc(nulls_last=True)
+        )
+        return candidates.order_by(order, "name", "pk")
+
+    def query(self, **changes):
+        """The query string of this view with some choices changed."""
+        params = {
+            "set": self.question_set.slug if self.question_set else "",
+            "role": self.role,
+            "status": self.status,
+            "sort": self.sort,
+            **changes,
+        }
+        return urlencode({k: v for k, v in params.items() if v})
+
+
+def next_sort(current, key):
+    """Clicking a column sorts by it (names A–Z, numbers highest first); again reverses."""
+    if current == key:
+        return f"-{key}"
+    if current == f"-{key}":
+        return key
+    return key if key == "name" else f"-{key}"
+
+
+@manager_only
+def compare(request):
+    comparison = Comparison.from_request(request)
+    page = Paginator(comparison.candidates(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for candidate in page:
+        candidate.topic_means = [
+            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
+        ]
+    columns = [
+        ("name", "Candidate"),
+        ("scorecards", "Scorecards"),
+        ("mean", "Mean"),
+        ("median", "Median"),
+        ("spread", "Spread"),
+        ("tally", "Recommendations"),
+        ("coverage", "Coverage"),
+    ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.topics]
+    headers = [
+        {
+            "label": label,
+            "active": comparison.sort.removeprefix("-") == key,
+            "descending": comparison.sort == f"-{key}",
+            "query": comparison.query(sort=next_sort(comparison.sort, key)),
+        }
+        for key, label in columns
+    ]
+    return render(
+        request,
+        "scoring/compare.html",
+        {
+            "comparison": comparison,
+            "page": page,
+            "headers": headers,
+            "statuses": Interview.Status.choices,
+            "query": comparison.query(),
+        },
+    )
+
+
+def selected_candidates(request, comparison):
+    """The 2–4 candidates picked for the grid, each with an interview in the set."""
+    try:
+        ids = sorted({int(value) for value in request.GET.getlist("candidate")})
+    except ValueError:
+        raise ValidationError("Pick candidates from the list.")
+    if not 2 <= len(ids) <= 4:
+        raise ValidationError("Pick two to four candidates to compare side by side.")
+    candidates = list(
+        selectors.candidate_results(
+            Candidate.objects.filter(
+                pk__in=ids, interviews__question_set=comparison.question_set
+            ).distinct(),
+            question_set=comparison.question_set,
+            topics=comparison.topics,
+        ).order_by("name", "pk")
+    )
+    if len(candidates) != len(ids):
+        raise ValidationError("Some of those candidates did not run this question set.")
+    return candidates
+
+
+@manager_only
+def compare_grid(request):
+    comparison = Comparison.from_request(request)
+    try:
+        candidates = selected_candidates(request, comparison)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(reverse("compare") + "?" + comparison.query())
+    ids = [c.pk for c in candidates]
+    cells = (
+        Rating.objects.filter(
+            scorecard__submitted_at__isnull=False,
+            scorecard__interview__candidate__in=ids,
+            scorecard__interview__question_set=comparison.question_set,
+            interview_question__question__isnull=False,
+        )
+        .values("scorecard__interview__candidate", "interview_question__question")
+        .annotate(
+            mean=Avg("score"),
+            scores=StringAgg(
+                Cast("score", CharField()),
+                Value(" · "),
+                order_by="scorecard__interviewer__username",
+            ),
+            skipped=Count("pk", filter=Q(skipped=True)),
+        )
+    )
+    by_cell = {
+        (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
+    }
+    questions = (
+        Question.objects.filter(
+            asked__interview__candidate__in=ids,
+            asked__interview__question_set=comparison.question_set,
+        )
+        .select_related("topic")
+        .distinct()
+        .order_by("position")
+    )
+    rows = [
+        (question, [by_cell.get((question.pk, candidate.pk)) for candidate in candidates])
+        for question in questions
+    ]
+    for candidate in candidates:
+        candidate.topic_means = [
+            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
+        ]
+    return render(
+        request,
+        "scoring/compare_grid.html",
+        {
+            "comparison": comparison,
+            "candidates": candidates,
+            "rows": rows,
+            "chart": topic_chart(comparison.topics, candidates),
+            "query": comparison.query(),
+            "selection": "&".join(f"candidate={pk}" for pk in ids),
+        },
+    )
+
+
+def topic_chart(topics, candidates):
+    """Geometry of a grouped bar chart of topic means (1–4), drawn as SVG by the template."""
+    bar, gap, group_gap, height, top, left = 18, 2, 26, 160, 10, 34
+    group_width = len(candidates) * (bar + gap) + group_gap
+    groups = []
+    for index, topic in enumerate(topics):
+        x = left + index * group_width
+        bars = []
+        for number, candidate in enumerate(candidates):
+            mean = candidate.topic_means[index]
+            bar_height = 0 if mean is None else (mean / 4) * height
+            bars.append(
+                {
+                    "x": x + number * (bar + gap),
+                    "y": top + height - bar_height,
+                    "height": bar_height,
+                    "mean": mean,
+                    "series": number,
+                    "candidate": candidate,
+                }
+            )
+        groups.append(
+            {"topic": topic, "x": x, "label_x": x + (group_width - group_gap) / 2, "bars": bars}
+        )
+    return {
+        "groups": groups,
+        "bar": bar,
+        "width": left + max(1, len(topics)) * group_width,
+        "height": height + top + 60,
+        "baseline": top + height,
+        "gridlines": [{"value": v, "y": top + height - v / 4 * height} for v in (1, 2, 3, 4)],
+    }
+
+
+CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Spreadsheets run a cell that starts with = + - or @ as a formula: quote it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    value = str(value)
+    return "'" + value if value.startswith(CSV_DANGEROUS_START) else value
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return response
+
+
+def csv_name(comparison, kind):
+    slug = comparison.question_set.slug if comparison.question_set else "none"
+    return f"rubric-{slug}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
+
+
+@manager_only
+def compare_csv(request):
+    comparison = Comparison.from_request(request)
+    header = [
+        "Candidate",
+        "Email",
+        "Role applied for",
+        "Scorecards",
+        "Mean",
+        "Median",
+        "Spread",
+        "Strong no",
+        "No",
+        "Yes",
+        "Strong yes",
+        "Coverage",
+        "Disagreement",
+        *(topic.name for topic in comparison.topics),
+    ]
+    rows = (
+        [
+            c.name,
+            c.email,
+            c.role_applied_for,
+            c.scorecard_count,
+            c.mean,
+            c.median,
+            c.spread,
+            c.strong_no,
+            c.no,
+            c.yes,
+            c.strong_yes,
+            c.coverage,
+            "yes" if c.disagreement else "no",
+            *(getattr(c, selectors.topic_column(t)) for t in comparison.topics),
+        ]
+        for c in comparison.candidates()
+    )
+    return csv_response(csv_name(comparison, "candidates"), header, rows)
+
+
+@manager_only
+def compare_detail_csv(request):
+    comparison = Comparison.from_request(request)
+    candidates = comparison.candidates().values("pk")
+    mark_word = Case(
+        *(When(mark=mark, then=Value(label.lower())) for mark, label in Mark.choices),
+        output_field=CharField(),
+    )
+    points = (
+        PointMark.objects.filter(rating=OuterRef("pk"))
+        .order_by()
+        .values("rating")
+        .annotate(
+            text=StringAgg(
+                Concat("point__text", Value(": "), mark_word, output_field=CharField()),
+                Value("; "),
+                order_by="point__position",
+            )
+        )
+        .values("text")
+    )
+    ratings = (
+        selectors.with_coverage(
+            Rating.objects.filter(
+                scorecard__submitted_at__isnull=False,
+                scorecard__interview__question_set=comparison.question_set,
+                scorecard__interview__candidate__in=candidates,
+            )
+        )
+        .annotate(points=Subquery(points))
+        .order_by(
+            "scorecard__interview__candidate__name",
+            "scorecard__interview__candidate",
+            "scorecard__interview__scheduled_at",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "scorecard__interviewer__username",
+        )
+        .values_list(
+            "scorecard__interview__candidate__name",
+            "scorecard__interview__candidate__role_applied_for",
+            "scorecard__interview__stage",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "interview_question__prompt",
+            "interview_question__topic__name",
+            "scorecard__interviewer__username",
+            "score",
+            "skipped",
+            "coverage",
+            "points",
+            "notes",
+        )
+    )
+    header = [
+        "Candidate",
+        "Role applied for",
+        "Interview",
+        "Question",
+        "Prompt",
+        "Topic",
+        "Interviewer",
+        "Rating",
+        "Skipped",
+        "Coverage",
+        "Points",
+        "Notes",
+    ]
+    rows = (
+        [
+            name,
+            role,
+            stage,
+            f"{position}.{follow_up}" if follow_up else position,
+            prompt,
+            topic,
+            interviewer,
+            score,
+            "yes" if skipped else "no",
+            coverage,
+            point_marks,
+            notes,
+        ]
+        for (
+            name,
+            role,
+            stage,
+            position,
+            follow_up,
+            prompt,
+            topic,
+            interviewer,
+            score,
+            skipped,
+            coverage,
+            point_marks,
+            notes,
+        ) in ratings
+    )
+    return csv_response(csv_name(comparison, "answers"), header, rows)
