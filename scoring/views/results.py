@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
-    Case,
     CharField,
     Count,
     F,
@@ -22,15 +21,14 @@ from django.db.models import (
     StringAgg,
     Subquery,
     Value,
-    When,
 )
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Candidate, Interview, InterviewPoint
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors, services
@@ -209,10 +207,13 @@ class Comparison:
         question_set = by_slug.get(request.GET.get("set")) or (
             question_sets[0] if question_sets else None
         )
-        topics = (
-            list(Topic.objects.filter(questions__question_set=question_set).distinct())
-            if question_set
-            else []
+        # The topics of the questions this set's interviews asked.
+        topics = list(
+            Topic.objects.filter(
+                pk__in=InterviewQuestion.objects.filter(
+                    interview__question_set=question_set
+                ).values("topic")
+            )
         )
         sort = request.GET.get("sort", "name")
         sortable = {*cls.SORTS, *(f"topic-{t.pk}" for t in topics)}
@@ -357,11 +358,7 @@ def compare_grid(request):
         .values("scorecard__interview__candidate", "interview_question__question")
         .annotate(
             mean=Avg("score"),
-            scores=StringAgg(
-                Cast("score", CharField()),
-                Value(" · "),
-                order_by="scorecard__interviewer__username",
-            ),
+            scores=StringAgg(Cast("score", CharField()), Value(" · ")),
             skipped=Count("pk", filter=Q(skipped=True)),
         )
     )
@@ -506,22 +503,22 @@ def compare_csv(request):
 def compare_detail_csv(request):
     comparison = Comparison.from_request(request)
     candidates = comparison.candidates().values("pk")
-    mark_word = Case(
-        *(When(mark=mark, then=Value(label.lower())) for mark, label in Mark.choices),
-        output_field=CharField(),
-    )
-    points = (
-        PointMark.objects.filter(rating=OuterRef("pk"))
-        .order_by()
-        .values("rating")
-        .annotate(
-            text=StringAgg(
-                Concat("point__text", Value(": "), mark_word, output_field=CharField()),
-                Value("; "),
-                order_by="point__position",
-            )
+
+    def marked(mark):
+        return Subquery(
+            PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
+            .order_by()
+            .values("rating")
+            .annotate(count=Count("pk"))
+            .values("count")
         )
-        .values("text")
+
+    points = Subquery(
+        InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
+        .order_by()
+        .values("interview_question")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
     ratings = (
         selectors.with_coverage(
@@ -531,7 +528,12 @@ def compare_detail_csv(request):
                 scorecard__interview__candidate__in=candidates,
             )
         )
-        .annotate(points=Subquery(points))
+        .annotate(
+            points=Coalesce(points, 0),
+            covered=Coalesce(marked(Mark.COVERED), 0),
+            partial=Coalesce(marked(Mark.PARTIAL), 0),
+            missed=Coalesce(marked(Mark.MISSED), 0),
+        )
         .order_by(
             "scorecard__interview__candidate__name",
             "scorecard__interview__candidate",
@@ -553,6 +555,9 @@ def compare_detail_csv(request):
             "skipped",
             "coverage",
             "points",
+            "covered",
+            "partial",
+            "missed",
             "notes",
         )
     )
@@ -567,7 +572,10 @@ def compare_detail_csv(request):
         "Rating",
         "Skipped",
         "Coverage",
-        "Points",
+        "Expected points",
+        "Covered",
+        "Partial",
+        "Missed",
         "Notes",
     ]
     rows = (
@@ -582,7 +590,10 @@ def compare_detail_csv(request):
             score,
             "yes" if skipped else "no",
             coverage,
-            point_marks,
+            points,
+            covered,
+            partial,
+            missed,
             notes,
         ]
         for (
@@ -597,7 +608,10 @@ def compare_detail_csv(request):
             score,
             skipped,
             coverage,
-            point_marks,
+            points,
+            covered,
+            partial,
+            missed,
             notes,
         ) in ratings
     )
