@@ -1,1 +1,14 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("candidates/", views.candidate_list, name="candidate_list"),
+    path("candidates/new/", views.candidate_create, name="candidate_create"),
+    path("candidates/<int:pk>/edit/", views.candidate_edit, name="candidate_edit"),
+    path("interviews/", views.interview_list, name="interview_list"),
+    path("interviews/schedule/", views.schedule_interview, name="schedule_interview"),
+    path("interviews/mine/", views.my_interviews, name="my_interviews"),
+    path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
+    path("interviews/<int:pk>/cancel/", views.cancel_interview, name="cancel_interview"),
+]

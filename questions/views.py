@@ -1,11 +1,18 @@
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.vary import vary_on_headers
 
+from config import roles
+
 from . import selectors
 from .models import QuestionSet
 
 
 def home(request):
+    """Each role starts where its work is."""
+    if request.user.groups.filter(name=roles.INTERVIEWER).exists():
+        return redirect("my_interviews")
+    if request.user.has_perm("interviews.add_interview"):
+        return redirect("interview_list")
     return redirect("question_sets")
 
 

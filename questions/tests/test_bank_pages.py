@@ -128,7 +128,8 @@ def test_set_page_queries_do_not_grow_with_questions(
         )
         AnswerPointFactory(question=point.question, position=point.position + 1)
     client.force_login(interviewer)
-    # session, user, set, questions with topics, points
-    with django_assert_num_queries(5):
+    # session, user, set, questions with topics, points, and the user's and their groups'
+    # permissions for the navigation
+    with django_assert_num_queries(7):
         response = client.get(reverse("question_set_detail", args=["big"]))
     assert len(response.context["questions"]) == size

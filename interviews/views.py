@@ -1,0 +1,219 @@
+"""Hiring managers' pages for candidates and interviews, and each interviewer's list of the
+interviews assigned to them."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import selectors, services
+from .forms import CandidateForm, ScheduleInterviewForm
+from .models import Candidate, Interview
+
+PER_PAGE = 25
+# The Done section of "My interviews" shows the latest ones only; it grows forever.
+DONE_SHOWN = 20
+MANAGE_INTERVIEWS = ["interviews.view_interview", "interviews.add_interview"]
+
+
+def url_or_none(name, *args):
+    """The URL of a page another app provides, or None while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def paginate(request, queryset):
+    """The requested page of `queryset`, with the page numbers to link to and the query
+    string the links keep (everything but the page)."""
+    paginator = Paginator(queryset, PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    page.links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page.query = query.urlencode()
+    return page
+
+
+def get_interview_for_manager(user, pk) -> Interview:
+    """The interview, for a hiring manager; 404 for anyone else, who may not know it exists."""
+    if not user.has_perms(MANAGE_INTERVIEWS):
+        raise Http404
+    return get_object_or_404(
+        Interview.objects.select_related("candidate", "question_set", "created_by"), pk=pk
+    )
+
+
+@permission_required("interviews.view_candidate", raise_exception=True)
+@vary_on_headers("HX-Request")
+def candidate_list(request):
+    text = request.GET.get("q", "").strip()[:200]
+    page = paginate(request, selectors.search_candidates(text))
+    template = "interviews/candidate_list.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#candidate-list"
+    return render(request, template, {"page": page, "text": text})
+
+
+@permission_required("interviews.add_candidate", raise_exception=True)
+def candidate_create(request):
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        candidate = form.save()
+        messages.success(request, f"Added {candidate.name}.")
+        return redirect("candidate_list")
+    return render(request, "interviews/candidate_form.html", {"form": form})
+
+
+@permission_required("interviews.change_candidate", raise_exception=True)
+def candidate_edit(request, pk):
+    candidate = get_object_or_404(Candidate, pk=pk)
+    form = CandidateForm(request.POST or None, instance=candidate)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved {candidate.name}.")
+        return redirect("candidate_list")
+    interviews = candidate.interviews.select_related("question_set").order_by(
+        "-scheduled_at", "-pk"
+    )
+    return render(
+        request,
+        "interviews/candidate_form.html",
+        {
+            "form": form,
+            "candidate": candidate,
+            "interviews": interviews,
+            "results_url": url_or_none("candidate_detail", candidate.pk),
+        },
+    )
+
+
+@permission_required(MANAGE_INTERVIEWS, raise_exception=True)
+def interview_list(request):
+    status = request.GET.get("status", "")
+    interviews = (
+        Interview.objects.select_related("candidate", "question_set")
+        .prefetch_related("interviewers")
+        .order_by("-scheduled_at", "-pk")
+    )
+    if status in Interview.Status.values:
+        interviews = interviews.filter(status=status)
+    else:
+        status = ""
+    counts = selectors.interview_counts_by_status()
+    return render(
+        request,
+        "interviews/interview_list.html",
+        {
+            "page": paginate(request, interviews),
+            "status": status,
+            "status_label": Interview.Status(status).label if status else "",
+            "total": sum(counts.values()),
+            "statuses": [
+                (value, label, counts[value]) for value, label in Interview.Status.choices
+            ],
+        },
+    )
+
+
+@permission_required(MANAGE_INTERVIEWS, raise_exception=True)
+@vary_on_headers("HX-Request")
+def schedule_interview(request):
+    if request.method == "POST" and "show_questions" not in request.POST:
+        form = ScheduleInterviewForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                interview = services.schedule_interview(
+                    candidate=data["candidate"],
+                    question_set=data["question_set"],
+                    stage=data["stage"],
+                    scheduled_at=data["scheduled_at"],
+                    interviewers=list(data["interviewers"]),
+                    questions=data["questions"],
+                    created_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, f"Scheduled “{interview.stage}” with {interview.candidate}."
+                )
+                return redirect("interview_detail", pk=interview.pk)
+    else:
+        # A first visit (?candidate= preselects one), a change of set, or the no-JavaScript
+        # "Show questions" button: what was filled in stays, the questions start afresh.
+        values = request.POST if request.method == "POST" else request.GET
+        initial = {name: values.get(name) for name in ("candidate", "question_set", "stage")}
+        if values.get("scheduled_at"):
+            initial["scheduled_at"] = values["scheduled_at"]
+        if "interviewers" in values:
+            initial["interviewers"] = values.getlist("interviewers")
+        form = ScheduleInterviewForm(initial={k: v for k, v in initial.items() if v})
+    template = "interviews/schedule_interview.html"
+    if request.htmx and request.method == "GET" and not request.htmx.history_restore_request:
+        template += "#question-choice"
+    return render(request, template, {"form": form})
+
+
+def interview_detail(request, pk):
+    interview = get_interview_for_manager(request.user, pk)
+    return render(
+        request,
+        "interviews/interview_detail.html",
+        {
+            "interview": interview,
+            "panel": selectors.panel_of(interview),
+            "questions": selectors.planned_questions(interview),
+            "scorecards_url": url_or_none("interview_scorecards", interview.pk),
+        },
+    )
+
+
+@require_POST
+@permission_required("interviews.change_interview", raise_exception=True)
+def cancel_interview(request, pk):
+    interview = get_object_or_404(Interview.objects.select_related("candidate"), pk=pk)
+    if interview.status == Interview.Status.CANCELLED:
+        messages.info(request, "This interview is already cancelled.")
+        return redirect("interview_detail", pk=interview.pk)
+    try:
+        services.cancel_interview(interview=interview)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Cancelled “{interview.stage}” with {interview.candidate}.")
+    return redirect("interview_detail", pk=interview.pk)
+
+
+@permission_required("interviews.view_interview", raise_exception=True)
+def my_interviews(request):
+    mine = selectors.my_interviews(request.user)
+    counts = selectors.my_section_counts(mine)
+    rows = {key: [] for key, _ in selectors.MY_SECTIONS}
+    for interview in [
+        *mine.exclude(section=selectors.DONE).order_by("scheduled_at", "pk"),
+        *mine.filter(section=selectors.DONE).order_by("-scheduled_at", "-pk")[:DONE_SHOWN],
+    ]:
+        if interview.section != selectors.DONE:
+            interview.action_url = url_or_none("live_interview", interview.pk)
+        elif interview.my_scorecard_submitted:
+            interview.action_url = url_or_none("interview_scorecards", interview.pk)
+        else:
+            interview.action_url = None
+        rows[interview.section].append(interview)
+    sections = [
+        {"key": key, "title": title, "count": counts[key], "interviews": rows[key]}
+        for key, title in selectors.MY_SECTIONS
+    ]
+    return render(
+        request,
+        "interviews/my_interviews.html",
+        {"sections": sections, "done_shown": DONE_SHOWN},
+    )
