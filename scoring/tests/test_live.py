@@ -71,8 +71,9 @@ def test_live_page_queries_do_not_grow_with_questions(
             mark=2,
         )
     client.force_login(alice)
-    # session, user, interview, assignment, scorecard, ratings, marks, questions, points
-    with django_assert_num_queries(9):
+    # session, user, permissions ×2 (navigation), interview, assignment, scorecard, ratings,
+    # marks, questions, points
+    with django_assert_num_queries(11):
         response = client.get(reverse("live_interview", args=[interview.pk]))
     assert len(response.context["questions"]) == size
 

@@ -348,8 +348,17 @@
       if (event.key === "Escape") target.blur();
       return;
     }
-    if (document.querySelector(".modal.show") || !current) return;
     const key = event.key;
+    const help = document.getElementById("live-help");
+    if (help.classList.contains("show")) {
+      // The help is open: ? and Esc close it, whatever has the focus.
+      if (key === "?" || key === "Escape") {
+        bootstrap.Modal.getOrCreateInstance(help).hide();
+        event.preventDefault();
+      }
+      return;
+    }
+    if (!current) return;
     let handled = true;
     if (key === "n" || key === "ArrowRight") step(1);
     else if (key === "p" || key === "ArrowLeft") step(-1);
@@ -360,7 +369,7 @@
       const details = current.querySelector("details.follow-up");
       details.open = true;
       details.querySelector("textarea[name=prompt]").focus();
-    } else if (key === "?") bootstrap.Modal.getOrCreateInstance(document.getElementById("live-help")).show();
+    } else if (key === "?") bootstrap.Modal.getOrCreateInstance(help).show();
     else {
       const point = current.querySelector(`.live-point[data-key="${CSS.escape(key)}"]`);
       if (point) cycleMark(current, point);

@@ -1,0 +1,247 @@
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from interviews.models import Candidate
+from interviews.tests.factories import CandidateFactory, planned_interview
+from scoring import services
+from scoring.views.results import csv_cell
+
+pytestmark = pytest.mark.django_db
+
+
+def run_interview(interviewers, scores, recommendations, candidate=None, question_set=None):
+    """Plan an interview on `question_set` and submit one scorecard per interviewer, rating
+    every question with that interviewer's score."""
+    interview = planned_interview(
+        interviewers=interviewers, candidate=candidate, question_set=question_set, questions=2
+    )
+    for interviewer, score, recommendation in zip(
+        interviewers, scores, recommendations, strict=True
+    ):
+        scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
+        for question in interview.questions.all():
+            services.rate_question(scorecard=scorecard, interview_question=question, score=score)
+            services.write_notes(
+                scorecard=scorecard, interview_question=question, notes=f"{interviewer} notes"
+            )
+        services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
+    return interview
+
+
+@pytest.fixture
+def backend(alice, bob):
+    ada = CandidateFactory(name="Ada", role_applied_for="Backend Developer")
+    bo = CandidateFactory(name="Bo", role_applied_for="Backend Developer")
+    cy = CandidateFactory(name="Cy", role_applied_for="Platform Engineer")
+    first = run_interview([alice, bob], [4, 3], [4, 3], candidate=ada)
+    question_set = first.question_set
+    question_set.slug, question_set.title = "backend", "Backend"
+    question_set.save()
+    run_interview([alice, bob], [1, 4], [1, 4], candidate=bo, question_set=first.question_set)
+    run_interview([alice, bob], [2, 2], [2, 2], candidate=cy, question_set=first.question_set)
+    return question_set
+
+
+def compare_rows(response):
+    return [(c.name, c.mean, c.spread) for c in response.context["page"]]
+
+
+def test_compare_rows_and_sorting_by_query_string(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"))
+    assert response.status_code == 200
+    assert response.context["comparison"].question_set == backend
+    assert compare_rows(response) == [("Ada", 3.5, 1.0), ("Bo", 2.5, 3.0), ("Cy", 2.0, 0.0)]
+
+    response = client.get(reverse("compare"), {"set": "backend", "sort": "-spread"})
+    assert [row[0] for row in compare_rows(response)] == ["Bo", "Ada", "Cy"]
+    response = client.get(reverse("compare"), {"set": "backend", "sort": "mean"})
+    assert [row[0] for row in compare_rows(response)] == ["Cy", "Bo", "Ada"]
+    # The sort links keep the set and filters, and reverse the active column.
+    spread = next(h for h in response.context["headers"] if h["label"] == "Spread")
+    assert spread["query"] == "set=backend&sort=-spread"
+    mean = next(h for h in response.context["headers"] if h["label"] == "Mean")
+    assert (mean["active"], mean["query"]) == (True, "set=backend&sort=-mean")
+
+
+def test_compare_filters_by_role_and_status(client, hiring_manager, backend, alice):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"role": "Platform Engineer"})
+    assert [row[0] for row in compare_rows(response)] == ["Cy"]
+    planned_interview(
+        interviewers=[alice], question_set=backend, candidate=CandidateFactory(name="Di")
+    )
+    response = client.get(reverse("compare"), {"status": "scheduled"})
+    assert [row[0] for row in compare_rows(response)] == ["Di"]
+
+
+def test_an_unknown_sort_falls_back_to_names(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"sort": "password"})
+    assert [row[0] for row in compare_rows(response)] == ["Ada", "Bo", "Cy"]
+
+
+def test_compare_paginates(client, hiring_manager, alice):
+    first = planned_interview(interviewers=[alice], candidate=CandidateFactory(name="A first"))
+    for number in range(26):
+        planned_interview(
+            interviewers=[alice],
+            question_set=first.question_set,
+            candidate=CandidateFactory(name=f"Candidate {number:02}"),
+        )
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": first.question_set.slug, "page": 2})
+    assert response.context["page"].paginator.count == 27
+    assert [c.name for c in response.context["page"]] == ["Candidate 24", "Candidate 25"]
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_compare_queries_do_not_grow_with_candidates(
+    client, hiring_manager, alice, bob, django_assert_num_queries, size
+):
+    first = run_interview([alice, bob], [3, 2], [3, 2])
+    for _ in range(size - 1):
+        run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
+    client.force_login(hiring_manager)
+    # session, user, permissions ×2, sets, topics, roles, count, page
+    with django_assert_num_queries(9):
+        response = client.get(reverse("compare"), {"sort": "-median"})
+    assert response.context["page"].paginator.count == size
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_csv_queries_do_not_grow_with_candidates(
+    client, hiring_manager, alice, bob, django_assert_num_queries, size
+):
+    first = run_interview([alice, bob], [3, 2], [3, 2])
+    for _ in range(size - 1):
+        run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
+    client.force_login(hiring_manager)
+    with django_assert_num_queries(8):
+        table = client.get(reverse("compare_csv"))
+    with django_assert_num_queries(8):
+        answers = client.get(reverse("compare_detail_csv"))
+    assert len(list(csv.reader(io.StringIO(table.content.decode())))) == size + 1
+    assert len(list(csv.reader(io.StringIO(answers.content.decode())))) == size * 4 + 1
+
+
+def test_the_table_csv_matches_the_page(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare_csv"), {"set": "backend", "sort": "-mean"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="rubric-backend-')
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][:13] == [
+        "Candidate",
+        "Email",
+        "Role applied for",
+        "Scorecards",
+        "Mean",
+        "Median",
+        "Spread",
+        "Strong no",
+        "No",
+        "Yes",
+        "Strong yes",
+        "Coverage",
+        "Disagreement",
+    ]
+    assert [row[0] for row in rows[1:]] == ["Ada", "Bo", "Cy"]
+    assert rows[2][3:13] == ["2", "2.500", "2.500", "3.000", "1", "0", "0", "1", "0.000", "yes"]
+
+
+def test_the_answers_csv_has_a_row_per_candidate_question_and_interviewer(
+    client, hiring_manager, backend
+):
+    client.force_login(hiring_manager)
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("compare_detail_csv")).content.decode()))
+    )
+    assert rows[0] == [
+        "Candidate",
+        "Role applied for",
+        "Interview",
+        "Question",
+        "Prompt",
+        "Topic",
+        "Interviewer",
+        "Rating",
+        "Skipped",
+        "Coverage",
+        "Expected points",
+        "Covered",
+        "Partial",
+        "Missed",
+        "Notes",
+    ]
+    assert len(rows) == 1 + 3 * 2 * 2
+    ada_first = rows[1]
+    assert (ada_first[0], ada_first[3], ada_first[6], ada_first[7], ada_first[9]) == (
+        "Ada",
+        "1",
+        "alice",
+        "4",
+        "0.000",
+    )
+
+
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
+        ("+1", "'+1"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tindent", "'\tindent"),
+        ("Plain", "Plain"),
+        (0.5, "0.500"),
+        (None, ""),
+        (3, "3"),
+    ],
+)
+def test_csv_cells_that_look_like_formulas_are_neutralised(value, cell):
+    assert csv_cell(value) == cell
+
+
+def test_a_formula_in_notes_reaches_the_csv_neutralised(client, hiring_manager, alice):
+    interview = planned_interview(interviewers=[alice], questions=1)
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.write_notes(
+        scorecard=scorecard, interview_question=interview.questions.get(), notes="=1+1"
+    )
+    services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
+    client.force_login(hiring_manager)
+    rows = list(
+        csv.reader(io.StringIO(client.get(reverse("compare_detail_csv")).content.decode()))
+    )
+    assert rows[1][-1] == "'=1+1"
+
+
+def test_the_grid_shows_picked_candidates_side_by_side(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    ids = dict(Candidate.objects.values_list("name", "pk"))
+    response = client.get(
+        reverse("compare_grid"), {"set": "backend", "candidate": [ids["Ada"], ids["Bo"]]}
+    )
+    assert response.status_code == 200
+    assert [c.name for c in response.context["candidates"]] == ["Ada", "Bo"]
+    rows = response.context["rows"]
+    assert len(rows) == 2
+    cells = rows[0][1]
+    assert [(cell["mean"], sorted(cell["scores"].split(" · "))) for cell in cells] == [
+        (3.5, ["3", "4"]),
+        (2.5, ["1", "4"]),
+    ]
+    assert "<svg" in response.text
+
+
+@pytest.mark.parametrize("picked", [["Ada"], ["Ada", "Bo", "Cy", "Ada", "x"], []])
+def test_the_grid_needs_two_to_four_candidates(client, hiring_manager, backend, picked):
+    ids = [str(Candidate.objects.get(name=n).pk) if n != "x" else "x" for n in picked]
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare_grid"), {"set": "backend", "candidate": ids})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("compare"))
