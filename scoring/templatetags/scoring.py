@@ -3,19 +3,27 @@ from django import template
 register = template.Library()
 
 
+def _number(value):
+    # A missing value reaches a filter as None, or as "" when the variable does not resolve.
+    return value if isinstance(value, int | float) else None
+
+
 @register.filter
 def percent(value):
-    """0.625 → '63 %'; nothing for no value."""
+    """0.625 → '63 %'; a dash for no value."""
+    value = _number(value)
     return "–" if value is None else f"{value * 100:.0f} %"
 
 
 @register.filter
 def score(value):
     """A mean rating with two decimals, or a dash."""
+    value = _number(value)
     return "–" if value is None else f"{value:.2f}"
 
 
 @register.filter
 def score_band(value):
     """The nearest whole rating 1–4, for a colour that repeats what the number says."""
-    return "" if value is None else f"score-band-{min(4, max(1, round(value)))}"
+    value = _number(value)
+    return "" if value is None else f"score-band-{min(4, max(1, int(value + 0.5)))}"

@@ -245,3 +245,91 @@ def test_the_grid_needs_two_to_four_candidates(client, hiring_manager, backend, 
     response = client.get(reverse("compare_grid"), {"set": "backend", "candidate": ids})
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("compare"))
+
+
+def test_the_candidate_page_shows_the_result_and_why_they_disagree(
+    client, hiring_manager, backend
+):
+    bo = Candidate.objects.get(name="Bo")
+    client.force_login(hiring_manager)
+    response = client.get(reverse("candidate_detail", args=[bo.pk]))
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert (result.mean, result.median, result.spread, result.scorecard_count) == (
+        2.5,
+        2.5,
+        3.0,
+        2,
+    )
+    assert response.context["reasons"] == [
+        "the recommendations fall on both sides of hire",
+        "the scorecard scores are 3.00 apart (flagged from 1.5)",
+    ]
+    assert 'id="disagreement"' in response.text
+    assert "Strong no 1 · No 0 · Yes 0 · Strong yes 1" in response.text
+
+
+def test_a_candidate_without_scorecards_says_so(client, hiring_manager):
+    candidate = CandidateFactory()
+    client.force_login(hiring_manager)
+    response = client.get(reverse("candidate_detail", args=[candidate.pk]))
+    assert "No submitted scorecard yet." in response.text
+    assert client.get(reverse("candidate_detail", args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("interviews", [1, 5])
+def test_candidate_page_queries_do_not_grow(
+    client, hiring_manager, alice, bob, django_assert_num_queries, interviews
+):
+    candidate = CandidateFactory()
+    for _ in range(interviews):
+        run_interview([alice, bob], [3, 2], [3, 2], candidate=candidate)
+    client.force_login(hiring_manager)
+    # session, user, permissions ×2, candidate, topics, result, interviews, scorecards,
+    # interviewers
+    with django_assert_num_queries(10):
+        client.get(reverse("candidate_detail", args=[candidate.pk]))
+
+
+@pytest.mark.parametrize("questions", [2, 12])
+def test_scorecard_page_queries_do_not_grow(
+    client, hiring_manager, alice, django_assert_num_queries, questions
+):
+    interview = planned_interview(interviewers=[alice], questions=questions)
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    for question in interview.questions.all():
+        services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+        services.mark_point(
+            scorecard=scorecard, interview_question=question, point=question.points.first(), mark=1
+        )
+    services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
+    client.force_login(hiring_manager)
+    # session, user, scorecard, permissions ×2, ratings, marks, points, topic means,
+    # amendments
+    with django_assert_num_queries(10):
+        response = client.get(reverse("scorecard_detail", args=[scorecard.pk]))
+    assert len(response.context["answers"]) == questions
+
+
+def test_the_scorecard_page_shows_each_answer_with_marks_and_coverage(client, alice):
+    interview = planned_interview(interviewers=[alice], questions=1, points=2)
+    question = interview.questions.get()
+    covered, missed = question.points.all()
+    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+    services.mark_point(scorecard=scorecard, interview_question=question, point=covered, mark=2)
+    services.mark_point(scorecard=scorecard, interview_question=question, point=missed, mark=0)
+    services.write_notes(
+        scorecard=scorecard, interview_question=question, notes="Gave an example."
+    )
+    services.submit_scorecard(scorecard=scorecard, recommendation=4, summary="Hire her.")
+    client.force_login(alice)
+    page = client.get(reverse("scorecard_detail", args=[scorecard.pk])).text
+    assert "3 Good" in page
+    assert "coverage 50 %" in page
+    assert f'<span class="badge text-bg-success">Covered</span> {covered.text}' in page
+    assert f'<span class="badge text-bg-danger">Missed</span> {missed.text}' in page
+    assert "Gave an example." in page
+    assert "Strong yes" in page
+    assert "Hire her." in page
+    assert "3.00" in page

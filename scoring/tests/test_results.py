@@ -13,6 +13,7 @@ from questions.tests.factories import (
 )
 from scoring import selectors, services
 from scoring.models import Mark, Rating, Recommendation, Scorecard
+from scoring.templatetags import scoring as filters
 
 pytestmark = pytest.mark.django_db
 
@@ -190,3 +191,22 @@ def test_a_candidate_without_submitted_scorecards_has_no_result():
         None,
     )
     assert result.disagreement is False
+
+
+@pytest.mark.parametrize(
+    "value, percent, score, band",
+    [
+        (0.625, "62 %", "0.62", "score-band-1"),
+        (3.49, "349 %", "3.49", "score-band-3"),
+        (3.5, "350 %", "3.50", "score-band-4"),
+        (2.5, "250 %", "2.50", "score-band-3"),
+        (None, "–", "–", ""),
+        ("", "–", "–", ""),
+    ],
+)
+def test_number_filters(value, percent, score, band):
+    assert (filters.percent(value), filters.score(value), filters.score_band(value)) == (
+        percent,
+        score,
+        band,
+    )
