@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -19,14 +19,6 @@ PER_PAGE = 25
 # The Done section of "My interviews" shows the latest ones only; it grows forever.
 DONE_SHOWN = 20
 MANAGE_INTERVIEWS = ["interviews.view_interview", "interviews.add_interview"]
-
-
-def url_or_none(name, *args):
-    """The URL of a page another app provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def paginate(request, queryset):
@@ -89,7 +81,7 @@ def candidate_edit(request, pk):
             "form": form,
             "candidate": candidate,
             "interviews": interviews,
-            "results_url": url_or_none("candidate_detail", candidate.pk),
+            "results_url": reverse("candidate_detail", args=[candidate.pk]),
         },
     )
 
@@ -171,7 +163,7 @@ def interview_detail(request, pk):
             "interview": interview,
             "panel": selectors.panel_of(interview),
             "questions": selectors.planned_questions(interview),
-            "scorecards_url": url_or_none("interview_scorecards", interview.pk),
+            "scorecards_url": reverse("interview_scorecards", args=[interview.pk]),
         },
     )
 
@@ -202,9 +194,9 @@ def my_interviews(request):
         *mine.filter(section=selectors.DONE).order_by("-scheduled_at", "-pk")[:DONE_SHOWN],
     ]:
         if interview.section != selectors.DONE:
-            interview.action_url = url_or_none("live_interview", interview.pk)
+            interview.action_url = reverse("live_interview", args=[interview.pk])
         elif interview.my_scorecard_submitted:
-            interview.action_url = url_or_none("interview_scorecards", interview.pk)
+            interview.action_url = reverse("interview_scorecards", args=[interview.pk])
         else:
             interview.action_url = None
         rows[interview.section].append(interview)

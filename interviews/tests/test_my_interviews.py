@@ -191,13 +191,6 @@ def test_the_page_shows_the_latest_done_interviews_only(client, alice):
     assert "The latest 20 of 22." in response.text
 
 
-def test_the_live_link_helper_gives_none_for_an_unknown_page():
-    from interviews.views import url_or_none
-
-    assert url_or_none("no_such_page", 1) is None
-    assert url_or_none("interview_detail", 1) == "/interviews/1/"
-
-
 @pytest.mark.parametrize("size", [2, 10])
 def test_my_interviews_queries_do_not_grow(client, alice, bob, django_assert_num_queries, size):
     question_set = interview_for(alice, bob, name="First").question_set
