@@ -17,7 +17,9 @@ urlpatterns = [
     ),
     path("interviews/<int:pk>/finish/", live.finish_scorecard, name="finish_scorecard"),
     path(
-        "interviews/<int:pk>/scorecards/", live.interview_scorecards, name="interview_scorecards"
+        "interviews/<int:pk>/scorecards/",
+        results.interview_scorecards,
+        name="interview_scorecards",
     ),
     path("scorecards/<int:pk>/", results.scorecard_detail, name="scorecard_detail"),
     path("scorecards/<int:pk>/amend/", results.amend_scorecard, name="amend_scorecard"),

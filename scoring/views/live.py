@@ -4,10 +4,10 @@ submitted scorecards of an interview once the blind rule allows it."""
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -259,37 +259,4 @@ def finish_scorecard(request, pk):
             "rated_count": sum(1 for q in questions if q.rating and q.rating.score),
             "question_count": len(questions),
         },
-    )
-
-
-def interview_scorecards(request, pk):
-    """The submitted scorecards of an interview: for hiring managers, and for an assigned
-    interviewer once their own scorecard is submitted (blind until then)."""
-    interview = get_object_or_404(
-        Interview.objects.select_related("candidate", "question_set"), pk=pk
-    )
-    is_manager = request.user.has_perm("interviews.add_interview")
-    if not is_manager:
-        mine = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
-        if not interview.interviewers.filter(pk=request.user.pk).exists():
-            raise Http404
-        if mine is None or not mine.is_submitted:
-            raise PermissionDenied("Submit your own scorecard to read your colleagues'.")
-    scorecards = (
-        Scorecard.objects.filter(interview=interview, submitted_at__isnull=False)
-        .select_related("interviewer")
-        .prefetch_related(
-            Prefetch(
-                "ratings",
-                queryset=Rating.objects.select_related("interview_question").order_by(
-                    "interview_question__position", "interview_question__follow_up_number"
-                ),
-            ),
-            Prefetch("ratings__marks", queryset=PointMark.objects.select_related("point")),
-        )
-    )
-    return render(
-        request,
-        "scoring/interview_scorecards.html",
-        {"interview": interview, "scorecards": scorecards},
     )

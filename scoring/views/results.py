@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
@@ -62,6 +62,28 @@ def get_scorecard_for(user, pk) -> Scorecard:
     ):
         return scorecard
     raise Http404
+
+
+def interview_scorecards(request, pk):
+    """The submitted scorecards of an interview: for hiring managers, and for an assigned
+    interviewer once their own scorecard is submitted (blind until then)."""
+    interview = get_object_or_404(
+        Interview.objects.select_related("candidate", "question_set"), pk=pk
+    )
+    if not request.user.has_perm(MANAGER_PERMISSION):
+        mine = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
+        if mine is None and not interview.interviewers.filter(pk=request.user.pk).exists():
+            raise Http404
+        if mine is None or not mine.is_submitted:
+            raise PermissionDenied("Submit your own scorecard to read your colleagues'.")
+    scorecards = Scorecard.objects.filter(
+        interview=interview, submitted_at__isnull=False
+    ).select_related("interviewer")
+    return render(
+        request,
+        "scoring/interview_scorecards.html",
+        {"interview": interview, "scorecards": scorecards},
+    )
 
 
 def scorecard_detail(request, pk):

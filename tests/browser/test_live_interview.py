@@ -179,7 +179,8 @@ def test_two_interviewers_at_once_each_write_only_their_own(page_for, interview,
         expect(page.get_by_role("heading", name="Scorecards")).to_be_visible()
 
     bob_page.reload()
-    expect(bob_page.locator("article")).to_have_count(2)
+    expect(bob_page.locator("tbody tr")).to_have_count(2)
+    bob_page.get_by_role("link", name="alice").click()
     expect(bob_page.locator("body")).to_contain_text("ALICE NOTES")
     assert sorted(
         Rating.objects.values_list("scorecard__interviewer__username", "score", "notes")
