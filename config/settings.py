@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "questions",
     "interviews",
     "scoring",
+    "audit",
 ]
 
 MIDDLEWARE = [

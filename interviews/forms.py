@@ -20,6 +20,7 @@ class CandidateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",

@@ -11,11 +11,15 @@ from questions.models import Question, QuestionSet, Topic
 
 class Candidate(models.Model):
     name = models.CharField(max_length=200)
-    email = models.EmailField()
+    # Blank only once erased; the candidate form requires it.
+    email = models.EmailField(blank=True)
     role_applied_for = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    erased_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the candidate's personal data was erased."
+    )
 
     class Meta:
         ordering = ["name", "pk"]
@@ -25,6 +29,10 @@ class Candidate(models.Model):
 
     def get_absolute_url(self):
         return reverse("candidate_edit", args=[self.pk])
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
 
 
 class Interview(models.Model):

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -209,3 +209,28 @@ def my_interviews(request):
         "interviews/my_interviews.html",
         {"sections": sections, "done_shown": DONE_SHOWN},
     )
+
+
+@permission_required("interviews.view_candidate", raise_exception=True)
+def candidate_export(request, pk):
+    """Everything stored about a candidate, as a JSON download."""
+    candidate = get_object_or_404(Candidate, pk=pk)
+    data = services.export_candidate(candidate=candidate, actor=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="candidate-{candidate.pk}.json"'
+    return response
+
+
+@permission_required("interviews.change_candidate", raise_exception=True)
+def candidate_erase(request, pk):
+    """Ask, then erase a candidate's personal data; their anonymous ratings stay."""
+    candidate = get_object_or_404(Candidate, pk=pk)
+    if request.method == "POST":
+        try:
+            services.erase_candidate(candidate=candidate, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Erased candidate #{candidate.pk}.")
+        return redirect("candidate_detail", pk=candidate.pk)
+    return render(request, "interviews/candidate_erase.html", {"candidate": candidate})

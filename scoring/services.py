@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit import services as audit
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
 from . import selectors
@@ -127,6 +128,12 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["recommendation", "summary", "submitted_at", "updated_at"])
     selectors.store_results(scorecard)
+    audit.record(
+        actor=scorecard.interviewer,
+        action="scorecard_submitted",
+        subject=f"Scorecard #{scorecard.pk} of interview #{scorecard.interview_id}",
+        details={"recommendation": scorecard.get_recommendation_display()},
+    )
 
     interview = Interview.objects.select_for_update().get(pk=scorecard.interview_id)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")
@@ -190,6 +197,12 @@ def amend_scorecard(
         raise ValidationError("Nothing was changed.")
     scorecard.save(update_fields=["recommendation", "summary", "updated_at"])
     selectors.store_results(scorecard)
+    audit.record(
+        actor=author,
+        action="scorecard_amended",
+        subject=f"Scorecard #{scorecard.pk} of interview #{scorecard.interview_id}",
+        details={"changed": sorted(after)},
+    )
     return Amendment.objects.create(
         scorecard=scorecard, author=author, reason=reason.strip(), before=before, after=after
     )
