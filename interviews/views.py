@@ -4,33 +4,21 @@ interviews assigned to them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from config.pagination import paginate
+
 from . import selectors, services
 from .forms import CandidateForm, ScheduleInterviewForm
 from .models import Candidate, Interview
 
-PER_PAGE = 25
 # The Done section of "My interviews" shows the latest ones only; it grows forever.
 DONE_SHOWN = 20
 MANAGE_INTERVIEWS = ["interviews.view_interview", "interviews.add_interview"]
-
-
-def paginate(request, queryset):
-    """The requested page of `queryset`, with the page numbers to link to and the query
-    string the links keep (everything but the page)."""
-    paginator = Paginator(queryset, PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    page.links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-    query = request.GET.copy()
-    query.pop("page", None)
-    page.query = query.urlencode()
-    return page
 
 
 def get_interview_for_manager(user, pk) -> Interview:

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import (
     Avg,
     CharField,
@@ -28,6 +27,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from config.pagination import paginate
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
@@ -38,7 +38,6 @@ from ..models import Mark, PointMark, Rating, Scorecard
 # Hiring managers hold this permission; interviewers and curators do not.
 MANAGER_PERMISSION = "interviews.view_candidate"
 manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
-PAGE_SIZE = 25
 
 
 def get_scorecard_for(user, pk) -> Scorecard:
@@ -303,7 +302,7 @@ def next_sort(current, key):
 @manager_only
 def compare(request):
     comparison = Comparison.from_request(request)
-    page = Paginator(comparison.candidates(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, comparison.candidates())
     for candidate in page:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
@@ -475,6 +474,10 @@ def csv_response(filename, header, rows):
     return response
 
 
+def _yes_no(value):
+    return "yes" if value else "no"
+
+
 def csv_name(comparison, kind):
     slug = comparison.question_set.slug if comparison.question_set else "none"
     return f"rubric-{slug}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
@@ -513,7 +516,7 @@ def compare_csv(request):
             c.yes,
             c.strong_yes,
             c.coverage,
-            "yes" if c.disagreement else "no",
+            _yes_no(c.disagreement),
             *(getattr(c, selectors.topic_column(t)) for t in comparison.topics),
         ]
         for c in comparison.candidates()
@@ -600,41 +603,15 @@ def compare_detail_csv(request):
         "Missed",
         "Notes",
     ]
+    # The columns as selected, but the question's number joins position and follow-up.
     rows = (
         [
-            name,
-            role,
-            stage,
-            f"{position}.{follow_up}" if follow_up else position,
-            prompt,
-            topic,
-            interviewer,
-            score,
-            "yes" if skipped else "no",
-            coverage,
-            points,
-            covered,
-            partial,
-            missed,
-            notes,
+            *row[:3],
+            f"{row[3]}.{row[4]}" if row[4] else row[3],
+            *row[5:9],
+            _yes_no(row[9]),
+            *row[10:],
         ]
-        for (
-            name,
-            role,
-            stage,
-            position,
-            follow_up,
-            prompt,
-            topic,
-            interviewer,
-            score,
-            skipped,
-            coverage,
-            points,
-            covered,
-            partial,
-            missed,
-            notes,
-        ) in ratings
+        for row in ratings
     )
     return csv_response(csv_name(comparison, "answers"), header, rows)
