@@ -25,7 +25,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 test: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2  # the machines have two cores
 
 lint: setup
 	$(BIN)/ruff check .

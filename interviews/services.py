@@ -122,8 +122,10 @@ def add_follow_up(
     interview = Interview.objects.select_for_update().get(pk=after.interview_id)
     if client_key:
         existing = interview.questions.filter(client_key=client_key).first()
-        if existing:
+        if existing and existing.added_by_id == interviewer.pk:
             return existing
+        if existing:  # a colleague's: say nothing of it
+            raise ValidationError({"client_key": "This follow-up's key is already used."})
     prompt = prompt.strip()
     if not prompt:
         raise ValidationError({"prompt": "Write the follow-up question."})

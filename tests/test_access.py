@@ -1,0 +1,572 @@
+"""Who may open what. Every URL the project has, taken from the URL configuration, is
+requested with ids of real objects as each role, and the outcome is checked against one table.
+A URL nobody has classified fails, and so does a row for a URL that no longer exists.
+
+Then every write endpoint is given the ids of another interviewer's interview, question,
+point or scorecard, and must refuse and change nothing."""
+
+import uuid
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.converters import SlugConverter
+
+from audit.models import AuditEvent
+from config import roles
+from interviews import services as interview_services
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from interviews.tests.factories import interviewer_user, planned_interview
+from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.tests.factories import UserFactory
+from scoring import services
+from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "unassigned", "before", "after", "manager", "curator", "superuser"]
+
+# An outcome is a status code, or the name of the view a 302 leads to.
+LOGIN = "login"
+ADMIN_LOGIN = "admin:login"
+# Anyone without is_staff is sent to the admin's login page; anonymous visitors to a model's
+# admin pages meet the site's login first (LoginRequiredMiddleware knows the admin's login URL
+# for the site-wide admin views only).
+NON_STAFF = (ADMIN_LOGIN,) * 5
+MODEL_NON_STAFF = (LOGIN,) + (ADMIN_LOGIN,) * 4
+FOR_MANAGERS = (LOGIN, 403, 403, 403, 200, 403, 200)
+
+# Columns: anonymous, an interviewer not assigned to the interview, the assigned interviewer
+# before submitting (a draft with a rating and a mark), the assigned interviewer after
+# submitting, hiring manager, question curator (staff), superuser.
+# A key is a URL name, with [a variant] when the same URL is requested for another object.
+# fmt: off
+EXPECTED = {
+    "login":                   (200, "home", "home", "home", "home", "home", "home"),
+    "logout":                  (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    "home":                    (LOGIN, "my_interviews", "my_interviews", "my_interviews",
+                                "interview_list", "question_sets", "interview_list"),
+    "question_sets":           (LOGIN, 200, 200, 200, 200, 200, 200),
+    "question_set_detail":     (LOGIN, 200, 200, 200, 200, 200, 200),
+    "candidate_list":          FOR_MANAGERS,
+    "candidate_create":        FOR_MANAGERS,
+    "candidate_edit":          FOR_MANAGERS,
+    "candidate_export":        FOR_MANAGERS,
+    "candidate_erase":         (LOGIN, 403, 403, 403, "candidate_detail", 403, "candidate_detail"),
+    "candidate_erase[confirm]": FOR_MANAGERS,
+    "candidate_detail":        FOR_MANAGERS,
+    "interview_list":          FOR_MANAGERS,
+    "schedule_interview":      FOR_MANAGERS,
+    "my_interviews":           (LOGIN, 200, 200, 200, 200, 403, 200),
+    "interview_detail":        (LOGIN, 404, 404, 404, 200, 404, 200),
+    "cancel_interview":        (LOGIN, 403, 403, 403, "interview_detail", 403, "interview_detail"),
+    "live_interview":          (LOGIN, 404, 200, "interview_scorecards", 404, 404, 404),
+    "start_interview":         (LOGIN, 404, "live_interview", "live_interview", 404, 404, 404),
+    "save_answer":             (LOGIN, 404, "live_interview", 409, 404, 404, 404),
+    "add_follow_up":           (LOGIN, 404, "live_interview", 409, 404, 404, 404),
+    "finish_scorecard":        (LOGIN, 404, 200, "interview_scorecards", 404, 404, 404),
+    "interview_scorecards":    (LOGIN, 404, 403, 200, 200, 404, 200),
+    "scorecard_detail":        (LOGIN, 404, 404, 200, 200, 404, 200),
+    "scorecard_detail[draft]": (LOGIN, 404, 200, 404, 404, 404, 404),
+    "amend_scorecard":         (LOGIN, 404, 404, 200, 404, 404, 404),
+    "compare":                 FOR_MANAGERS,
+    "compare_grid":            FOR_MANAGERS,
+    "compare_csv":             FOR_MANAGERS,
+    "compare_detail_csv":      FOR_MANAGERS,
+    # The Django admin: staff only; the pages of a model follow admin_expectations() below.
+    "admin:login":             (200, 200, 200, 200, 200, "admin:index", "admin:index"),
+    "admin:logout":            (ADMIN_LOGIN,) + ("admin:index",) * 4 + (LOGIN, LOGIN),
+    "admin:index":             NON_STAFF + (200, 200),
+    "admin:password_change":   NON_STAFF + (200, 200),
+    "admin:password_change_done": NON_STAFF + (200, 200),
+    "admin:jsi18n":            NON_STAFF + (200, 200),
+    # Without the field it completes, autocomplete refuses anyone.
+    "admin:autocomplete":      NON_STAFF + (403, 403),
+    "admin:view_on_site":      NON_STAFF + ("candidate_edit", "candidate_edit"),
+    # Logs are written by the app, never by hand: nobody adds one in the admin, and nobody
+    # deletes an audit event (which only superusers read).
+    "admin:axes_accessattempt_add":    MODEL_NON_STAFF + (403, 403),
+    "admin:axes_accesslog_add":        MODEL_NON_STAFF + (403, 403),
+    "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
+    "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
+    "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+}
+# fmt: on
+
+# Curators hold every permission on the models of these apps, and none on other apps'.
+CURATED_APPS = {"questions"}
+
+
+# The object behind each URL kwarg, by URL (attributes of the world below). A slug kwarg
+# takes the object's slug, any other its primary key.
+URL_OBJECTS = {
+    "question_set_detail": {"slug": "question_set"},
+    "candidate_edit": {"pk": "candidate"},
+    "candidate_detail": {"pk": "candidate"},
+    "candidate_export": {"pk": "candidate"},
+    "candidate_erase": {"pk": "candidate"},
+    "candidate_erase[confirm]": {"pk": "candidate"},
+    "interview_detail": {"pk": "interview"},
+    "cancel_interview": {"pk": "interview"},
+    "live_interview": {"pk": "interview"},
+    "start_interview": {"pk": "interview"},
+    "save_answer": {"pk": "interview", "question_pk": "question"},
+    "add_follow_up": {"pk": "interview", "question_pk": "question"},
+    "finish_scorecard": {"pk": "interview"},
+    "interview_scorecards": {"pk": "interview"},
+    "scorecard_detail": {"pk": "submitted"},
+    "scorecard_detail[draft]": {"pk": "draft"},
+    "amend_scorecard": {"pk": "submitted"},
+    "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
+}
+
+QUERIES = {
+    "compare_grid": lambda world: {
+        "set": world.question_set.slug,
+        "candidate": [world.candidate.pk, world.other_interview.candidate_id],
+    },
+}
+
+# POST-only endpoints are posted to, with a body that tries to change something, so that
+# every refusal is seen to change nothing. Everything else is requested with GET.
+POSTED = {
+    "logout": lambda world: {},
+    "admin:logout": lambda world: {},
+    "cancel_interview": lambda world: {},
+    "candidate_erase": lambda world: {},
+    "start_interview": lambda world: {},
+    "save_answer": lambda world: {
+        "score": "4",
+        "notes": "PROBE",
+        f"mark-{world.point.pk}": "0",
+    },
+    "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
+}
+
+
+# The URL configuration ---------------------------------------------------------------------
+
+
+def named_patterns(resolver=None, namespace=""):
+    """Every named URL pattern as ("namespace:name", pattern), namespaces included."""
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace
+            if inner and namespace:
+                inner = f"{namespace}:{inner}"
+            yield from named_patterns(pattern, inner or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern
+
+
+PATTERNS = dict(named_patterns())
+
+
+def admin_model(name):
+    """The registered model an admin URL name belongs to (admin:<app>_<model>_<view>)."""
+    for model in admin.site._registry:
+        if name.startswith(f"admin:{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    return None
+
+
+def admin_expectations():
+    """The admin pages of every registered model, and each app's index: staff with the model
+    permissions of the app open them; other staff get 403 (404 for an app index, which hides
+    apps they may not see); anyone else is sent to a login page."""
+    expected = {}
+    for app_label in {model._meta.app_label for model in admin.site._registry}:
+        curator = 200 if app_label in CURATED_APPS else 404
+        expected[f"admin:app_list[{app_label}]"] = NON_STAFF + (curator, 200)
+    for name in PATTERNS:
+        if model := admin_model(name):
+            curator = 200 if model._meta.app_label in CURATED_APPS else 403
+            expected[name] = MODEL_NON_STAFF + (curator, 200)
+    return expected
+
+
+def url_name(key):
+    return key.partition("[")[0]
+
+
+TABLE = {**admin_expectations(), **EXPECTED}
+# What the walk requests: every row whose URL exists, and every URL without a row (which then
+# fails as unclassified).
+KEYS = sorted(
+    {key for key in TABLE if url_name(key) in PATTERNS}
+    | (set(PATTERNS) - {url_name(key) for key in TABLE})
+)
+
+
+def test_every_url_is_classified_and_every_row_is_a_url():
+    rows = {url_name(key) for key in TABLE}
+    assert sorted(set(PATTERNS) - rows) == [], "URLs with no row in EXPECTED: classify them"
+    assert sorted(rows - set(PATTERNS)) == [], "rows in EXPECTED for URLs that no longer exist"
+    assert {key: len(row) for key, row in TABLE.items() if len(row) != len(ROLES)} == {}
+
+
+# One world of real objects, built once --------------------------------------------------------
+
+
+def score(interview, interviewer, questions, *, submit=False):
+    """A scorecard with a rating, notes and a mark on each of `questions`."""
+    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
+    for question in questions:
+        services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+        services.write_notes(
+            scorecard=scorecard, interview_question=question, notes=f"{interviewer}-NOTES"
+        )
+        point = question.points.order_by("position").first()
+        services.mark_point(scorecard=scorecard, interview_question=question, point=point, mark=2)
+    if submit:
+        services.submit_scorecard(
+            scorecard=scorecard, recommendation=Recommendation.YES, summary="Hire."
+        )
+    return scorecard
+
+
+def build_world():
+    """An interview with two assigned interviewers: "before" has a draft, "after" added a
+    follow-up of their own and submitted. The unassigned interviewer ran (and submitted)
+    another interview, of another candidate, on the same question set."""
+    before = interviewer_user("bea")
+    after = interviewer_user("abe")
+    unassigned = interviewer_user("una")
+    interview = planned_interview(interviewers=[before, after], questions=2, points=2)
+    question, second = interview.questions.order_by("position")
+    follow_up = interview_services.add_follow_up(
+        after=question,
+        interviewer=after,
+        prompt="AFTER-FOLLOW-UP?",
+        points=["AFTER-POINT"],
+        client_key=uuid.uuid4(),
+    )
+    other_interview = planned_interview(
+        interviewers=[unassigned], question_set=interview.question_set
+    )
+    other_question = other_interview.questions.order_by("position").first()
+    access = {
+        "username": "intruder",
+        "ip_address": "192.0.2.1",
+        "user_agent": "curl",
+        "http_accept": "*/*",
+        "path_info": "/accounts/login/",
+    }
+    world = SimpleNamespace(
+        users={
+            "anonymous": None,
+            "unassigned": unassigned,
+            "before": before,
+            "after": after,
+            "manager": UserFactory(username="harper", role=roles.HIRING_MANAGER),
+            "curator": UserFactory(username="cora", role=roles.QUESTION_CURATOR, is_staff=True),
+            "superuser": UserFactory(username="sam", is_staff=True, is_superuser=True),
+        },
+        question_set=interview.question_set,
+        candidate=interview.candidate,
+        candidate_type=ContentType.objects.get_for_model(Candidate),
+        interview=interview,
+        question=question,
+        point=question.points.order_by("position").first(),
+        follow_up=follow_up,
+        draft=score(interview, before, [question, second]),
+        submitted=score(interview, after, [question, follow_up], submit=True),
+        other_interview=other_interview,
+        other_question=other_question,
+        other_scorecard=score(other_interview, unassigned, [other_question], submit=True),
+        # The objects the admin pages of each model are requested with.
+        admin_objects={
+            Topic: question.topic,
+            QuestionSet: interview.question_set,
+            Question: question.question,
+            AnswerPoint: question.question.points.first(),
+            User: before,
+            Group: Group.objects.get(name=roles.INTERVIEWER),
+            AccessAttempt: AccessAttempt.objects.create(
+                **access, get_data="", post_data="", failures_since_start=1
+            ),
+            AccessLog: AccessLog.objects.create(**access),
+            AccessFailureLog: AccessFailureLog.objects.create(**access),
+        },
+    )
+    world.sessions = {}
+    for role, user in world.users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+            world.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    world.rows = snapshot()
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module and rolled back after it, as TestCase.setUpTestData does;
+    each test runs in a savepoint of its own, so every request meets the same world."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+            built = build_world()
+        yield built
+        transaction.set_rollback(True)
+
+
+def url_for(world, key):
+    name = url_name(key)
+    converters = PATTERNS[name].pattern.converters
+    kwargs = {}
+    if name == "admin:app_list":
+        kwargs["app_label"] = key.partition("[")[2].rstrip("]")
+    elif model := admin_model(name):
+        obj = world.admin_objects.get(model) or model._default_manager.order_by("pk").first()
+        assert obj is not None, f"{key}: the world has no {model._meta.label} to request"
+        kwargs = dict.fromkeys(converters, obj.pk)
+    else:
+        objects = URL_OBJECTS.get(key, {})
+        missing = set(converters) - set(objects)
+        assert not missing, f"{key}: say in URL_OBJECTS what {sorted(missing)} refer to"
+        for kwarg, attribute in objects.items():
+            obj = getattr(world, attribute)
+            slug = isinstance(converters.get(kwarg), SlugConverter)
+            kwargs[kwarg] = obj.slug if slug else obj.pk
+    url = reverse(name, kwargs=kwargs)
+    if key in QUERIES:
+        url += "?" + urlencode(QUERIES[key](world), doseq=True)
+    return url
+
+
+# Requests ------------------------------------------------------------------------------------
+
+WATCHED = [
+    Candidate,
+    Interview,
+    Interview.interviewers.through,
+    InterviewQuestion,
+    InterviewPoint,
+    Scorecard,
+    Rating,
+    PointMark,
+    Amendment,
+    AuditEvent,
+    Topic,
+    QuestionSet,
+    Question,
+    AnswerPoint,
+    User,
+    User.groups.through,
+    Group,
+]
+
+# The only page that writes on GET, when it answers: an export is recorded in the audit log.
+GET_WRITES = {"candidate_export": {"audit.AuditEvent"}}
+
+
+def snapshot():
+    """Every row a request might change, as plain values (sessions and login logs aside)."""
+    return {
+        model._meta.label: list(model._default_manager.order_by("pk").values_list())
+        for model in WATCHED
+    }
+
+
+def changed_tables(world):
+    rows = snapshot()
+    return sorted(label for label in rows if rows[label] != world.rows[label])
+
+
+def request_as(world, role, method, url, data=None, **headers):
+    client = Client(headers=headers)
+    if role in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client.post(url, data) if method == "POST" else client.get(url)
+
+
+def redirect_target(response):
+    location = urlsplit(response["Location"])
+    try:
+        return resolve(location.path).view_name, location
+    except Resolver404:
+        return response["Location"], location
+
+
+def describe(response):
+    if response.status_code in (301, 302):
+        return f"302 → {redirect_target(response)[0]}"
+    return str(response.status_code)
+
+
+def matches(response, expected, url, role=None):
+    if isinstance(expected, int):
+        return response.status_code == expected
+    if response.status_code != 302:
+        return False
+    target, location = redirect_target(response)
+    if target != expected:
+        return False
+    # Sent to log in, a visitor comes back where they were going (a signed-in user who logs
+    # out is not sent back).
+    next_url = parse_qs(location.query).get("next")
+    if expected in (LOGIN, ADMIN_LOGIN):
+        return next_url == [url] or (role != "anonymous" and next_url is None)
+    return True
+
+
+def is_refusal(expected):
+    return expected in (400, 403, 404, 405, 409, LOGIN, ADMIN_LOGIN)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", KEYS)
+def test_each_role_gets_what_the_table_says(world, key, role):
+    if key not in TABLE:
+        pytest.fail(f"{key} is not classified: add a row to EXPECTED")
+    expected = TABLE[key][ROLES.index(role)]
+    url = url_for(world, key)
+    method = "POST" if key in POSTED else "GET"
+    response = request_as(world, role, method, url, POSTED[key](world) if key in POSTED else None)
+    assert matches(response, expected, url, role), (
+        f"{url}: expected {expected}, got {describe(response)}"
+    )
+    allowed = GET_WRITES.get(key, set()) if expected == 200 else set()
+    changed = [label for label in changed_tables(world) if label not in allowed]
+    if method == "GET" or is_refusal(expected):
+        assert changed == [], f"{method} {url} changed {changed}"
+
+
+# Another interviewer's objects ---------------------------------------------------------------
+
+
+def answer(point):
+    return {"score": "1", "notes": "PROBE", "skipped": "0", f"mark-{point.pk}": "0"}
+
+
+def amendment(world):
+    question = world.question
+    return {
+        "reason": "PROBE",
+        "recommendation": "1",
+        "summary": "PROBE",
+        f"score_{question.pk}": "1",
+        f"notes_{question.pk}": "PROBE",
+    }
+
+
+def first_point(question):
+    return question.points.order_by("position").first()
+
+
+# Each write, aimed by an interviewer (or another role) at what is not theirs: the role, the
+# URL name, its arguments, the body, and the refusal. Point ids travel in the body
+# (mark-<point id>), so a point of another question is bad input (400), not a missing page.
+# fmt: off
+FOREIGN_WRITES = {
+    "save_answer on an interview not assigned to them": (
+        "unassigned", "save_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: answer(w.point), 404),
+    "save_answer on a colleague's follow-up": (
+        "before", "save_answer", lambda w: [w.interview.pk, w.follow_up.pk],
+        lambda w: answer(first_point(w.follow_up)), 404),
+    "save_answer on a question of another interview": (
+        "before", "save_answer", lambda w: [w.interview.pk, w.other_question.pk],
+        lambda w: answer(first_point(w.other_question)), 404),
+    "save_answer on their own interview, with another interview's question": (
+        "unassigned", "save_answer", lambda w: [w.other_interview.pk, w.question.pk],
+        lambda w: answer(w.point), 404),
+    "save_answer marking a point of another interview": (
+        "before", "save_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: answer(first_point(w.other_question)), 400),
+    "save_answer marking a point of a colleague's follow-up": (
+        "before", "save_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: answer(first_point(w.follow_up)), 400),
+    "add_follow_up on an interview not assigned to them": (
+        "unassigned", "add_follow_up", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: {"prompt": "PROBE?"}, 404),
+    "add_follow_up after a colleague's follow-up": (
+        "before", "add_follow_up", lambda w: [w.interview.pk, w.follow_up.pk],
+        lambda w: {"prompt": "PROBE?"}, 404),
+    "add_follow_up after a question of another interview": (
+        "before", "add_follow_up", lambda w: [w.interview.pk, w.other_question.pk],
+        lambda w: {"prompt": "PROBE?"}, 404),
+    "start_interview not assigned to them": (
+        "unassigned", "start_interview", lambda w: [w.interview.pk], lambda w: {}, 404),
+    "finish_scorecard of an interview not assigned to them": (
+        "unassigned", "finish_scorecard", lambda w: [w.interview.pk],
+        lambda w: {"recommendation": "4", "summary": "PROBE"}, 404),
+    "finish_scorecard as a hiring manager": (
+        "manager", "finish_scorecard", lambda w: [w.interview.pk],
+        lambda w: {"recommendation": "4", "summary": "PROBE"}, 404),
+    "amend_scorecard of a colleague, before submitting": (
+        "before", "amend_scorecard", lambda w: [w.submitted.pk], amendment, 404),
+    "amend_scorecard of an interview they did not run": (
+        "unassigned", "amend_scorecard", lambda w: [w.submitted.pk], amendment, 404),
+    "amend_scorecard of another interview": (
+        "after", "amend_scorecard", lambda w: [w.other_scorecard.pk], amendment, 404),
+    "amend_scorecard of a colleague's draft": (
+        "after", "amend_scorecard", lambda w: [w.draft.pk], amendment, 404),
+    "amend_scorecard as a hiring manager": (
+        "manager", "amend_scorecard", lambda w: [w.submitted.pk], amendment, 404),
+    "amend_scorecard as a superuser": (
+        "superuser", "amend_scorecard", lambda w: [w.submitted.pk], amendment, 404),
+    "cancel_interview by an assigned interviewer": (
+        "before", "cancel_interview", lambda w: [w.interview.pk], lambda w: {}, 403),
+    "candidate_create by an interviewer": (
+        "before", "candidate_create", lambda w: [],
+        lambda w: {"name": "PROBE", "email": "probe@example.com"}, 403),
+    "candidate_edit by an assigned interviewer": (
+        "before", "candidate_edit", lambda w: [w.candidate.pk],
+        lambda w: {"name": "PROBE", "email": "probe@example.com"}, 403),
+    "candidate_erase by an assigned interviewer": (
+        "before", "candidate_erase", lambda w: [w.candidate.pk], lambda w: {}, 403),
+    "schedule_interview by an interviewer": (
+        "before", "schedule_interview", lambda w: [],
+        lambda w: {"candidate": w.candidate.pk, "question_set": w.question_set.pk,
+                   "stage": "PROBE", "scheduled_at": "2030-01-01 10:00",
+                   "interviewers": [w.users["before"].pk]}, 403),
+    "deleting a bank question in the admin, as an interviewer": (
+        "before", "admin:questions_question_delete", lambda w: [w.question.question_id],
+        lambda w: {"post": "yes"}, ADMIN_LOGIN),
+    "making themselves superuser in the admin, as a curator": (
+        "curator", "admin:auth_user_change", lambda w: [w.users["curator"].pk],
+        lambda w: {"username": "cora", "is_staff": "on", "is_superuser": "on"}, 403),
+}
+# fmt: on
+
+
+@pytest.mark.parametrize("case", FOREIGN_WRITES)
+def test_a_write_aimed_at_someone_elses_object_is_refused_and_changes_nothing(world, case):
+    role, name, args, body, expected = FOREIGN_WRITES[case]
+    url = reverse(name, args=args(world))
+    response = request_as(world, role, "POST", url, body(world))
+    assert matches(response, expected, url), f"expected {expected}, got {describe(response)}"
+    assert changed_tables(world) == []
+
+
+def test_the_same_write_on_their_own_answer_does_change_it(world):
+    """The control of the test above: the refusals are not a broken request."""
+    url = reverse("save_answer", args=[world.interview.pk, world.question.pk])
+    response = request_as(world, "before", "POST", url, answer(world.point))
+    assert matches(response, "live_interview", url), describe(response)
+    assert changed_tables(world) == ["scoring.PointMark", "scoring.Rating"]
+
+
+def test_every_post_endpoint_is_aimed_at_someone_elses_object():
+    """A new write endpoint needs a case above."""
+    written = {name for _, name, *_ in FOREIGN_WRITES.values()}
+    posted = {url_name(key) for key in POSTED} - {"logout", "admin:logout"}
+    assert sorted(posted - written) == []
+
+
+def test_a_colleagues_follow_up_key_does_not_return_their_follow_up(world):
+    url = reverse("add_follow_up", args=[world.interview.pk, world.question.pk])
+    body = {"prompt": "PROBE?", "client_key": str(world.follow_up.client_key)}
+    response = request_as(world, "before", "POST", url, body, accept="application/json")
+    assert "AFTER-FOLLOW-UP" not in response.text
+    assert 400 <= response.status_code < 500
+    assert changed_tables(world) == []
