@@ -232,6 +232,7 @@ NAV_LINKS = {
     "My interviews": "my_interviews",
     "Interviews": "interview_list",
     "Candidates": "candidate_list",
+    "Compare": "compare",
     "Question bank": "question_sets",
 }
 
@@ -245,7 +246,7 @@ def nav_links(response):
     "role, links",
     [
         ("interviewer", ["My interviews", "Question bank"]),
-        ("hiring_manager", ["Interviews", "Candidates", "Question bank"]),
+        ("hiring_manager", ["Interviews", "Candidates", "Compare", "Question bank"]),
         ("curator", ["Question bank"]),
     ],
 )

@@ -319,3 +319,15 @@ def test_the_page_renders_a_follow_up_with_its_points(client, interview, alice):
     response = client.get(reverse("live_interview", args=[interview.pk]))
     assert "Question 2.1 · follow-up" in response.text
     assert json.dumps("Detail")[1:-1] in response.text
+
+
+def test_an_interviewer_who_submitted_does_not_start_the_interview(client, interview, alice):
+    services.submit_scorecard(
+        scorecard=services.scorecard_for(interview=interview, interviewer=alice),
+        recommendation=Recommendation.YES,
+        summary="",
+    )
+    client.force_login(alice)
+    client.post(reverse("start_interview", args=[interview.pk]))
+    interview.refresh_from_db()
+    assert (interview.status, interview.started_at) == ("scheduled", None)

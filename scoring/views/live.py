@@ -103,7 +103,10 @@ def live_interview(request, pk):
 @require_POST
 def start_interview(request, pk):
     interview = get_assigned_interview(request.user, pk)
-    if interview.is_open:
+    submitted = Scorecard.objects.filter(
+        interview=interview, interviewer=request.user, submitted_at__isnull=False
+    ).exists()
+    if interview.is_open and not submitted:
         interview_services.start_interview(interview=interview)
     return redirect("live_interview", pk=interview.pk)
 

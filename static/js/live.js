@@ -91,8 +91,13 @@
     });
     const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
     if (!isJson) {
-      // Logged out, or a proxy's error page: keep the change and try again.
-      showError(response.redirected ? "Your session has ended: log in again in another tab; your changes are kept here." : "");
+      if (response.status === 404) {
+        showError("Not saved: this interview is no longer open to you.");
+        return "refused";
+      }
+      // Logged out, a stale form token, or a proxy's error page: keep the change and retry.
+      if (response.redirected) showError("Your session has ended: log in again in another tab; your changes are kept here.");
+      else if (response.status === 403) showError("Not saved yet: reload the page; your changes are kept and will be sent.");
       return "retry";
     }
     const data = await response.json();
