@@ -129,16 +129,15 @@ def save_answer(request, pk, question_pk):
     """Save any of the answer's fields: score, skipped, notes and mark-<point id>. The page
     sends one field at a time; the plain form (no JavaScript) sends them all."""
     interview = get_assigned_interview(request.user, pk)
-    scorecard = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
-    if scorecard is None:
-        scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
     question = get_object_or_404(
         services.questions_for(interview, request.user).prefetch_related("points"), pk=question_pk
     )
     points = {str(point.pk): point for point in question.points.all()}
     data = request.POST
     try:
+        # All of it or nothing, the draft scorecard made on first use included.
         with transaction.atomic():
+            scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
             skipped = data.getlist("skipped")[-1] == "1" if "skipped" in data else None
             if skipped is not None:
                 services.skip_question(
