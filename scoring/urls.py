@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import live, results
+from .views import compare, live, results
 
 urlpatterns = [
     path("interviews/<int:pk>/live/", live.live_interview, name="live_interview"),
@@ -24,8 +24,8 @@ urlpatterns = [
     path("scorecards/<int:pk>/", results.scorecard_detail, name="scorecard_detail"),
     path("scorecards/<int:pk>/amend/", results.amend_scorecard, name="amend_scorecard"),
     path("candidates/<int:pk>/", results.candidate_detail, name="candidate_detail"),
-    path("compare/", results.compare, name="compare"),
-    path("compare/grid/", results.compare_grid, name="compare_grid"),
-    path("compare/candidates.csv", results.compare_csv, name="compare_csv"),
-    path("compare/answers.csv", results.compare_detail_csv, name="compare_detail_csv"),
+    path("compare/", compare.compare, name="compare"),
+    path("compare/grid/", compare.compare_grid, name="compare_grid"),
+    path("compare/candidates.csv", compare.compare_csv, name="compare_csv"),
+    path("compare/answers.csv", compare.compare_detail_csv, name="compare_detail_csv"),
 ]

@@ -7,7 +7,7 @@ from django.urls import reverse
 from interviews.models import Candidate
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services
-from scoring.views.results import csv_cell
+from scoring.views.compare import csv_cell
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,455 @@
+"""Comparing candidates who ran the same question set: the sortable table, the side-by-side
+grid with its chart of topic means, and CSV exports. Hiring managers only."""
+
+import csv
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from config.pagination import paginate
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from questions.models import Question, QuestionSet, Topic
+
+from .. import selectors
+from ..models import Mark, PointMark, Rating
+from .results import manager_only
+
+
+@dataclass
+class Comparison:
+    """The compare page's choices, read from the query string so links keep the view."""
+
+    question_sets: list
+    question_set: QuestionSet | None
+    roles: list
+    role: str
+    status: str
+    sort: str
+    topics: list
+
+    SORTS = {
+        "name": "name",
+        "scorecards": "scorecard_count",
+        "mean": "mean",
+        "median": "median",
+        "spread": "spread",
+        "tally": "net_votes",
+        "coverage": "coverage",
+    }
+
+    @classmethod
+    def from_request(cls, request):
+        question_sets = list(
+            QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
+                "-interview_count", "title"
+            )
+        )
+        by_slug = {s.slug: s for s in question_sets}
+        question_set = by_slug.get(request.GET.get("set")) or (
+            question_sets[0] if question_sets else None
+        )
+        # The topics of the questions this set's interviews asked.
+        topics = list(
+            Topic.objects.filter(
+                pk__in=InterviewQuestion.objects.filter(
+                    interview__question_set=question_set
+                ).values("topic")
+            )
+        )
+        sort = request.GET.get("sort", "name")
+        sortable = {*cls.SORTS, *(f"topic-{t.pk}" for t in topics)}
+        if sort.removeprefix("-") not in sortable:
+            sort = "name"
+        statuses = dict(Interview.Status.choices)
+        return cls(
+            question_sets=question_sets,
+            question_set=question_set,
+            roles=list(
+                Candidate.objects.filter(interviews__question_set=question_set)
+                .exclude(role_applied_for="")
+                .order_by("role_applied_for")
+                .values_list("role_applied_for", flat=True)
+                .distinct()
+            ),
+            role=request.GET.get("role", ""),
+            status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
+            sort=sort,
+            topics=topics,
+        )
+
+    def candidates(self):
+        if self.question_set is None:
+            return Candidate.objects.none()
+        interviews = Interview.objects.filter(question_set=self.question_set)
+        if self.status:
+            interviews = interviews.filter(status=self.status)
+        candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
+        if self.role:
+            candidates = candidates.filter(role_applied_for=self.role)
+        candidates = selectors.candidate_results(
+            candidates, question_set=self.question_set, topics=self.topics
+        ).annotate(net_votes=F("yes") + F("strong_yes") - F("no") - F("strong_no"))
+        key = self.sort.removeprefix("-")
+        column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
+        order = (
+            F(column).desc(nulls_last=True)
+            if self.sort.startswith("-")
+            else F(column).asc(nulls_last=True)
+        )
+        return candidates.order_by(order, "name", "pk")
+
+    def query(self, **changes):
+        """The query string of this view with some choices changed."""
+        params = {
+            "set": self.question_set.slug if self.question_set else "",
+            "role": self.role,
+            "status": self.status,
+            "sort": self.sort,
+            **changes,
+        }
+        return urlencode({k: v for k, v in params.items() if v})
+
+
+def next_sort(current, key):
+    """Clicking a column sorts by it (names A–Z, numbers highest first); again reverses."""
+    if current == key:
+        return f"-{key}"
+    if current == f"-{key}":
+        return key
+    return key if key == "name" else f"-{key}"
+
+
+@manager_only
+def compare(request):
+    comparison = Comparison.from_request(request)
+    page = paginate(request, comparison.candidates())
+    for candidate in page:
+        candidate.topic_means = [
+            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
+        ]
+    columns = [
+        ("name", "Candidate"),
+        ("scorecards", "Scorecards"),
+        ("mean", "Mean"),
+        ("median", "Median"),
+        ("spread", "Spread"),
+        ("tally", "Recommendations"),
+        ("coverage", "Coverage"),
+    ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.topics]
+    headers = [
+        {
+            "label": label,
+            "active": comparison.sort.removeprefix("-") == key,
+            "descending": comparison.sort == f"-{key}",
+            "query": comparison.query(sort=next_sort(comparison.sort, key)),
+        }
+        for key, label in columns
+    ]
+    return render(
+        request,
+        "scoring/compare.html",
+        {
+            "comparison": comparison,
+            "page": page,
+            "headers": headers,
+            "statuses": Interview.Status.choices,
+            "query": comparison.query(),
+        },
+    )
+
+
+def selected_candidates(request, comparison):
+    """The 2–4 candidates picked for the grid, each with an interview in the set."""
+    try:
+        ids = sorted({int(value) for value in request.GET.getlist("candidate")})
+    except ValueError:
+        raise ValidationError("Pick candidates from the list.")
+    if not 2 <= len(ids) <= 4:
+        raise ValidationError("Pick two to four candidates to compare side by side.")
+    candidates = list(
+        selectors.candidate_results(
+            Candidate.objects.filter(
+                pk__in=ids, interviews__question_set=comparison.question_set
+            ).distinct(),
+            question_set=comparison.question_set,
+            topics=comparison.topics,
+        ).order_by("name", "pk")
+    )
+    if len(candidates) != len(ids):
+        raise ValidationError("Some of those candidates did not run this question set.")
+    return candidates
+
+
+@manager_only
+def compare_grid(request):
+    comparison = Comparison.from_request(request)
+    try:
+        candidates = selected_candidates(request, comparison)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(reverse("compare") + "?" + comparison.query())
+    ids = [c.pk for c in candidates]
+    cells = (
+        Rating.objects.filter(
+            scorecard__submitted_at__isnull=False,
+            scorecard__interview__candidate__in=ids,
+            scorecard__interview__question_set=comparison.question_set,
+            interview_question__question__isnull=False,
+        )
+        .values("scorecard__interview__candidate", "interview_question__question")
+        .annotate(
+            mean=Avg("score"),
+            scores=StringAgg(Cast("score", CharField()), Value(" · ")),
+            skipped=Count("pk", filter=Q(skipped=True)),
+        )
+    )
+    by_cell = {
+        (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
+    }
+    questions = (
+        Question.objects.filter(
+            asked__interview__candidate__in=ids,
+            asked__interview__question_set=comparison.question_set,
+        )
+        .select_related("topic")
+        .distinct()
+        .order_by("position")
+    )
+    rows = [
+        (question, [by_cell.get((question.pk, candidate.pk)) for candidate in candidates])
+        for question in questions
+    ]
+    for candidate in candidates:
+        candidate.topic_means = [
+            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
+        ]
+    return render(
+        request,
+        "scoring/compare_grid.html",
+        {
+            "comparison": comparison,
+            "candidates": candidates,
+            "rows": rows,
+            "chart": topic_chart(comparison.topics, candidates),
+            "query": comparison.query(),
+            "selection": "&".join(f"candidate={pk}" for pk in ids),
+        },
+    )
+
+
+def topic_chart(topics, candidates):
+    """Geometry of a grouped bar chart of topic means (1–4), drawn as SVG by the template."""
+    bar, gap, group_gap, height, top, left = 18, 2, 26, 160, 10, 34
+    group_width = len(candidates) * (bar + gap) + group_gap
+    groups = []
+    for index, topic in enumerate(topics):
+        x = left + index * group_width
+        bars = []
+        for number, candidate in enumerate(candidates):
+            mean = candidate.topic_means[index]
+            bar_height = 0 if mean is None else (mean / 4) * height
+            bars.append(
+                {
+                    "x": x + number * (bar + gap),
+                    "y": top + height - bar_height,
+                    "height": bar_height,
+                    "mean": mean,
+                    "series": number,
+                    "candidate": candidate,
+                }
+            )
+        groups.append(
+            {"topic": topic, "x": x, "label_x": x + (group_width - group_gap) / 2, "bars": bars}
+        )
+    return {
+        "groups": groups,
+        "bar": bar,
+        "width": left + max(1, len(topics)) * group_width,
+        "height": height + top + 60,
+        "baseline": top + height,
+        "gridlines": [{"value": v, "y": top + height - v / 4 * height} for v in (1, 2, 3, 4)],
+    }
+
+
+CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """Spreadsheets run a cell that starts with = + - or @ as a formula: quote it."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    value = str(value)
+    return "'" + value if value.startswith(CSV_DANGEROUS_START) else value
+
+
+def csv_response(filename, header, rows):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return response
+
+
+def _yes_no(value):
+    return "yes" if value else "no"
+
+
+def csv_name(comparison, kind):
+    slug = comparison.question_set.slug if comparison.question_set else "none"
+    return f"rubric-{slug}-{kind}-{timezone.localdate():%Y-%m-%d}.csv"
+
+
+@manager_only
+def compare_csv(request):
+    comparison = Comparison.from_request(request)
+    header = [
+        "Candidate",
+        "Email",
+        "Role applied for",
+        "Scorecards",
+        "Mean",
+        "Median",
+        "Spread",
+        "Strong no",
+        "No",
+        "Yes",
+        "Strong yes",
+        "Coverage",
+        "Disagreement",
+        *(topic.name for topic in comparison.topics),
+    ]
+    rows = (
+        [
+            c.name,
+            c.email,
+            c.role_applied_for,
+            c.scorecard_count,
+            c.mean,
+            c.median,
+            c.spread,
+            c.strong_no,
+            c.no,
+            c.yes,
+            c.strong_yes,
+            c.coverage,
+            _yes_no(c.disagreement),
+            *(getattr(c, selectors.topic_column(t)) for t in comparison.topics),
+        ]
+        for c in comparison.candidates()
+    )
+    return csv_response(csv_name(comparison, "candidates"), header, rows)
+
+
+@manager_only
+def compare_detail_csv(request):
+    comparison = Comparison.from_request(request)
+    candidates = comparison.candidates().values("pk")
+
+    def marked(mark):
+        return Subquery(
+            PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
+            .order_by()
+            .values("rating")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+
+    points = Subquery(
+        InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
+        .order_by()
+        .values("interview_question")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    ratings = (
+        selectors.with_coverage(
+            Rating.objects.filter(
+                scorecard__submitted_at__isnull=False,
+                scorecard__interview__question_set=comparison.question_set,
+                scorecard__interview__candidate__in=candidates,
+            )
+        )
+        .annotate(
+            points=Coalesce(points, 0),
+            covered=Coalesce(marked(Mark.COVERED), 0),
+            partial=Coalesce(marked(Mark.PARTIAL), 0),
+            missed=Coalesce(marked(Mark.MISSED), 0),
+        )
+        .order_by(
+            "scorecard__interview__candidate__name",
+            "scorecard__interview__candidate",
+            "scorecard__interview__scheduled_at",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "scorecard__interviewer__username",
+        )
+        .values_list(
+            "scorecard__interview__candidate__name",
+            "scorecard__interview__candidate__role_applied_for",
+            "scorecard__interview__stage",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "interview_question__prompt",
+            "interview_question__topic__name",
+            "scorecard__interviewer__username",
+            "score",
+            "skipped",
+            "coverage",
+            "points",
+            "covered",
+            "partial",
+            "missed",
+            "notes",
+        )
+    )
+    header = [
+        "Candidate",
+        "Role applied for",
+        "Interview",
+        "Question",
+        "Prompt",
+        "Topic",
+        "Interviewer",
+        "Rating",
+        "Skipped",
+        "Coverage",
+        "Expected points",
+        "Covered",
+        "Partial",
+        "Missed",
+        "Notes",
+    ]
+    # The columns as selected, but the question's number joins position and follow-up.
+    rows = (
+        [
+            *row[:3],
+            f"{row[3]}.{row[4]}" if row[4] else row[3],
+            *row[5:9],
+            _yes_no(row[9]),
+            *row[10:],
+        ]
+        for row in ratings
+    )
+    return csv_response(csv_name(comparison, "answers"), header, rows)
