@@ -2,6 +2,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
+from interviews.tests.factories import interviewer_user, planned_interview
 from questions.models import Question
 from questions.tests.factories import (
     AnswerPointFactory,
@@ -195,3 +196,18 @@ def test_an_interviewer_cannot_change_a_question(client, interviewer):
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.prompt == "Original?"
+
+
+def test_a_question_an_interview_asked_cannot_be_deleted_in_admin(client, curator):
+    interview = planned_interview(interviewers=[interviewer_user("ivy-admin")], questions=1)
+    asked = interview.questions.get().question
+    client.force_login(curator)
+    url = reverse("admin:questions_question_delete", args=[asked.pk])
+    page = client.get(url)
+    assert "Cannot delete question" in page.text
+    response = client.post(url, {"post": "yes"})
+    assert response.status_code == 200
+    assert Question.objects.filter(pk=asked.pk).exists()
+    run_action(client, "retire", [asked])
+    asked.refresh_from_db()
+    assert asked.is_active is False
