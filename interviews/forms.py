@@ -30,6 +30,15 @@ class CandidateForm(forms.ModelForm):
         )
         self.helper.add_input(Submit("submit", "Save candidate"))
 
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        others = Candidate.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                "Another candidate has this email address: find them in the list instead."
+            )
+        return email
+
 
 class InterviewerField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):

@@ -257,3 +257,21 @@ def test_the_edit_page_lists_the_candidates_interviews(client, hiring_manager, c
     assert "Someone else&#x27;s interview" not in response.text
     assert reverse("interview_detail", args=[interview.pk]) in response.text
     assert f"{reverse('schedule_interview')}?candidate={candidate.pk}" in response.text
+
+
+def test_an_email_already_on_file_is_refused(client, hiring_manager):
+    existing = CandidateFactory(email="grace@example.com")
+    client.force_login(hiring_manager)
+    response = client.post(
+        reverse("candidate_create"), {"name": "Grace Again", "email": "GRACE@example.com"}
+    )
+    assert response.context["form"].errors == {
+        "email": ["Another candidate has this email address: find them in the list instead."]
+    }
+    assert Candidate.objects.count() == 1
+    # Saving the candidate who has it is fine.
+    response = client.post(
+        reverse("candidate_edit", args=[existing.pk]),
+        {"name": "Grace Hopper", "email": "grace@example.com"},
+    )
+    assert response.status_code == 302
