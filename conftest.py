@@ -1,6 +1,7 @@
 import pytest
 
 from config import roles
+from interviews.tests.factories import interviewer_user
 from questions.tests.factories import UserFactory
 
 
@@ -32,3 +33,19 @@ def curator(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="sam", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice(db):
+    return interviewer_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return interviewer_user("bob")
+
+
+@pytest.fixture
+def carol(db):
+    """An interviewer whom tests leave unassigned."""
+    return interviewer_user("carol")

@@ -5,22 +5,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from interviews import services
-from interviews.tests.factories import CandidateFactory, interviewer_user, planned_interview
+from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services as scoring_services
 
 pytestmark = pytest.mark.django_db
 
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture
-def alice():
-    return interviewer_user("alice")
-
-
-@pytest.fixture
-def bob():
-    return interviewer_user("bob")
 
 
 def interview_for(*interviewers, name, days=1, stage="Technical interview", question_set=None):

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def alice(db):
-    return interviewer_user("alice")
-
-
-@pytest.fixture
 def scored_candidate(alice):
     candidate = CandidateFactory(
         name="Grace Hopper", email="grace@example.com", notes="Referred by Ada."

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Interview, InterviewQuestion
-from interviews.tests.factories import CandidateFactory, interviewer_user, planned_interview
+from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
@@ -21,16 +21,6 @@ pytestmark = pytest.mark.django_db
 
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def alice():
-    return interviewer_user("alice")
-
-
-@pytest.fixture
-def bob():
-    return interviewer_user("bob")
 
 
 @pytest.fixture

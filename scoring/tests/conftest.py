@@ -1,22 +1,6 @@
 import pytest
 
-from interviews.tests.factories import interviewer_user, planned_interview
-
-
-@pytest.fixture
-def alice(db):
-    return interviewer_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return interviewer_user("bob")
-
-
-@pytest.fixture
-def carol(db):
-    """An interviewer who is not assigned to the interview."""
-    return interviewer_user("carol")
+from interviews.tests.factories import planned_interview
 
 
 @pytest.fixture

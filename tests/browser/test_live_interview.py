@@ -5,20 +5,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from interviews.tests.factories import interviewer_user, planned_interview
+from interviews.tests.factories import planned_interview
 from scoring.models import PointMark, Rating, Scorecard
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def alice(db):
-    return interviewer_user("alice")
-
-
-@pytest.fixture
-def bob(db):
-    return interviewer_user("bob")
 
 
 @pytest.fixture
