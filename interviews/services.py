@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -117,9 +117,20 @@ def add_follow_up(
     points: Sequence[str] = (),
     client_key: uuid.UUID | None = None,
 ) -> InterviewQuestion:
-    """Add a follow-up question after `after`, visible to the interviewer who asked it.
-    Sending the same `client_key` again returns the follow-up already made."""
+    """Add a follow-up question after `after`, visible to the interviewer who asked it, while
+    the interview is open and their scorecard a draft. Sending the same `client_key` again
+    returns the follow-up already made."""
     interview = Interview.objects.select_for_update().get(pk=after.interview_id)
+    if not interview.interviewers.filter(pk=interviewer.pk).exists():
+        raise PermissionDenied("You are not an interviewer of this interview.")
+    if not interview.is_open:
+        raise ValidationError(
+            f"This interview is {interview.get_status_display().lower()}.", code="locked"
+        )
+    if interview.scorecards.filter(interviewer=interviewer, submitted_at__isnull=False):
+        raise ValidationError(
+            "This scorecard was submitted and can no longer change.", code="locked"
+        )
     if client_key:
         existing = interview.questions.filter(client_key=client_key).first()
         if existing and existing.added_by_id == interviewer.pk:

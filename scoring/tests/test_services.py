@@ -171,3 +171,23 @@ def test_a_cancelled_interview_takes_no_scores(interview, alice):
         )
     assert Rating.objects.count() == 0
     assert Interview.objects.get().status == "cancelled"
+
+
+def test_follow_ups_only_while_the_interview_is_open_and_the_scorecard_a_draft(
+    interview, alice, bob, carol
+):
+    question = first_question(interview)
+    with pytest.raises(PermissionDenied):
+        add_follow_up(after=question, interviewer=carol, prompt="Mine?")
+    services.submit_scorecard(
+        scorecard=services.scorecard_for(interview=interview, interviewer=alice),
+        recommendation=Recommendation.YES,
+        summary="",
+    )
+    with pytest.raises(ValidationError, match="was submitted") as error:
+        add_follow_up(after=question, interviewer=alice, prompt="Late?")
+    assert error.value.code == "locked"
+    cancel_interview(interview=interview)
+    with pytest.raises(ValidationError, match="cancelled"):
+        add_follow_up(after=question, interviewer=bob, prompt="Cancelled?")
+    assert interview.questions.filter(added_by__isnull=False).count() == 0

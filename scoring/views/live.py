@@ -192,11 +192,6 @@ def add_follow_up(request, pk, question_pk):
         )
     except ValueError:
         return refuse(request, 400, "The follow-up's client key is not a UUID.")
-    if not interview.is_open:
-        return refuse(request, 409, f"This interview is {interview.get_status_display().lower()}.")
-    scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
-    if scorecard.is_submitted:
-        return refuse(request, 409, "This scorecard was submitted and can no longer change.")
     try:
         follow_up = interview_services.add_follow_up(
             after=after,
@@ -206,7 +201,8 @@ def add_follow_up(request, pk, question_pk):
             client_key=client_key,
         )
     except ValidationError as error:
-        return refuse(request, 400, " ".join(error.messages))
+        locked = getattr(error, "code", None) == "locked"
+        return refuse(request, 409 if locked else 400, " ".join(error.messages))
     if not wants_json(request):
         return redirect(reverse("live_interview", args=[interview.pk]) + f"#q-{follow_up.pk}")
     follow_up.rating = None
