@@ -67,15 +67,18 @@ def live_questions(scorecard):
         )
     }
     for question in questions:
-        question.rating = ratings.get(question.pk)
-        question.state = answer_state(question.rating)
-        marks = (
-            {m.point_id: m.mark for m in question.rating.marks.all()} if question.rating else {}
-        )
-        for number, point in enumerate(question.points.all()):
-            point.mark = marks.get(point.pk)
-            point.key = POINT_KEYS[number] if number < len(POINT_KEYS) else ""
-        yield question
+        yield with_answer(question, ratings.get(question.pk))
+
+
+def with_answer(question, rating):
+    """The question ready for the page: its rating and state, and each point's mark and key."""
+    question.rating = rating
+    question.state = answer_state(rating)
+    marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}
+    for number, point in enumerate(question.points.all()):
+        point.mark = marks.get(point.pk)
+        point.key = POINT_KEYS[number] if number < len(POINT_KEYS) else ""
+    return question
 
 
 def live_interview(request, pk):
@@ -205,14 +208,9 @@ def add_follow_up(request, pk, question_pk):
         return refuse(request, 409 if locked else 400, " ".join(error.messages))
     if not wants_json(request):
         return redirect(reverse("live_interview", args=[interview.pk]) + f"#q-{follow_up.pk}")
-    follow_up.rating = None
-    follow_up.state = answer_state(None)
-    for number, point in enumerate(follow_up.points.all()):
-        point.mark = None
-        point.key = POINT_KEYS[number] if number < len(POINT_KEYS) else ""
     context = {
         "interview": interview,
-        "question": follow_up,
+        "question": with_answer(follow_up, None),
         "scores": services.Score.choices,
         "marks": MARK_BUTTONS,
     }
