@@ -146,7 +146,7 @@ def add_follow_up(
         raise ValidationError(
             {
                 "points": f"A follow-up has at most {limits.FOLLOW_UP_POINTS} expected points "
-                f"(this has {len(points)})."
+                f"(this has {len(points):,})."
             }
         )
     for number, text in enumerate(points, start=1):
