@@ -3,8 +3,16 @@ way back. Wired as handler400/403/404/500 in config/urls.py and as the CSRF fail
 
 import logging
 
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+    ValidationError,
+)
 from django.http import HttpResponseServerError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
 
@@ -12,6 +20,13 @@ logger = logging.getLogger(__name__)
 
 GENERIC_400 = "The request could not be read. Go back and try again."
 GENERIC_403 = "Your account may not open this page."
+# Django's messages for these name settings; these say the same to a person.
+UNREADABLE = {
+    RequestDataTooBig: "This request is too big to read.",
+    TooManyFieldsSent: "This request has too many fields to read.",
+    TooManyFilesSent: "This request has too many files to read.",
+    MultiPartParserError: "This form's data arrived broken. Go back and send it again.",
+}
 
 
 def reason_of(exception, *, own_types, default):
@@ -29,7 +44,8 @@ def error_page(request, status, *, title, reason):
 
 
 def bad_request(request, exception=None):
-    reason = reason_of(exception, own_types={BadRequest, ValidationError}, default=GENERIC_400)
+    default = UNREADABLE.get(type(exception), GENERIC_400)
+    reason = reason_of(exception, own_types={BadRequest, ValidationError}, default=default)
     return error_page(request, 400, title="Bad request", reason=reason)
 
 

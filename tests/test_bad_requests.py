@@ -108,7 +108,7 @@ def test_a_broken_multipart_body_is_a_400(client, hiring_manager):
         content_type="multipart/form-data; boundary=",
     )
     assert response.status_code == 400
-    assert "The request could not be read." in response.text
+    assert "This form&#x27;s data arrived broken. Go back and send it again." in response.text
     assert Candidate.objects.count() == 0
 
 
@@ -119,6 +119,7 @@ def test_an_oversize_body_is_a_400(client, settings, hiring_manager):
         reverse("candidate_create"), {"name": "Marco", "notes": "x" * 2_000, "email": "m@e.com"}
     )
     assert response.status_code == 400
+    assert "This request is too big to read." in response.text
     assert Candidate.objects.count() == 0
 
 
@@ -127,6 +128,7 @@ def test_too_many_fields_are_a_400(client, settings, hiring_manager):
     client.force_login(hiring_manager)
     response = client.post(reverse("candidate_create"), {f"f{n}": "1" for n in range(20)})
     assert response.status_code == 400
+    assert "This request has too many fields to read." in response.text
     response = client.get(reverse("candidate_list"), {f"f{n}": "1" for n in range(20)})
     assert response.status_code == 400
 
