@@ -12,6 +12,7 @@ from config import limits
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from interviews.services import add_follow_up
 from interviews.tests.factories import CandidateFactory, planned_interview
+from questions.tests.test_admin import question_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +311,38 @@ def test_a_summary_beyond_its_limits_is_a_form_error(client, interview, alice, s
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["summary"])
     assert interview.scorecards.get().submitted_at is None
+
+
+# The bank, in the admin.
+
+
+@pytest.mark.parametrize(
+    ("changes", "point", "field", "message"),
+    [
+        ({"prompt": "Why\x1b?"}, {}, "prompt",
+         "Remove the control characters (such as NUL) from this text."),
+        ({"guidance": "g" * 10_001}, {}, "guidance",
+         "This is at most 10,000 characters (it has 10001)."),
+        ({"suggested_minutes": "５"}, {}, "suggested_minutes", "Enter a whole number."),
+        ({}, {"weight": "２"}, "weight", "Enter a whole number."),
+        ({}, {"text": "a\x00b"}, "text", "Null characters are not allowed."),
+    ],
+)  # fmt: skip
+def test_curators_text_and_numbers_are_checked_too(
+    client, curator, interview, changes, point, field, message
+):
+    question = first_question(interview).question
+    existing = question.points.order_by("position").first()
+    row = {"id": existing.pk, "position": 1, "text": existing.text, "weight": 1, **point}
+    data = {**question_form_data(question, [row]), **changes}
+    client.force_login(curator)
+    before = (question.prompt, question.guidance, list(question.points.values()))
+    response = client.post(reverse("admin:questions_question_change", args=[question.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors.get(field) or [
+        error for form in response.context["inline_admin_formsets"][0].formset.forms
+        for error in form.errors.get(field, [])
+    ]  # fmt: skip
+    assert message in errors
+    question.refresh_from_db()
+    assert (question.prompt, question.guidance, list(question.points.values())) == before
