@@ -12,10 +12,16 @@ FOLLOW_UP_PROMPT = 1_000
 FOLLOW_UP_POINTS = 12  # expected points of one follow-up
 POINT_TEXT = 500  # one expected point (the models' column size)
 
+# The bank, written by curators: a question's prompt, intent, guidance and reference answer,
+# a set's description.
+BANK_TEXT = 10_000
+
 # Candidates and searches.
 CANDIDATE_NOTES = 10_000
 SEARCH = 200  # a search box or a filter in a query string
+URL = 2_000  # a link carried in a query string (?next=), which holds a whole query string
 USERNAME = 150  # Django's own username column
+PASSWORD = 4_096  # hashing a longer one is only a way to keep the server busy
 
 # Control characters other than tab and line breaks: NUL breaks PostgreSQL, the rest are never
 # typed by a person.

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms import LoginForm
+from .forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Rubric curation"
 admin.site.site_title = "Rubric"
 admin.site.index_title = "Question bank and people"
+# The admin's login bounds the username too, before django-axes records it.
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -22,3 +24,8 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

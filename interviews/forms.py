@@ -5,6 +5,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from config import limits
+from config.forms import AsciiIntegerField, bounded_text_field
 from questions.models import Question, QuestionSet
 
 from . import services
@@ -21,6 +23,9 @@ class CandidateForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        for name in ("name", "email", "role_applied_for"):
+            bounded_text_field(self.fields[name])  # their columns bound their length
+        bounded_text_field(self.fields["notes"], limit=limits.CANDIDATE_NOTES)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             "name",
@@ -68,6 +73,7 @@ class ScheduleInterviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interviewers"].queryset = services.interviewer_pool()
+        bounded_text_field(self.fields["stage"])
         self.chosen_set = self.chosen_question_set()
         self.set_questions = (
             list(
@@ -79,7 +85,7 @@ class ScheduleInterviewForm(forms.Form):
             else []
         )
         for question in self.set_questions:
-            self.fields[self.order_name(question)] = forms.IntegerField(
+            self.fields[self.order_name(question)] = AsciiIntegerField(
                 label=f"Order of question {question.position}",
                 min_value=1,
                 max_value=999,

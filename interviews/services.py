@@ -11,7 +11,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from audit import services as audit
-from config import roles
+from config import limits, roles
 from questions.models import AnswerPoint, Question, QuestionSet
 from scoring.models import Amendment, Rating, Scorecard
 
@@ -140,7 +140,17 @@ def add_follow_up(
     prompt = prompt.strip()
     if not prompt:
         raise ValidationError({"prompt": "Write the follow-up question."})
+    limits.check_text(prompt, limit=limits.FOLLOW_UP_PROMPT, what="A follow-up question")
     points = [text.strip() for text in points if text.strip()]
+    if len(points) > limits.FOLLOW_UP_POINTS:
+        raise ValidationError(
+            {
+                "points": f"A follow-up has at most {limits.FOLLOW_UP_POINTS} expected points "
+                f"(this has {len(points):,})."
+            }
+        )
+    for number, text in enumerate(points, start=1):
+        limits.check_text(text, limit=limits.POINT_TEXT, what=f"Expected point {number}")
     last = interview.questions.filter(position=after.position).aggregate(
         last=Max("follow_up_number")
     )["last"]
@@ -156,7 +166,7 @@ def add_follow_up(
         suggested_minutes=2,
     )
     InterviewPoint.objects.bulk_create(
-        InterviewPoint(interview_question=follow_up, position=position, text=text[:500])
+        InterviewPoint(interview_question=follow_up, position=position, text=text)
         for position, text in enumerate(points, start=1)
     )
     return follow_up

@@ -33,7 +33,7 @@ def get_interview_for_manager(user, pk) -> Interview:
 @permission_required("interviews.view_candidate", raise_exception=True)
 @vary_on_headers("HX-Request")
 def candidate_list(request):
-    text = request.GET.get("q", "").strip()[:200]
+    text = request.GET.get("q", "").strip()
     page = paginate(request, selectors.search_candidates(text))
     template = "interviews/candidate_list.html"
     if request.htmx and not request.htmx.history_restore_request:

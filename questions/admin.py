@@ -1,11 +1,122 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import NestedObjects, model_ngettext, quote
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Count, Max
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
+
+from config import limits
+from config.forms import AsciiIntegerField, bounded_text_field
 
 from . import services
 from .models import AnswerPoint, Question, QuestionSet, Topic
+
+
+class BankAdmin(admin.ModelAdmin):
+    """What every bank admin page shares: bounded text and ASCII numbers in its forms, and a
+    delete confirmation that names only what the user may read."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return bounded_formfield(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_deleted_objects(self, objs, request):
+        """Django's confirmation lists by name every object a deletion removes or is blocked
+        by: for the bank, interviews (candidates' names) and follow-ups (interviewers' drafts).
+        Objects of a model the user may not view are counted instead ("3 interviews")."""
+        if not len(objs):
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(self.model), origin=objs)
+        collector.collect(objs)
+        perms_needed = set()
+
+        def describe(obj):
+            opts = obj._meta
+            model_admin = self.admin_site._registry.get(type(obj))
+            if model_admin and not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            if not may_view(request.user, type(obj)):
+                return None
+            if model_admin:
+                try:
+                    url = reverse(
+                        f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                        args=[quote(obj.pk)],
+                    )
+                except NoReverseMatch:
+                    pass
+                else:
+                    return format_html(
+                        '{}: <a href="{}">{}</a>', capfirst(opts.verbose_name), url, str(obj)
+                    )
+            return f"{capfirst(opts.verbose_name)}: {obj}"
+
+        to_delete = readable(collector.nested(describe)) + counts_of_unreadable(
+            request.user, [obj for group in collector.model_objs.values() for obj in group]
+        )
+        protected = [text for text in map(describe, collector.protected) if text is not None]
+        protected += counts_of_unreadable(request.user, collector.protected)
+        model_count = {
+            model._meta.verbose_name_plural: len(objs)
+            for model, objs in collector.model_objs.items()
+        }
+        return to_delete, model_count, perms_needed, protected
+
+
+def may_view(user, model) -> bool:
+    opts = model._meta
+    return any(
+        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+        for action in ("view", "change")
+    )
+
+
+def readable(nested):
+    """A NestedObjects tree without the objects described as None, nor what hangs from them."""
+    kept = []
+    hidden = False
+    for item in nested:
+        if isinstance(item, list):
+            if not hidden:
+                kept.append(readable(item))
+        else:
+            hidden = item is None
+            if not hidden:
+                kept.append(item)
+    return kept
+
+
+def counts_of_unreadable(user, objects) -> list[str]:
+    by_model = {}
+    for obj in objects:
+        if not may_view(user, type(obj)):
+            by_model[type(obj)] = by_model.get(type(obj), 0) + 1
+    return [
+        f"{count} {model_ngettext(model._meta, count)} (not listed: your account may not "
+        "read them)"
+        for model, count in sorted(by_model.items(), key=lambda item: item[0]._meta.label)
+    ]
+
+
+def bounded_formfield(field):
+    """Curators' text is bounded and free of control characters like everyone's; their
+    numbers are ASCII digits."""
+    if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.HiddenInput):
+        return bounded_text_field(field, limit=limits.BANK_TEXT)
+    if type(field) is forms.IntegerField:
+        return AsciiIntegerField(
+            **{
+                name: getattr(field, name)
+                for name in ("required", "label", "initial", "help_text", "max_value")
+            },
+            min_value=field.min_value,
+            widget=field.widget,
+        )
+    return field
 
 
 class PositionedForm(forms.ModelForm):
@@ -47,7 +158,12 @@ def _changed(formset, obj):
     return []
 
 
-class AnswerPointInline(admin.TabularInline):
+class BankInline(admin.TabularInline):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return bounded_formfield(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+
+class AnswerPointInline(BankInline):
     model = AnswerPoint
     form = PositionedForm
     extra = 1
@@ -55,7 +171,7 @@ class AnswerPointInline(admin.TabularInline):
     ordering = ["position"]
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(BankInline):
     model = Question
     form = PositionedForm
     extra = 0
@@ -70,7 +186,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BankAdmin):
     list_display = ["name", "slug", "position", "question_count"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}
@@ -85,7 +201,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionSet)
-class QuestionSetAdmin(PositionedInlinesMixin, admin.ModelAdmin):
+class QuestionSetAdmin(PositionedInlinesMixin, BankAdmin):
     list_display = ["title", "slug", "level", "question_count"]
     list_filter = ["level"]
     search_fields = ["title", "slug", "description"]
@@ -107,7 +223,7 @@ class CopyToSetForm(forms.Form):
 
 
 @admin.register(Question)
-class QuestionAdmin(PositionedInlinesMixin, admin.ModelAdmin):
+class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
     list_display = [
         "position",
         "prompt_excerpt",

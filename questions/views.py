@@ -27,7 +27,7 @@ def question_sets(request):
 @vary_on_headers("HX-Request")
 def question_set_detail(request, slug):
     question_set = get_object_or_404(QuestionSet, slug=slug)
-    text = request.GET.get("q", "").strip()[:200]
+    text = request.GET.get("q", "").strip()
     include_retired = request.GET.get("retired") == "1"
     questions = selectors.search_questions(
         question_set, text=text, include_retired=include_retired
