@@ -32,14 +32,7 @@ class FinishScorecardForm(forms.ModelForm):
         model = Scorecard
         fields = ["recommendation", "summary"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            InlineRadios("recommendation"),
-            "summary",
-        )
-        self.helper.add_input(Submit("submit", "Submit scorecard", css_class="btn-lg"))
+    # The template lays it out: the recommendation as four large buttons, for touch.
 
 
 class AmendScorecardForm(forms.Form):

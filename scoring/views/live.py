@@ -1,6 +1,7 @@
 """The live interview page, its autosave endpoints, finishing a scorecard, and reading the
 submitted scorecards of an interview once the blind rule allows it."""
 
+import json
 import uuid
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config import limits
 from interviews import services as interview_services
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
@@ -79,6 +81,13 @@ def with_answer(question, rating):
     """The question ready for the page: its rating and state, and each point's mark and key."""
     question.rating = rating
     question.state = answer_state(rating)
+    number = question.position
+    question.label = (
+        f"Question {number}.{question.follow_up_number}"
+        if question.is_follow_up
+        else f"Question {number}"
+    )
+    question.versions_json = json.dumps(rating.versions if rating else {})
     marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}
     for number, point in enumerate(question.points.all()):
         point.mark = marks.get(point.pk)
@@ -104,6 +113,7 @@ def live_interview(request, pk):
             "questions": questions,
             "scores": services.Score.choices,
             "marks": MARK_BUTTONS,
+            "notes_limit": limits.NOTES,
         },
     )
 
@@ -196,6 +206,7 @@ def add_follow_up(request, pk, question_pk):
         "question": with_answer(follow_up, None),
         "scores": services.Score.choices,
         "marks": MARK_BUTTONS,
+        "notes_limit": limits.NOTES,
     }
     return JsonResponse(
         {

@@ -86,6 +86,7 @@ def page_for(transactional_db, live_server, browser):
                 }
             ]
         )
+        context.set_default_timeout(10000)
         contexts.append(context)
         return context.new_page()
 
