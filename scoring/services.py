@@ -84,7 +84,7 @@ def save_answer(
     draft scorecard is made on the first save. Each field is applied only if the change is
     not older than the field's stored version (see Rating); the answer is what is stored.
 
-    At most five queries (six when the scorecard is new): the autosave's budget."""
+    At most five queries, and three more when it makes the scorecard: the autosave's budget."""
     marks = marks or {}
     version = now_version() if version is None else version
     if skipped is True and score not in (None, UNSET):

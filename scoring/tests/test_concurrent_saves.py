@@ -1,9 +1,9 @@
 """Two interviewers saving at once, 30 parallel saves each, against a real threaded server:
 every save is answered 200 and the later version of every field is what is stored.
 
-On SQLite the server is gunicorn in a subprocess over a SQLite file made for the test (the
-test database is in memory, shared by live_server's threads over one connection, so it would
-not show file locking); on PostgreSQL it is live_server over the test database."""
+The server is gunicorn in a subprocess: on SQLite over a file made for the test (the test
+database is in memory, shared by live_server's threads over one connection, so it would not
+show file locking); on PostgreSQL over the test database."""
 
 import json
 import os
@@ -70,16 +70,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class SqliteFileServer:
-    def __init__(self, directory):
+class SaveServer:
+    """gunicorn with 16 threads over `database_url`, as in production."""
+
+    def __init__(self, database_url):
         self.env = {
             **os.environ,
-            "DATABASE_URL": f"sqlite:///{directory / 'rubric.sqlite3'}",
+            "DATABASE_URL": database_url,
             "DJANGO_DEBUG": "1",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
         self.cwd = settings.BASE_DIR
-        self.run(["manage.py", "migrate", "-v", "0"])
+
+    def start(self):
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
@@ -93,7 +96,7 @@ class SqliteFileServer:
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                return
             except OSError:
                 time.sleep(0.1)
 
@@ -101,6 +104,19 @@ class SqliteFileServer:
         return subprocess.run(
             [sys.executable, *args], cwd=self.cwd, env=self.env, check=True, capture_output=True
         ).stdout
+
+    def close(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+class SqliteFileServer(SaveServer):
+    """Over a SQLite file made for the test: its data is made and read in a subprocess too."""
+
+    def __init__(self, directory):
+        super().__init__(f"sqlite:///{directory / 'rubric.sqlite3'}")
+        self.run(["manage.py", "migrate", "-v", "0"])
+        self.start()
 
     def call(self, function):
         code = (
@@ -110,30 +126,27 @@ class SqliteFileServer:
         )
         return json.loads(self.run(["-c", code]))
 
-    def close(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
+class PostgresServer(SaveServer):
+    """Over the test database itself, whose rows a transactional test commits."""
 
-class LiveServer:
-    def __init__(self, live_server):
+    def __init__(self):
+        db = connection.settings_dict
+        super().__init__(
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST']}:{db['PORT'] or 5432}"
+            f"/{db['NAME']}"
+        )
         create_roles = import_module("questions.migrations.0002_roles").create_roles
         create_roles(apps, None)  # the previous transactional test's flush took them
-        self.url = live_server.url
+        self.start()
 
     def call(self, function):
-        return json.loads(json.dumps(globals()[function]()))
-
-    def close(self):
-        pass
+        return globals()[function]()
 
 
 @pytest.fixture
-def server(request, tmp_path):
-    if connection.vendor == "sqlite":
-        server = SqliteFileServer(tmp_path)
-    else:
-        server = LiveServer(request.getfixturevalue("live_server"))
+def server(tmp_path):
+    server = SqliteFileServer(tmp_path) if connection.vendor == "sqlite" else PostgresServer()
     yield server
     server.close()
 

@@ -110,6 +110,7 @@ def live_interview(request, pk):
         "scoring/live.html",
         {
             "interview": interview,
+            "scorecard": scorecard,
             "questions": questions,
             "scores": services.Score.choices,
             "marks": MARK_BUTTONS,

@@ -79,6 +79,7 @@
       localStorage.removeItem(key);
       adopted.push(...entry.changes);
     }
+    adopted.push(...legacyQueue());
     if (!adopted.length) return;
     adopted.sort((a, b) => a.version - b.version);
     for (const change of adopted) {
@@ -87,6 +88,28 @@
     }
     storeQueue();
     flush();
+  }
+
+  // The single queue of the page before versions, under the scorecard's key: its changes are
+  // older than anything versioned, so they fill gaps and overwrite nothing later.
+  function legacyQueue() {
+    const key = live.dataset.legacyStorageKey;
+    let changes = [];
+    try {
+      changes = (key && JSON.parse(localStorage.getItem(key))) || [];
+      if (key) localStorage.removeItem(key);
+    } catch {
+      return [];
+    }
+    return changes
+      .filter((change) => change && change.url && change.fields && change.key)
+      .map((change, index) => ({
+        ...change,
+        id: `legacy:${index}`,
+        question: change.type === "answer" ? change.key.split(":")[0] : null,
+        key: change.type === "answer" && Object.keys(change.fields)[0] === "skipped" ? `${change.key.split(":")[0]}:score` : change.key,
+        version: 1 + index,
+      }));
   }
 
   // ---- The queue of unsent changes ------------------------------------------------------------
@@ -122,6 +145,7 @@
   async function flush() {
     if (sending || retryTimer || !queue.length) return;
     const change = queue[0];
+    if (change.sending) return; // sent with the page as it was hidden: flushed when answered
     if (!due(change)) {
       clearTimeout(dueTimer);
       dueTimer = setTimeout(flush, change.dueAt - Date.now());
@@ -206,9 +230,11 @@
           change.sending = false;
           if (outcome !== "retry") settle(change);
           showStatus();
+          flush();
         })
         .catch(() => {
           change.sending = false;
+          flush();
         });
     }
   }

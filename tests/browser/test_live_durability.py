@@ -92,6 +92,21 @@ def test_a_note_typed_just_before_a_reload_is_kept_and_the_page_opens_at_the_top
     expect_saved(page)
     assert answers() == [(2, 0, None, False, "Said B-trees, then hash indexes. More.", [])]
 
+    # A queue left by the page before versions, under the scorecard's key, is sent too.
+    third = questions(interview)[2]
+    page.evaluate(
+        """([key, url, question]) => localStorage.setItem(key, JSON.stringify([{type: "answer",
+            key: `${question}:notes`, url, fields: {notes: "From the old page"}}]))""",
+        [
+            f"rubric-pending-{Rating.objects.get().scorecard_id}",
+            f"/interviews/{interview.pk}/live/questions/{third.pk}/",
+            third.pk,
+        ],
+    )
+    page.reload()
+    expect_saved(page)
+    assert answers()[1] == (3, 0, None, False, "From the old page", [])
+
 
 def test_two_tabs_offline_keep_both_changes_and_reconcile_online(page_for, interview, alice):
     first = page_for(alice, **LAPTOP)
@@ -114,7 +129,10 @@ def test_two_tabs_offline_keep_both_changes_and_reconcile_online(page_for, inter
     first.close(run_before_unload=True)  # accepting its warning
     second.context.set_offline(False)
     expect_saved(second)
-    assert answers() == [(3, 0, None, False, "Tab A's note on three", []), (4, 0, 2, False, "", [])]
+    assert answers() == [
+        (3, 0, None, False, "Tab A's note on three", []),
+        (4, 0, 2, False, "", []),
+    ]
     assert queued(second) == []
 
     third = second.context.new_page()

@@ -54,6 +54,7 @@ def test_a_session_by_touch_on_a_tablet(page_for, alice, bob, orientation):
     question = page.locator(".live-question.current")
     expect(question).to_have_attribute("data-label", "Question 1")
 
+    assert page.evaluate("window.scrollY") == 0
     assert page.evaluate(SMALL_TARGETS, "#live") == []
     # The rating is reachable with at most one scroll: it ends within two screens.
     bottom = question.locator(".live-scores").evaluate(
