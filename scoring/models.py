@@ -89,7 +89,9 @@ class Rating(models.Model):
     together, "notes", and "mark-<point id>"). A change made earlier than the stored value
     is not applied, so a queue sent late, or a second tab, never overwrites a later edit. The
     client's clock rather than a counter, because two tabs (or a tab and its reload) share no
-    counter but do share a clock; saves without one are stamped with the server's."""
+    counter but do share a clock. Saves without a version (the plain form, scripts) apply as
+    they come and leave the versions alone, so that no server clock is set against a
+    browser's."""
 
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
     interview_question = models.ForeignKey(

@@ -1,7 +1,6 @@
 """Every write to a scorecard goes through these functions. Each one sets a value rather than
 changing it relative to what is stored, so a request sent twice leaves the same result."""
 
-import time
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -63,11 +62,6 @@ class SavedAnswer:
     stale: list[str]
 
 
-def now_version() -> int:
-    """A version for a change that came without one: the server's clock, in milliseconds."""
-    return int(time.time() * 1000)
-
-
 @transaction.atomic
 def save_answer(
     *,
@@ -81,12 +75,13 @@ def save_answer(
 ) -> SavedAnswer:
     """Apply one change to an answer, all of it or none: the score and skip (one field, as
     rating un-skips and skipping clears the score), the notes, and marks by point id. The
-    draft scorecard is made on the first save. Each field is applied only if the change is
-    not older than the field's stored version (see Rating); the answer is what is stored.
+    draft scorecard is made on the first save. With a `version`, each field is applied only
+    if the change is not older than the field's stored version (see Rating); without one (the
+    plain form, scripts) it is applied as it comes, and the versions stay. The answer is what
+    is stored.
 
     At most five queries, and three more when it makes the scorecard: the autosave's budget."""
     marks = marks or {}
-    version = now_version() if version is None else version
     if skipped is True and score not in (None, UNSET):
         raise ValidationError("A skipped question has no rating: send one or the other.")
     if score not in (None, UNSET) and score not in Score.values:
@@ -110,6 +105,8 @@ def save_answer(
     stale, fields, applied_marks = [], [], {}
 
     def fresh(key):
+        if version is None:
+            return True
         if rating.versions.get(key, 0) > version:
             stale.append(key)
             return False

@@ -271,3 +271,14 @@ def test_the_amendment_form_is_limited_and_plain(client, started, alice):
         ["reason", "summary", f"score_{question.pk}", f"notes_{question.pk}"]
     )
     assert scorecard.amendments.count() == 0
+
+
+def test_a_save_without_a_version_applies_and_leaves_the_versions(client, started):
+    question = questions(started)[0]
+    url = save_url(started, question)
+    client.post(url, {"notes": "From the page", "version": "2000"}, headers=JSON)
+    response = client.post(url, {"notes": "From the plain form"}, headers=JSON)
+    assert (response.json()["notes"], response.json()["versions"]) == (
+        "From the plain form",
+        {"notes": 2000},
+    )
