@@ -81,11 +81,10 @@ def with_answer(question, rating):
     """The question ready for the page: its rating and state, and each point's mark and key."""
     question.rating = rating
     question.state = answer_state(rating)
-    number = question.position
     question.label = (
-        f"Question {number}.{question.follow_up_number}"
+        f"Question {question.position}.{question.follow_up_number}"
         if question.is_follow_up
-        else f"Question {number}"
+        else f"Question {question.position}"
     )
     question.versions_json = json.dumps(rating.versions if rating else {})
     marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}

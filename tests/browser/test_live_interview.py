@@ -87,6 +87,12 @@ def test_a_whole_session_by_keyboard_with_a_reload_halfway(page_for, interview, 
     page.keyboard.press("?")
     expect(page.get_by_role("dialog")).to_contain_text("Keyboard shortcuts")
     expect(page.get_by_role("dialog")).to_be_focused()  # opened: Bootstrap takes Esc now
+    # The keys of each row stay on one line.
+    lines = page.locator(".live-keys td:first-child").evaluate_all(
+        """(cells) => cells.map((cell) => new Set(Array.from(cell.querySelectorAll("kbd"),
+            (kbd) => Math.round(kbd.getBoundingClientRect().top))).size)"""
+    )
+    assert lines == [1] * 8
     page.keyboard.press("Escape")
     expect(page.get_by_role("dialog")).to_be_hidden()
     expect_saved(page)
