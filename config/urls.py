@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
+    path("", include("notifications.urls")),
 ]
