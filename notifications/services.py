@@ -7,13 +7,13 @@ next `send_reminders` run to retry; nothing about sending can undo or block the 
 import logging
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.message import MIMEPart
 
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from . import calendars, selectors, tasks
 from .models import KEY_LENGTH, CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
 
 logger = logging.getLogger(__name__)
+ORPHANED_AFTER = timedelta(minutes=5)
 
 
 def interview_changed(*, interview: Interview, removed: Iterable[User] = ()) -> None:
@@ -154,13 +155,18 @@ def deliver(*, email: OutgoingEmail) -> bool:
     return True
 
 
-def retry_unsent() -> int:
-    """Send again every email whose sending failed, up to MAX_ATTEMPTS tries each; how many
-    went out."""
-    unsent = OutgoingEmail.objects.filter(
-        sent_at__isnull=True, attempts__gt=0, attempts__lt=OutgoingEmail.MAX_ATTEMPTS
+def unsent_emails():
+    """Emails whose sending failed, fewer than MAX_ATTEMPTS times, and emails never tried a
+    while after they were queued (their process stopped between commit and sending)."""
+    orphaned = Q(attempts=0, created_at__lte=timezone.now() - ORPHANED_AFTER)
+    return OutgoingEmail.objects.filter(
+        Q(attempts__gt=0) | orphaned, sent_at__isnull=True, attempts__lt=OutgoingEmail.MAX_ATTEMPTS
     )
-    return sum(deliver(email=email) for email in unsent)
+
+
+def retry_unsent() -> int:
+    """Send again every unsent email; how many went out."""
+    return sum(deliver(email=email) for email in unsent_emails())
 
 
 def record_reminder(*, due: selectors.DueReminder) -> OutgoingEmail | None:

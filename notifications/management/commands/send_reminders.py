@@ -2,7 +2,6 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from notifications import selectors, services
-from notifications.models import OutgoingEmail
 
 
 class Command(BaseCommand):
@@ -23,9 +22,7 @@ class Command(BaseCommand):
             due = selectors.due_reminders(now=now)
             for reminder in due:
                 self.stdout.write(f"would send {reminder.key} to {reminder.recipient.email}")
-            unsent = OutgoingEmail.objects.filter(
-                sent_at__isnull=True, attempts__gt=0, attempts__lt=OutgoingEmail.MAX_ATTEMPTS
-            ).count()
+            unsent = services.unsent_emails().count()
             self.stdout.write(f"{len(due)} reminder(s) due, {unsent} email(s) to retry.")
             return
         sent = services.send_reminders(now=now)
