@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from interviews.models import Interview
 
@@ -30,7 +30,7 @@ def interview_calendar(request, pk):
 
 
 @login_not_required  # calendar apps cannot log in: the secret URL is the credential
-@require_GET
+@require_safe
 def calendar_feed(request, token):
     feed = selectors.feed_for_token(token)
     if feed is None:
