@@ -73,7 +73,9 @@ SUBJECTS = {
 }
 
 
-def _invitation(interview, interviewer, sequence, change) -> OutgoingEmail | None:
+def _invitation(
+    interview: Interview, interviewer: User, sequence: int, change: str
+) -> OutgoingEmail | None:
     if not interviewer.email:
         logger.info("No invitation for %s: no email address", interviewer.username)
         return None
@@ -100,7 +102,9 @@ def _invitation(interview, interviewer, sequence, change) -> OutgoingEmail | Non
     )
 
 
-def _queue(*, kind, to, subject, template, context, calendar="") -> OutgoingEmail:
+def _queue(
+    *, kind: str, to: str, subject: str, template: str, context: dict, calendar: str = ""
+) -> OutgoingEmail:
     return OutgoingEmail.objects.create(
         kind=kind,
         to=to,
@@ -113,8 +117,13 @@ def _queue(*, kind, to, subject, template, context, calendar="") -> OutgoingEmai
 
 def send_after_commit(emails: Iterable[OutgoingEmail]) -> None:
     ids = [email.pk for email in emails]
+
+    def enqueue():
+        for pk in ids:
+            tasks.send_email.enqueue(pk)
+
     # robust: a failure to enqueue is logged, and never reaches the request that committed.
-    transaction.on_commit(lambda: [tasks.send_email.enqueue(pk) for pk in ids], robust=True)
+    transaction.on_commit(enqueue, robust=True)
 
 
 def message_of(email: OutgoingEmail) -> EmailMultiAlternatives:

@@ -44,9 +44,5 @@ def event_of(calendar):
     return event
 
 
-def utc(moment):
-    return moment.astimezone(UTC).replace(microsecond=0)
-
-
 def at(year, month, day, hour, minute=0):
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
