@@ -119,7 +119,9 @@ def send_after_commit(emails: Iterable[OutgoingEmail]) -> None:
     ids = [email.pk for email in emails]
 
     def enqueue():
-        for pk in ids:
+        # Some may be gone by now (seed_demo drops the demo users' invitations).
+        unsent = OutgoingEmail.objects.filter(pk__in=ids, sent_at__isnull=True)
+        for pk in unsent.values_list("pk", flat=True):
             tasks.send_email.enqueue(pk)
 
     # robust: a failure to enqueue is logged, and never reaches the request that committed.
