@@ -62,7 +62,8 @@ def test_my_interviews_offers_each_interview_as_ics(client, alice, bob):
     )
     url = reverse("interview_calendar", args=[interview.pk])
     client.force_login(alice)
-    assert f'href="{url}"' in client.get(reverse("my_interviews")).text
+    page = client.get(reverse("my_interviews")).text
+    assert (f'href="{url}"' in page, f'href="{reverse("my_calendar")}"' in page) == (True, True)
     response = client.get(url)
     assert response["Content-Disposition"] == (
         f'attachment; filename="interview-{interview.pk}.ics"'
