@@ -61,6 +61,7 @@ def invitation_of(message):
 def test_scheduling_invites_each_interviewer_with_an_ics(send_now, alice, bob):
     with send_now():
         interview = schedule([alice, bob])
+        assert mail.outbox == []  # not before the scheduling commits
     assert sorted(by_recipient()) == ["alice@example.com", "bob@example.com"]
     message = by_recipient()["alice@example.com"]
     live_url = f"{SITE}/interviews/{interview.pk}/live/"
