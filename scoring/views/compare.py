@@ -7,19 +7,23 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import (
     Avg,
     CharField,
     Count,
+    Exists,
     F,
+    FloatField,
     OuterRef,
     Q,
     StringAgg,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +33,7 @@ from interviews.models import Candidate, Interview, InterviewPoint, InterviewQue
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Mark, PointMark, Rating
+from ..models import Mark, Rating
 from .results import manager_only
 
 
@@ -66,12 +70,13 @@ class Comparison:
         question_set = by_slug.get(request.GET.get("set")) or (
             question_sets[0] if question_sets else None
         )
-        # The topics of the questions this set's interviews asked.
+        # The topics of the set's questions that some interview asked (a follow-up takes its
+        # question's topic): one index probe per question, however many interviews there are.
         topics = list(
             Topic.objects.filter(
-                pk__in=InterviewQuestion.objects.filter(
-                    interview__question_set=question_set
-                ).values("topic")
+                pk__in=Question.objects.filter(question_set=question_set)
+                .filter(Exists(InterviewQuestion.objects.filter(question=OuterRef("pk"))))
+                .values("topic")
             )
         )
         sort = request.GET.get("sort", "name")
@@ -95,7 +100,8 @@ class Comparison:
             topics=topics,
         )
 
-    def candidates(self):
+    def matching(self):
+        """The candidates with an interview in the set that pass the filters."""
         if self.question_set is None:
             return Candidate.objects.none()
         interviews = Interview.objects.filter(question_set=self.question_set)
@@ -103,10 +109,17 @@ class Comparison:
             interviews = interviews.filter(status=self.status)
         candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
         if self.role:
+            # An unknown role matches nobody, as it should.
             candidates = candidates.filter(role_applied_for=self.role)
+        return candidates
+
+    def candidates(self):
+        """The matching candidates with their stored results, in the chosen order."""
+        if self.question_set is None:
+            return Candidate.objects.none()
         candidates = selectors.candidate_results(
-            candidates, question_set=self.question_set, topics=self.topics
-        ).annotate(net_votes=F("yes") + F("strong_yes") - F("no") - F("strong_no"))
+            self.matching(), question_set=self.question_set, topics=self.topics
+        )
         key = self.sort.removeprefix("-")
         column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
         order = (
@@ -187,8 +200,10 @@ def selected_candidates(request, comparison):
     candidates = list(
         selectors.candidate_results(
             Candidate.objects.filter(
-                pk__in=ids, interviews__question_set=comparison.question_set
-            ).distinct(),
+                pk__in=Interview.objects.filter(
+                    candidate__in=ids, question_set=comparison.question_set
+                ).values("candidate"),
+            ),
             question_set=comparison.question_set,
             topics=comparison.topics,
         ).order_by("name", "pk")
@@ -289,6 +304,9 @@ def topic_chart(topics, candidates):
     }
 
 
+# Rows fetched from the database at a time by the streaming exports.
+CHUNK_SIZE = 2000
+
 CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -302,13 +320,29 @@ def csv_cell(value):
     return "'" + value if value.startswith(CSV_DANGEROUS_START) else value
 
 
+class _Line:
+    """A file-like object whose write returns what was written, so that csv.writer formats
+    one row at a time for a streaming response."""
+
+    def write(self, value):
+        return value
+
+
 def csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """A CSV download streamed row by row: memory stays flat and the first bytes leave at
+    once, however many rows there are."""
+
+    def lines():
+        writer = csv.writer(_Line())
+        yield writer.writerow(header)
+        # One transaction around the reading lets PostgreSQL stream from a server-side
+        # cursor, instead of materialising the whole result as a holdable cursor does.
+        with transaction.atomic(savepoint=False):
+            for row in rows:
+                yield writer.writerow([csv_cell(value) for value in row])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
     return response
 
 
@@ -357,7 +391,7 @@ def compare_csv(request):
             _yes_no(c.disagreement),
             *(getattr(c, selectors.topic_column(t)) for t in comparison.topics),
         ]
-        for c in comparison.candidates()
+        for c in comparison.candidates().iterator(chunk_size=CHUNK_SIZE)
     )
     return csv_response(csv_name(comparison, "candidates"), header, rows)
 
@@ -365,42 +399,41 @@ def compare_csv(request):
 @manager_only
 def compare_detail_csv(request):
     comparison = Comparison.from_request(request)
-    candidates = comparison.candidates().values("pk")
+    ratings = Rating.objects.filter(
+        scorecard__submitted_at__isnull=False,
+        scorecard__interview__question_set=comparison.question_set,
+    )
+    if comparison.role or comparison.status:
+        ratings = ratings.filter(scorecard__interview__candidate__in=comparison.matching())
+    # The question's points, counted and weighed: one index probe each per answer.
+    points = InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
+    point_count = Subquery(
+        points.order_by().values("interview_question").annotate(n=Count("pk")).values("n")
+    )
+    point_weight = Subquery(
+        points.order_by().values("interview_question").annotate(w=Sum("weight")).values("w")
+    )
 
     def marked(mark):
-        return Subquery(
-            PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
-            .order_by()
-            .values("rating")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
+        return Count("marks", filter=Q(marks__mark=mark))
 
-    points = Subquery(
-        InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
-        .order_by()
-        .values("interview_question")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+    # The answer's marks are joined and grouped, not counted by a subquery per mark.
     ratings = (
-        selectors.with_coverage(
-            Rating.objects.filter(
-                scorecard__submitted_at__isnull=False,
-                scorecard__interview__question_set=comparison.question_set,
-                scorecard__interview__candidate__in=candidates,
+        ratings.annotate(
+            points=Coalesce(point_count, 0),
+            covered=marked(Mark.COVERED),
+            partial=marked(Mark.PARTIAL),
+            missed=marked(Mark.MISSED),
+            coverage=Cast(
+                Coalesce(Sum(F("marks__mark") * F("marks__point__weight")), 0), FloatField()
             )
-        )
-        .annotate(
-            points=Coalesce(points, 0),
-            covered=Coalesce(marked(Mark.COVERED), 0),
-            partial=Coalesce(marked(Mark.PARTIAL), 0),
-            missed=Coalesce(marked(Mark.MISSED), 0),
+            / Cast(point_weight * 2, FloatField()),
         )
         .order_by(
             "scorecard__interview__candidate__name",
             "scorecard__interview__candidate",
             "scorecard__interview__scheduled_at",
+            "scorecard__interview",
             "interview_question__position",
             "interview_question__follow_up_number",
             "scorecard__interviewer__username",
@@ -450,6 +483,6 @@ def compare_detail_csv(request):
             _yes_no(row[9]),
             *row[10:],
         ]
-        for row in ratings
+        for row in ratings.iterator(chunk_size=CHUNK_SIZE)
     )
     return csv_response(csv_name(comparison, "answers"), header, rows)
