@@ -65,9 +65,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Compresses pages (WhiteNoise serves static files compressed already). Safe for forms:
-    # Django masks the CSRF token afresh in every response, which defeats BREACH.
-    "django.middleware.gzip.GZipMiddleware",
+    # Compresses pages. Safe for forms: Django masks the CSRF token afresh in every
+    # response, which defeats BREACH.
+    "config.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

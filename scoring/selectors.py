@@ -43,7 +43,7 @@ from .models import CandidateResult, PointMark, Rating, Recommendation, Scorecar
 DISAGREEMENT_SPREAD = 1.5
 
 
-def _single(queryset, group_by, aggregate):
+def single(queryset, group_by, aggregate):
     """A subquery yielding one aggregate for the outer row."""
     return Subquery(
         queryset.order_by().values(group_by).annotate(result=aggregate).values("result")[:1]
@@ -52,12 +52,12 @@ def _single(queryset, group_by, aggregate):
 
 def rating_coverage():
     """Coverage of a rating, for a Rating queryset; None for a question without points."""
-    total = _single(
+    total = single(
         InterviewPoint.objects.filter(interview_question=OuterRef("interview_question")),
         "interview_question",
         Sum("weight"),
     )
-    earned = _single(
+    earned = single(
         PointMark.objects.filter(rating=OuterRef("pk")),
         "rating",
         Sum(F("mark") * F("point__weight")),
