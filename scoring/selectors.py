@@ -246,7 +246,10 @@ def topic_column(topic: Topic) -> str:
 
 
 def candidate_results(
-    candidates: QuerySet[Candidate], *, question_set: QuestionSet, topics: list[Topic] = ()
+    candidates: QuerySet[Candidate],
+    *,
+    question_set: QuestionSet | None,
+    topics: list[Topic] = (),
 ) -> QuerySet[Candidate]:
     """Annotate each candidate with their stored result on `question_set` (empty numbers for
     a candidate without one), and with the mean rating on each of `topics` as `topic_<pk>`."""

@@ -115,8 +115,6 @@ class Comparison:
 
     def candidates(self):
         """The matching candidates with their stored results, in the chosen order."""
-        if self.question_set is None:
-            return Candidate.objects.none()
         candidates = selectors.candidate_results(
             self.matching(), question_set=self.question_set, topics=self.topics
         )
