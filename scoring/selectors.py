@@ -15,8 +15,9 @@
 
 import math
 import statistics
+from collections.abc import Iterator
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import (
     Avg,
     Count,
@@ -285,3 +286,65 @@ def disagreement_reasons(candidate: Candidate) -> list[str]:
             f"(flagged from {DISAGREEMENT_SPREAD})"
         )
     return reasons
+
+
+ANSWERS_SQL = """
+SELECT c.name, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
+       t.name, u.username, r.score, r.skipped,
+       CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight),
+       COALESCE(q.points, 0), COALESCE(a.covered, 0), COALESCE(a.partial, 0),
+       COALESCE(a.missed, 0), r.notes
+FROM scoring_rating r
+JOIN scoring_scorecard s ON s.id = r.scorecard_id
+JOIN interviews_interview i ON i.id = s.interview_id
+JOIN interviews_candidate c ON c.id = i.candidate_id
+JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
+JOIN questions_topic t ON t.id = iq.topic_id
+JOIN auth_user u ON u.id = s.interviewer_id
+LEFT JOIN (
+    SELECT p.interview_question_id, COUNT(*) AS points, SUM(p.weight) AS weight
+    FROM interviews_interviewpoint p
+    JOIN interviews_interviewquestion pq ON pq.id = p.interview_question_id
+    JOIN interviews_interview pi ON pi.id = pq.interview_id
+    WHERE pi.question_set_id = %s
+    GROUP BY p.interview_question_id
+) q ON q.interview_question_id = r.interview_question_id
+LEFT JOIN (
+    SELECT m.rating_id,
+           SUM(CASE WHEN m.mark = 2 THEN 1 ELSE 0 END) AS covered,
+           SUM(CASE WHEN m.mark = 1 THEN 1 ELSE 0 END) AS partial,
+           SUM(CASE WHEN m.mark = 0 THEN 1 ELSE 0 END) AS missed,
+           SUM(m.mark * p.weight) AS earned
+    FROM scoring_pointmark m
+    JOIN interviews_interviewpoint p ON p.id = m.point_id
+    JOIN scoring_rating mr ON mr.id = m.rating_id
+    JOIN scoring_scorecard ms ON ms.id = mr.scorecard_id
+    JOIN interviews_interview mi ON mi.id = ms.interview_id
+    WHERE mi.question_set_id = %s
+    GROUP BY m.rating_id
+) a ON a.rating_id = r.id
+WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
+ORDER BY c.name, c.id, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
+"""
+
+
+def answer_rows(
+    *, question_set: QuestionSet, candidates: QuerySet[Candidate] | None = None
+) -> Iterator[tuple]:
+    """Every submitted answer on the set (of `candidates` if given), one tuple each, in
+    candidate, interview, question and interviewer order: name, role, interview stage,
+    question position and follow-up number, prompt, topic, interviewer, score, skipped,
+    coverage, expected points, covered, partial, missed, notes.
+
+    The points and marks are counted once per question and answer in two grouped tables
+    and joined: counting them in subqueries per answer costs seconds at a few hundred
+    thousand answers, as does grouping the wide rows themselves. Rows are fetched in
+    chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
+    where, params = "", [question_set.pk] * 3
+    if candidates is not None:
+        subquery, subquery_params = candidates.values("pk").query.sql_with_params()
+        where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
+    with connections[Candidate.objects.db].chunked_cursor() as cursor:
+        cursor.execute(ANSWERS_SQL.format(candidates=where), params)
+        while rows := cursor.fetchmany(2000):
+            yield from rows

@@ -19,4 +19,3 @@ def test_the_generated_data_has_true_stored_results():
     assert Scorecard.objects.filter(submitted_at__isnull=False).count() == 3 * graded
     assert Rating.objects.count() == addresses["answers"] == 3 * 24 * graded
     assert len(addresses["grid"]) == 3
-

@@ -341,3 +341,11 @@ def test_the_scorecard_page_shows_each_answer_with_marks_and_coverage(client, al
     assert "Strong yes" in page
     assert "Hire her." in page
     assert "3.00" in page
+
+
+def test_the_answers_csv_follows_the_filters(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    rows = read_csv(client.get(reverse("compare_detail_csv"), {"role": "Platform Engineer"}))
+    assert [row[0] for row in rows[1:]] == ["Cy"] * 4
+    rows = read_csv(client.get(reverse("compare_detail_csv"), {"role": "Nobody's role"}))
+    assert len(rows) == 1

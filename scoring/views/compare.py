@@ -14,14 +14,12 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Q,
     StringAgg,
-    Sum,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -29,11 +27,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.pagination import paginate
-from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Mark, PointMark, Rating
+from ..models import Rating
 from .results import manager_only
 
 
@@ -423,63 +421,6 @@ def compare_csv(request):
 @manager_only
 def compare_detail_csv(request):
     comparison = Comparison.from_request(request)
-    ratings = Rating.objects.filter(
-        scorecard__submitted_at__isnull=False,
-        scorecard__interview__question_set=comparison.question_set,
-    )
-    if comparison.role or comparison.status:
-        ratings = ratings.filter(scorecard__interview__candidate__in=comparison.matching())
-    # Each answer's points and marks are counted by index probes, not by joining and
-    # grouping, which makes both databases sort every wide row twice.
-    points = InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
-    marks = PointMark.objects.filter(rating=OuterRef("pk"))
-
-    def of_points(aggregate):
-        return selectors.single(points, "interview_question", aggregate)
-
-    def of_marks(aggregate, **condition):
-        return selectors.single(marks.filter(**condition), "rating", aggregate)
-
-    def marked(mark):
-        return Coalesce(of_marks(Count("pk"), mark=mark), 0)
-
-    ratings = (
-        ratings.annotate(
-            points=Coalesce(of_points(Count("pk")), 0),
-            covered=marked(Mark.COVERED),
-            partial=marked(Mark.PARTIAL),
-            missed=marked(Mark.MISSED),
-            coverage=Cast(Coalesce(of_marks(Sum(F("mark") * F("point__weight"))), 0), FloatField())
-            / Cast(of_points(Sum("weight")) * 2, FloatField()),
-        )
-        .order_by(
-            "scorecard__interview__candidate__name",
-            "scorecard__interview__candidate",
-            "scorecard__interview__scheduled_at",
-            "scorecard__interview",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "scorecard__interviewer__username",
-        )
-        .values_list(
-            "scorecard__interview__candidate__name",
-            "scorecard__interview__candidate__role_applied_for",
-            "scorecard__interview__stage",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "interview_question__prompt",
-            "interview_question__topic__name",
-            "scorecard__interviewer__username",
-            "score",
-            "skipped",
-            "coverage",
-            "points",
-            "covered",
-            "partial",
-            "missed",
-            "notes",
-        )
-    )
     header = [
         "Candidate",
         "Role applied for",
@@ -497,6 +438,12 @@ def compare_detail_csv(request):
         "Missed",
         "Notes",
     ]
+    answers = ()
+    if comparison.question_set is not None:
+        answers = selectors.answer_rows(
+            question_set=comparison.question_set,
+            candidates=comparison.matching() if comparison.role or comparison.status else None,
+        )
     # The columns as selected, but the question's number joins position and follow-up;
     # written out by hand, as a call per cell would cost more than the query.
     text = csv_text
@@ -535,6 +482,6 @@ def compare_detail_csv(request):
             partial,
             missed,
             notes,
-        ) in raw_rows(ratings)
+        ) in answers
     )
     return csv_response(csv_name(comparison, "answers"), header, rows)
