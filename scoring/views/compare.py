@@ -213,34 +213,38 @@ def compare(request):
 
 
 def selected_candidates(request, comparison):
-    """The 2–4 candidates picked for the grid, each with an interview in the set."""
+    """The 2–4 candidates picked for the grid, each with an interview in the set, and the
+    pks of those interviews."""
     try:
         ids = sorted({int(value) for value in request.GET.getlist("candidate")})
     except ValueError:
         raise ValidationError("Pick candidates from the list.")
     if not 2 <= len(ids) <= 4:
         raise ValidationError("Pick two to four candidates to compare side by side.")
-    candidates = list(
-        selectors.candidate_results(
-            Candidate.objects.filter(
-                pk__in=Interview.objects.filter(
-                    candidate__in=ids, question_set=comparison.question_set
-                ).values("candidate"),
-            ),
-            question_set=comparison.question_set,
-            topics=comparison.topics,
-        ).order_by("name", "pk")
-    )
-    if len(candidates) != len(ids):
+    # Found through the candidates alone and sorted out here: given the set as well,
+    # SQLite's planner (which has no statistics) may read the whole set's interviews.
+    interviews = {
+        pk: candidate
+        for pk, candidate, question_set in Interview.objects.filter(candidate__in=ids).values_list(
+            "pk", "candidate", "question_set"
+        )
+        if comparison.question_set and question_set == comparison.question_set.pk
+    }
+    if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
-    return candidates
+    candidates = selectors.candidate_results(
+        Candidate.objects.filter(pk__in=ids),
+        question_set=comparison.question_set,
+        topics=comparison.topics,
+    ).order_by("name", "pk")
+    return list(candidates), list(interviews)
 
 
 @manager_only
 def compare_grid(request):
     comparison = Comparison.from_request(request)
     try:
-        candidates = selected_candidates(request, comparison)
+        candidates, interviews = selected_candidates(request, comparison)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
@@ -248,8 +252,7 @@ def compare_grid(request):
     cells = (
         Rating.objects.filter(
             scorecard__submitted_at__isnull=False,
-            scorecard__interview__candidate__in=ids,
-            scorecard__interview__question_set=comparison.question_set,
+            scorecard__interview__in=interviews,
             interview_question__question__isnull=False,
         )
         .values("scorecard__interview__candidate", "interview_question__question")
@@ -264,11 +267,9 @@ def compare_grid(request):
     }
     questions = (
         Question.objects.filter(
-            asked__interview__candidate__in=ids,
-            asked__interview__question_set=comparison.question_set,
+            pk__in=InterviewQuestion.objects.filter(interview__in=interviews).values("question")
         )
         .select_related("topic")
-        .distinct()
         .order_by("position")
     )
     rows = [
