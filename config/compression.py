@@ -11,4 +11,8 @@ class PageCompressionMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if not response.get("Content-Type", "").startswith(self.compressed_types):
             return response
+        # Only a compressed response needs `Vary: Accept-Encoding`: the plain one is right
+        # for every client, so a cache that keeps it serves nobody anything wrong.
+        if "gzip" not in request.headers.get("Accept-Encoding", ""):
+            return response
         return super().process_response(request, response)

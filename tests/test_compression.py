@@ -16,3 +16,4 @@ def test_pages_are_compressed_and_downloads_are_not(client, hiring_manager):
 def test_a_client_that_does_not_ask_gets_plain_pages(client, hiring_manager):
     client.force_login(hiring_manager)
     assert not client.get(reverse("compare")).has_header("Content-Encoding")
+    assert "Accept-Encoding" not in client.get(reverse("compare"))["Vary"]
