@@ -127,13 +127,17 @@ def test_csv_queries_do_not_grow_with_candidates(
     for _ in range(size - 1):
         run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
     client.force_login(hiring_manager)
-    # session, user, permissions ×2, sets, topics, roles, rows
+    # session, user, permissions ×2, sets, topics, rows
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         table = read_csv(client.get(reverse("compare_csv")))
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         answers = read_csv(client.get(reverse("compare_detail_csv")))
+    # With the set named, it is looked up by its slug instead.
+    set_ = {"set": first.question_set.slug}
+    with django_assert_num_queries(10):
+        read_csv(client.get(reverse("compare_csv"), set_))
     assert len(table) == size + 1
     assert len(answers) == size * 4 + 1
 

@@ -3,6 +3,7 @@ grid with its chart of topic means, and CSV exports. Hiring managers only."""
 
 import csv
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -43,7 +44,6 @@ class Comparison:
 
     question_sets: list
     question_set: QuestionSet | None
-    roles: list
     role: str
     status: str
     sort: str
@@ -60,16 +60,22 @@ class Comparison:
     }
 
     @classmethod
-    def from_request(cls, request):
-        question_sets = list(
-            QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
-                "-interview_count", "title"
+    def from_request(cls, request, *, choices=True):
+        """The view the query string asks for. Without `choices` (for the grid and the
+        exports), the list of sets to choose from is read only if the set is unknown."""
+        slug = request.GET.get("set")
+        question_set = None
+        if slug and not choices:
+            question_set = QuestionSet.objects.filter(slug=slug).first()
+        question_sets = []
+        if question_set is None:
+            question_sets = list(
+                QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
+                    "-interview_count", "title"
+                )
             )
-        )
-        by_slug = {s.slug: s for s in question_sets}
-        question_set = by_slug.get(request.GET.get("set")) or (
-            question_sets[0] if question_sets else None
-        )
+            by_slug = {s.slug: s for s in question_sets}
+            question_set = by_slug.get(slug) or (question_sets[0] if question_sets else None)
         # The topics of the set's questions that some interview asked (a follow-up takes its
         # question's topic): one index probe per question, however many interviews there are.
         topics = list(
@@ -87,17 +93,21 @@ class Comparison:
         return cls(
             question_sets=question_sets,
             question_set=question_set,
-            roles=list(
-                Candidate.objects.filter(interviews__question_set=question_set)
-                .exclude(role_applied_for="")
-                .order_by("role_applied_for")
-                .values_list("role_applied_for", flat=True)
-                .distinct()
-            ),
             role=request.GET.get("role", ""),
             status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
             sort=sort,
             topics=topics,
+        )
+
+    @cached_property
+    def roles(self):
+        """The roles the set's candidates applied for, for the filter's choices."""
+        return list(
+            Candidate.objects.filter(interviews__question_set=self.question_set)
+            .exclude(role_applied_for="")
+            .order_by("role_applied_for")
+            .values_list("role_applied_for", flat=True)
+            .distinct()
         )
 
     def matching(self):
@@ -242,7 +252,7 @@ def selected_candidates(request, comparison):
 
 @manager_only
 def compare_grid(request):
-    comparison = Comparison.from_request(request)
+    comparison = Comparison.from_request(request, choices=False)
     try:
         candidates, interviews = selected_candidates(request, comparison)
     except ValidationError as error:
@@ -272,10 +282,10 @@ def compare_grid(request):
         .select_related("topic")
         .order_by("position")
     )
-    rows = [
-        (question, [by_cell.get((question.pk, candidate.pk)) for candidate in candidates])
-        for question in questions
-    ]
+    rows = []
+    for question in questions:
+        cells = [by_cell.get((question.pk, candidate.pk)) for candidate in candidates]
+        rows.append((question, cells, mark_safe("".join(map(grid_cell, cells)))))
     for candidate in candidates:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
@@ -292,6 +302,24 @@ def compare_grid(request):
             "selection": "&".join(f"candidate={pk}" for pk in ids),
         },
     )
+
+
+def grid_cell(cell):
+    """A grid cell: the interviewers' ratings of one question, their mean and skips. Written
+    here like the compare page's cells; every value is a number."""
+    if cell is None:
+        return (
+            '<td class="text-center"><span class="text-body-secondary small">not asked</span></td>'
+        )
+    mean = cell["mean"]
+    parts = [f'<span class="fw-semibold">{cell["scores"] or "–"}</span>']
+    if mean is not None:
+        parts.append(f'<div class="small">mean {score(mean)}</div>')
+    if cell["skipped"]:
+        parts.append(
+            f'<div class="small text-body-secondary">{int(cell["skipped"])} skipped</div>'
+        )
+    return f'<td class="text-center {score_band(mean)}">{"".join(parts)}</td>'
 
 
 def topic_chart(topics, candidates):
@@ -406,7 +434,7 @@ def csv_name(comparison, kind):
 
 @manager_only
 def compare_csv(request):
-    comparison = Comparison.from_request(request)
+    comparison = Comparison.from_request(request, choices=False)
     header = [
         "Candidate",
         "Email",
@@ -448,7 +476,7 @@ def compare_csv(request):
 
 @manager_only
 def compare_detail_csv(request):
-    comparison = Comparison.from_request(request)
+    comparison = Comparison.from_request(request, choices=False)
     header = [
         "Candidate",
         "Role applied for",
