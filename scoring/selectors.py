@@ -251,15 +251,17 @@ def candidate_results(
     *,
     question_set: QuestionSet | None,
     topics: list[Topic] = (),
+    only: str | None = None,
 ) -> QuerySet[Candidate]:
     """Annotate each candidate with their stored result on `question_set` (empty numbers for
-    a candidate without one), and with the mean rating on each of `topics` as `topic_<pk>`."""
-    candidates = candidates.annotate(
+    a candidate without one), and with the mean rating on each of `topics` as `topic_<pk>`;
+    with `only`, just that one column (to sort by)."""
+    candidates = candidates.alias(
         result=FilteredRelation("results", condition=Q(results__question_set=question_set))
     )
     counts = ["scorecard_count", "strong_no", "no", "yes", "strong_yes", "net_votes"]
     flags = ["split_decision", "disagreement"]
-    return candidates.annotate(
+    columns = {
         **{field: Coalesce(F(f"result__{field}"), 0) for field in counts},
         **{field: Coalesce(F(f"result__{field}"), False) for field in flags},
         **{
@@ -272,7 +274,10 @@ def candidate_results(
             )
             for topic in topics
         },
-    )
+    }
+    if only is not None:
+        columns = {only: columns[only]} if only in columns else {}
+    return candidates.annotate(**columns)
 
 
 def disagreement_reasons(candidate: Candidate) -> list[str]:

@@ -125,19 +125,37 @@ class Comparison:
             candidates = candidates.filter(role_applied_for=self.role)
         return candidates
 
-    def candidates(self):
-        """The matching candidates with their stored results, in the chosen order."""
-        candidates = selectors.candidate_results(
-            self.matching(), question_set=self.question_set, topics=self.topics
-        )
+    def candidates(self, *, only_sort_column=False):
+        """The matching candidates with their stored results, in the chosen order; with
+        `only_sort_column`, with just the column they are sorted by."""
         key = self.sort.removeprefix("-")
         column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
+        candidates = selectors.candidate_results(
+            self.matching(),
+            question_set=self.question_set,
+            topics=self.topics,
+            only=column if only_sort_column else None,
+        )
         order = (
             F(column).desc(nulls_last=True)
             if self.sort.startswith("-")
             else F(column).asc(nulls_last=True)
         )
         return candidates.order_by(order, "name", "pk")
+
+    def page(self, request):
+        """The requested page of candidates with their results. The page is chosen sorting
+        on one column, and only its 25 candidates' results are read: the database never
+        computes every column of every candidate to keep 25."""
+        page = paginate(request, self.candidates(only_sort_column=True).values_list("pk"))
+        pks = [pk for (pk,) in page.object_list]
+        results = selectors.candidate_results(
+            Candidate.objects.filter(pk__in=pks),
+            question_set=self.question_set,
+            topics=self.topics,
+        ).in_bulk()
+        page.object_list = [results[pk] for pk in pks]
+        return page
 
     def query(self, **changes):
         """The query string of this view with some choices changed."""
@@ -187,7 +205,7 @@ def next_sort(current, key):
 @manager_only
 def compare(request):
     comparison = Comparison.from_request(request)
-    page = paginate(request, comparison.candidates())
+    page = comparison.page(request)
     for candidate in page:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
