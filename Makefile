@@ -1,11 +1,14 @@
-# Rubric's front door: `make run` to try it, `make test` to check it.
+# Rubric's front door: `make run` to try it, `make test` to check it, `make bench` to time it.
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 FIXTURES := junior-backend-developer backend-developer
 
-.PHONY: run setup test lint format clean
+# Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
+SIZES ?= 50 500
+
+.PHONY: run setup test lint format bench clean
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -26,6 +29,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 test: setup
 	$(BIN)/pytest -n 2  # the machines have two cores
+
+# SQLite always, PostgreSQL too when DATABASE_URL is set; fails when a target is missed.
+bench: setup
+	$(BIN)/python -m bench --sizes $(SIZES)
 
 lint: setup
 	$(BIN)/ruff check .

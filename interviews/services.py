@@ -14,6 +14,7 @@ from audit import services as audit
 from config import limits, roles
 from notifications import services as notifications
 from questions.models import AnswerPoint, Question, QuestionSet
+from scoring import selectors as scoring_selectors
 from scoring.models import Amendment, Rating, Scorecard
 
 from .models import Candidate, Interview, InterviewPoint, InterviewQuestion
@@ -96,6 +97,9 @@ def cancel_interview(*, interview: Interview) -> Interview:
         raise ValidationError("A completed interview cannot be cancelled.")
     interview.status = Interview.Status.CANCELLED
     interview.save(update_fields=["status"])
+    scoring_selectors.refresh_result(
+        candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+    )
     notifications.interview_changed(interview=interview)
     return interview
 
@@ -302,6 +306,7 @@ def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
         amendment.before = _without_words(amendment.before)
         amendment.after = _without_words(amendment.after)
     Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
+    scoring_selectors.refresh_results_of(candidate)
     audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
     return candidate
 
