@@ -81,6 +81,10 @@ EXPECTED = {
     "compare_grid":            FOR_MANAGERS,
     "compare_csv":             FOR_MANAGERS,
     "compare_detail_csv":      FOR_MANAGERS,
+    "calibration":             FOR_MANAGERS,
+    "calibration_interviewers_csv": FOR_MANAGERS,
+    "calibration_agreement_csv": FOR_MANAGERS,
+    "question_analytics":      (LOGIN, 403, 403, 403, 200, 200, 200),
     # The Django admin: staff only; the pages of a model follow admin_expectations() below.
     "admin:login":             (200, 200, 200, 200, 200, "admin:index", "admin:index"),
     "admin:logout":            (ADMIN_LOGIN,) + ("admin:index",) * 4 + (LOGIN, LOGIN),
@@ -109,6 +113,7 @@ CURATED_APPS = {"questions"}
 # takes the object's slug, any other its primary key.
 URL_OBJECTS = {
     "question_set_detail": {"slug": "question_set"},
+    "question_analytics": {"slug": "question_set"},
     "candidate_edit": {"pk": "candidate"},
     "candidate_detail": {"pk": "candidate"},
     "candidate_export": {"pk": "candidate"},
