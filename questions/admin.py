@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.shortcuts import render
 
+from scoring import calibration
+
 from . import services
 from .models import AnswerPoint, Question, QuestionSet, Topic
 
@@ -115,6 +117,8 @@ class QuestionAdmin(PositionedInlinesMixin, admin.ModelAdmin):
         "topic",
         "kind",
         "point_count",
+        "times_asked",
+        "mean_rating",
         "is_active",
     ]
     list_display_links = ["prompt_excerpt"]
@@ -131,7 +135,16 @@ class QuestionAdmin(PositionedInlinesMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(point_count=Count("points"))
+        queryset = super().get_queryset(request).annotate(point_count=Count("points"))
+        return calibration.with_usage(queryset)
+
+    @admin.display(description="Times asked", ordering="times_asked")
+    def times_asked(self, question):
+        return question.times_asked
+
+    @admin.display(description="Mean rating", ordering="mean_rating")
+    def mean_rating(self, question):
+        return "–" if question.mean_rating is None else f"{question.mean_rating:.2f}"
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, question):

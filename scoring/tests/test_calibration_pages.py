@@ -153,3 +153,15 @@ def test_analytics_links_curators_to_the_admin_and_sorts(client, curator, hiring
 def test_analytics_of_an_unknown_set_is_404(client, hiring_manager):
     client.force_login(hiring_manager)
     assert client.get(reverse("question_analytics", args=["no-such-set"])).status_code == 404
+
+
+def test_admin_lists_times_asked_and_mean_rating(client, curator, history):
+    client.force_login(curator)
+    response = client.get(
+        reverse("admin:questions_question_changelist"),
+        {"question_set__id__exact": history.pk, "o": "1"},
+    )
+    rows = [(q.position, q.times_asked, q.mean_rating) for q in response.context["cl"].result_list]
+    # Each question: alice 4 then 3, bob 2 and 2 → 11 / 4.
+    assert rows == [(1, 2, 2.75), (2, 2, 2.75)]
+    assert "<th" in response.text and "Times asked" in response.text and "2.75" in response.text
