@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 
-from .models import Mark, Rating, Recommendation, Score, Scorecard
+from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 SEED = 20261129
 RESAMPLES = 1000
@@ -173,7 +173,7 @@ def _planned_minutes():
 def interviewer_calibration(
     scorecards: QuerySet[Scorecard], *, resamples: int = RESAMPLES
 ) -> list[InterviewerCalibration]:
-    """One row per interviewer with a counted scorecard, by name; three queries.
+    """One row per interviewer with a counted scorecard, by name; five queries.
 
     Leniency is the mean over their scorecards of (their score − the mean score of the other
     submitted scorecards of the same interview), with a 95 % interval from resampling those
@@ -181,6 +181,8 @@ def interviewer_calibration(
     scheduled time if it never started) plus the suggested minutes of its planned questions:
     `completed_at` is stamped when the last scorecard is submitted, so it would measure the
     panel's slowest member rather than the conversation's end."""
+    counted = scorecards.values("pk")
+    rated = Rating.objects.filter(scorecard__in=counted, score__isnull=False)
     scorecards = scorecards.annotate(others=_others_mean())
     recommended = {
         value: Count("pk", filter=Q(recommendation=value)) for value in Recommendation.values
@@ -200,24 +202,32 @@ def interviewer_calibration(
         )
         .order_by("interviewer__first_name", "interviewer__last_name", "interviewer__username")
     )
+    # Separate queries for ratings, points and marks: joining them would multiply the rows.
     ratings = {
         row["scorecard__interviewer"]: row
-        for row in Rating.objects.filter(scorecard__in=scorecards.values("pk"))
+        for row in Rating.objects.filter(scorecard__in=counted)
         .values("scorecard__interviewer")
         .annotate(
-            rated=Count("pk", filter=Q(score__isnull=False), distinct=True),
-            skipped=Count("pk", filter=Q(skipped=True), distinct=True),
-            points_expected=Count(
-                "interview_question__points", filter=Q(score__isnull=False), distinct=True
-            ),
-            points_marked=Count("marks", filter=Q(score__isnull=False), distinct=True),
-            **{
-                f"score_{value}": Count("pk", filter=Q(score=value), distinct=True)
-                for value in SCORES
-            },
+            rated=Count("pk", filter=Q(score__isnull=False)),
+            skipped=Count("pk", filter=Q(skipped=True)),
+            **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
         )
         .order_by()
     }
+    expected = dict(
+        InterviewPoint.objects.filter(interview_question__ratings__in=rated)
+        .values("interview_question__ratings__scorecard__interviewer")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("interview_question__ratings__scorecard__interviewer", "count")
+    )
+    marked = dict(
+        PointMark.objects.filter(rating__in=rated)
+        .values("rating__scorecard__interviewer")
+        .annotate(count=Count("pk"))
+        .order_by()
+        .values_list("rating__scorecard__interviewer", "count")
+    )
     arrays = _scorecard_arrays(scorecards)
     result = []
     for row in rows:
@@ -233,8 +243,8 @@ def interviewer_calibration(
             rated=rating.get("rated", 0),
             skipped=rating.get("skipped", 0),
             questions=row["questions"] or 0,
-            points_expected=rating.get("points_expected", 0),
-            points_marked=rating.get("points_marked", 0),
+            points_expected=expected.get(interviewer, 0),
+            points_marked=marked.get(interviewer, 0),
             leniency=row["leniency"],
             leniency_n=row["leniency_n"],
         )
@@ -482,7 +492,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 def question_analytics(
     question_set: QuestionSet, scorecards: QuerySet[Scorecard] | None = None
 ) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; six queries, whatever the number of interviews.
+    """Per question of the set, in order; seven queries, whatever the number of interviews.
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
     rated the question and at least one other, Pearson's r between the question's rating and
@@ -551,34 +561,32 @@ def question_analytics(
         (point.question_id, point.position): point.text
         for point in AnswerPoint.objects.filter(question__in=list(questions))
     }
-    rated_answers = Q(
-        interview_question__ratings__scorecard__in=counted,
-        interview_question__ratings__score__isnull=False,
-    )
-    rated_marks = Q(marks__rating__scorecard__in=counted, marks__rating__score__isnull=False)
+    rated = ratings.filter(score__isnull=False)
+    # Answers and marks per point in two queries: joining both would multiply the rows.
+    marks = {
+        (row["point__interview_question__question"], row["point__position"], row["mark"]): row[
+            "count"
+        ]
+        for row in PointMark.objects.filter(rating__in=rated)
+        .values("point__interview_question__question", "point__position", "mark")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
     points = (
-        InterviewPoint.objects.filter(interview_question__question__in=list(questions))
+        InterviewPoint.objects.filter(interview_question__ratings__in=rated)
         .values("interview_question__question", "position")
-        .annotate(
-            answers=Count("interview_question__ratings", filter=rated_answers, distinct=True),
-            covered=Count(
-                "marks", filter=rated_marks & Q(marks__mark=Mark.COVERED), distinct=True
-            ),
-            partial=Count(
-                "marks", filter=rated_marks & Q(marks__mark=Mark.PARTIAL), distinct=True
-            ),
-        )
+        .annotate(answers=Count("pk"))
         .order_by("interview_question__question", "position")
     )
     for row in points:
-        question_id = row["interview_question__question"]
+        question_id, position = row["interview_question__question"], row["position"]
         questions[question_id].points.append(
             PointAnalytics(
-                position=row["position"],
-                text=texts.get((question_id, row["position"]), "(no longer in the bank)"),
+                position=position,
+                text=texts.get((question_id, position), "(no longer in the bank)"),
                 answers=row["answers"],
-                covered=row["covered"],
-                partial=row["partial"],
+                covered=marks.get((question_id, position, Mark.COVERED), 0),
+                partial=marks.get((question_id, position, Mark.PARTIAL), 0),
             )
         )
 
