@@ -489,24 +489,19 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
     return (n * sxy - sx * sy) / math.sqrt(spread)
 
 
-def question_analytics(
-    question_set: QuestionSet, scorecards: QuerySet[Scorecard] | None = None
-) -> list[QuestionAnalytics]:
+def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
     """Per question of the set, in order; seven queries, whatever the number of interviews.
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
     rated the question and at least one other, Pearson's r between the question's rating and
     the mean rating of the scorecard's other questions."""
-    if scorecards is None:
-        scorecards = counted_scorecards(question_set=question_set)
-    counted = scorecards.filter(interview__question_set=question_set).values("pk")
     questions = {
         question.pk: QuestionAnalytics(question)
         for question in Question.objects.filter(question_set=question_set).select_related("topic")
     }
     asked = (
         InterviewQuestion.objects.filter(
-            question__in=list(questions), interview__scorecards__in=counted
+            question__in=list(questions), interview__scorecards__submitted_at__isnull=False
         )
         .values("question")
         .annotate(
@@ -519,8 +514,10 @@ def question_analytics(
         item = questions[row["question"]]
         item.times_asked, item.answers = row["times_asked"], row["answers"]
 
+    # Conditions on the joined scorecard rather than `pk IN (scorecards)`, which SQLite
+    # plans badly at scale.
     ratings = Rating.objects.filter(
-        scorecard__in=counted, interview_question__question__in=list(questions)
+        scorecard__submitted_at__isnull=False, interview_question__question__in=list(questions)
     )
     scorecard_ratings = Rating.objects.filter(scorecard=OuterRef("scorecard"), score__isnull=False)
     x = Cast("score", FloatField())
@@ -590,7 +587,12 @@ def question_analytics(
             )
         )
 
-    interviews = Interview.objects.filter(scorecards__in=counted).values("pk").distinct().count()
+    interviews = (
+        Interview.objects.filter(question_set=question_set, scorecards__submitted_at__isnull=False)
+        .values("pk")
+        .distinct()
+        .count()
+    )
     for item in questions.values():
         item.flags = question_flags(item, interviews=interviews)
     return sorted(questions.values(), key=lambda item: item.question.position)
