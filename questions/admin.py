@@ -12,6 +12,7 @@ from django.utils.text import capfirst
 
 from config import limits
 from config.forms import AsciiIntegerField, bounded_text_field
+from scoring import calibration
 
 from . import services
 from .models import AnswerPoint, Question, QuestionSet, Topic
@@ -231,6 +232,8 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
         "topic",
         "kind",
         "point_count",
+        "times_asked",
+        "mean_rating",
         "is_active",
     ]
     list_display_links = ["prompt_excerpt"]
@@ -247,7 +250,16 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(point_count=Count("points"))
+        queryset = super().get_queryset(request).annotate(point_count=Count("points"))
+        return calibration.with_usage(queryset)
+
+    @admin.display(description="Times asked", ordering="times_asked")
+    def times_asked(self, question):
+        return question.times_asked
+
+    @admin.display(description="Mean rating", ordering="mean_rating")
+    def mean_rating(self, question):
+        return "–" if question.mean_rating is None else f"{question.mean_rating:.2f}"
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, question):

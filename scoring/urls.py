@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import compare, live, results
+from .views import calibration, compare, live, results
 
 urlpatterns = [
     path("interviews/<int:pk>/live/", live.live_interview, name="live_interview"),
@@ -28,4 +28,20 @@ urlpatterns = [
     path("compare/grid/", compare.compare_grid, name="compare_grid"),
     path("compare/candidates.csv", compare.compare_csv, name="compare_csv"),
     path("compare/answers.csv", compare.compare_detail_csv, name="compare_detail_csv"),
+    path("calibration/", calibration.calibration_page, name="calibration"),
+    path(
+        "calibration/interviewers.csv",
+        calibration.calibration_interviewers_csv,
+        name="calibration_interviewers_csv",
+    ),
+    path(
+        "calibration/agreement.csv",
+        calibration.calibration_agreement_csv,
+        name="calibration_agreement_csv",
+    ),
+    path(
+        "questions/<slug:slug>/analytics/",
+        calibration.question_analytics,
+        name="question_analytics",
+    ),
 ]

@@ -91,6 +91,10 @@ EXPECTED = {
     # opens nothing.
     "calendar_feed":           (200,) * 7,
     "calendar_feed[old]":      (404,) * 7,
+    "calibration":             FOR_MANAGERS,
+    "calibration_interviewers_csv": FOR_MANAGERS,
+    "calibration_agreement_csv": FOR_MANAGERS,
+    "question_analytics":      (LOGIN, 403, 403, 403, 200, 200, 200),
     # The Django admin: staff only; the pages of a model follow admin_expectations() below.
     "admin:login":             (200, 200, 200, 200, 200, "admin:index", "admin:index"),
     "admin:logout":            (ADMIN_LOGIN,) + ("admin:index",) * 4 + (LOGIN, LOGIN),
@@ -119,6 +123,7 @@ CURATED_APPS = {"questions"}
 # takes the object's slug, any other its primary key.
 URL_OBJECTS = {
     "question_set_detail": {"slug": "question_set"},
+    "question_analytics": {"slug": "question_set"},
     "candidate_edit": {"pk": "candidate"},
     "candidate_detail": {"pk": "candidate"},
     "candidate_export": {"pk": "candidate"},

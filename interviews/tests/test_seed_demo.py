@@ -8,6 +8,8 @@ from config import roles
 from interviews.models import Candidate, Interview
 from notifications.models import OutgoingEmail
 from notifications.selectors import due_reminders
+from questions.models import QuestionSet
+from scoring import calibration
 from scoring.models import Rating, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +32,8 @@ def test_seed_demo_creates_the_demo_logins(settings, seed_sets, capsys):
         "manager": (False, [roles.HIRING_MANAGER]),
         "alice": (False, [roles.INTERVIEWER]),
         "bob": (False, [roles.INTERVIEWER]),
+        "carlos": (False, [roles.INTERVIEWER]),
+        "dana": (False, [roles.INTERVIEWER]),
     }
     assert User.objects.get(username="alice").check_password("demo")
     assert "password for each: demo" in capsys.readouterr().out
@@ -38,7 +42,7 @@ def test_seed_demo_creates_the_demo_logins(settings, seed_sets, capsys):
 def test_seed_demo_makes_a_lived_in_app(settings, seed_sets):
     settings.DEBUG = True
     call_command("seed_demo", verbosity=0)
-    assert Candidate.objects.count() == 16
+    assert Candidate.objects.exclude(email__endswith="@history.example.com").count() == 16
     assert set(Interview.objects.values_list("status", flat=True)) == {
         "scheduled",
         "in_progress",
@@ -49,14 +53,19 @@ def test_seed_demo_makes_a_lived_in_app(settings, seed_sets):
         "backend-developer",
         "junior-backend-developer",
     }
-    submitted = Scorecard.objects.filter(submitted_at__isnull=False)
+    submitted = Scorecard.objects.filter(submitted_at__isnull=False).exclude(
+        interview__candidate__email__endswith="@history.example.com"
+    )
     assert set(submitted.values_list("interviewer__username", flat=True)) == {"alice", "bob"}
     assert submitted.count() == 27
     scores = set(Rating.objects.exclude(score=None).values_list("score", flat=True))
     assert scores == {1, 2, 3, 4}
     # Every completed interview has a submitted scorecard from each of its interviewers.
     for interview in Interview.objects.filter(status="completed"):
-        assert interview.scorecards.filter(submitted_at__isnull=False).count() == 2
+        assert (
+            interview.scorecards.filter(submitted_at__isnull=False).count()
+            == interview.interviewers.count()
+        )
     # A first run of send_reminders has something to send; the demo invitations are dropped
     # before they could be sent.
     due = due_reminders(now=timezone.now())
@@ -93,3 +102,29 @@ def test_seed_demo_refuses_without_debug(settings, seed_sets):
     with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG=1"):
         call_command("seed_demo")
     assert User.objects.count() == 0
+
+
+def test_seed_demo_gives_calibration_a_history(settings, seed_sets):
+    """Four interviewers, one lenient and one harsh, and two questions whose ratings say
+    nothing about the candidate (see create_history)."""
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    history = Candidate.objects.filter(
+        email__endswith="@history.example.com", interviews__scorecards__submitted_at__isnull=False
+    ).distinct()
+    assert history.count() == 32
+    rows = calibration.interviewer_calibration(calibration.counted_scorecards(), resamples=200)
+    flags = {row.name: row.leniency_flag for row in rows}
+    assert flags == {
+        "Alice Archer": "",
+        "Bob Baker": "",
+        "Carlos Ortega": "rates higher",
+        "Dana Whitfield": "rates lower",
+    }
+    backend = QuestionSet.objects.get(slug="backend-developer")
+    flagged = [
+        row.question.position
+        for row in calibration.question_analytics(backend)
+        if "does not separate candidates" in row.flags
+    ]
+    assert flagged == [9, 10]

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from config.pagination import PER_PAGE
 from interviews.models import Candidate
 from questions.models import QuestionSet
 from scoring import selectors
@@ -46,8 +47,9 @@ def test_compare_sort_by_spread_grid_and_csv(page_for, demo, tmp_path):
         c for c in expected if c.spread is None
     ]
     rows = page.locator("#compare-table tbody tr")
-    expect(rows).to_have_count(len(expected))
-    for row, candidate in zip(rows.all(), expected, strict=True):
+    # The first page: the demo's history has more candidates than a page holds.
+    expect(rows).to_have_count(min(len(expected), PER_PAGE))
+    for row, candidate in zip(rows.all(), expected[:PER_PAGE], strict=True):
         assert row.get_attribute("data-candidate") == str(candidate.pk)
         expect(row.locator("[data-column=mean]")).to_have_text(score(candidate.mean))
         expect(row.locator("[data-column=median]")).to_have_text(score(candidate.median))

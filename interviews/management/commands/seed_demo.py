@@ -13,7 +13,7 @@ from interviews.models import Candidate, Interview
 from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
-from scoring.models import Mark
+from scoring.models import Mark, PointMark, Rating, Scorecard
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -80,6 +80,12 @@ class Command(BaseCommand):
             }
             if not Candidate.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").exists():
                 self.create_interviews(users)
+            if not Candidate.objects.filter(email__endswith=f"@{HISTORY_EMAIL_DOMAIN}").exists():
+                create_history(
+                    manager=users["manager"], interviewers=[users["alice"], users["bob"]]
+                )
+            # Invitations to the demo users would only flood the console.
+            OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.INVITATION, sent_at=None).delete()
         self.stdout.write("Demo logins (password for each: demo):")
         for username, _, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role or 'Superuser'}")
@@ -169,8 +175,6 @@ class Command(BaseCommand):
             ),
             created_by=users["manager"],
         )
-        # Invitations to the demo users would only flood the console.
-        OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.INVITATION, sent_at=None).delete()
 
     def score(self, interview, interviewer, ability, chance, submit):
         scorecard = scoring_services.scorecard_for(interview=interview, interviewer=interviewer)
@@ -203,3 +207,106 @@ class Command(BaseCommand):
                 recommendation=recommendation,
                 summary=SUMMARIES[recommendation],
             )
+
+
+# A past of panel interviews for the calibration and question analytics pages: four
+# interviewers, three to a panel, one of them lenient and one harsh, and two questions whose
+# ratings have nothing to do with the candidate.
+HISTORY_EMAIL_DOMAIN = "history.example.com"
+HISTORY_CANDIDATES = 32
+HISTORY_INTERVIEWERS = [
+    # username, full name, how much higher than the rest they rate
+    ("carlos", "Carlos Ortega", 0.8),
+    ("dana", "Dana Whitfield", -0.8),
+]
+# Hours from the end of the interview to submitting, typically, for alice, bob, carlos, dana.
+HISTORY_DELAYS = [3, 20, 40, 6]
+HISTORY_NOISE_QUESTIONS = {6, 7}  # places in the plan, counted from 0
+FIRST_NAMES = ["Ana", "Ben", "Chen", "Dario", "Eva", "Femi", "Gita", "Hugo"]
+LAST_NAMES = ["Adler", "Bauer", "Costa", "Duarte"]
+
+
+def create_history(*, manager, interviewers):
+    """Submitted scorecards of past interviews, bulk-written as drafts and submitted through
+    the service (which stores the results), so that `make run` stays quick."""
+    chance = random.Random(20261129)
+    panel = [(user, 0.0) for user in interviewers]
+    for username, full_name, bias in HISTORY_INTERVIEWERS:
+        first_name, last_name = full_name.split(" ", 1)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@example.com",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        user.groups.add(Group.objects.get(name=roles.INTERVIEWER))
+        panel.append((user, bias))
+    question_set = QuestionSet.objects.get(slug="backend-developer")
+    # Six questions the other demo interviews ask too, then two only these ask.
+    questions = list(question_set.questions.filter(is_active=True)[:10])
+    questions = questions[:6] + questions[8:10]
+    start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    for number in range(HISTORY_CANDIDATES):
+        name = f"{FIRST_NAMES[number % 8]} {LAST_NAMES[number // 8]}"
+        candidate = Candidate.objects.create(
+            name=name,
+            email=f"{name.lower().replace(' ', '.')}@{HISTORY_EMAIL_DOMAIN}",
+            role_applied_for=question_set.title,
+        )
+        members = [panel[(number + offset) % 4] for offset in range(3)]
+        scheduled = start - datetime.timedelta(days=120 - 3 * number)
+        interview = interview_services.schedule_interview(
+            candidate=candidate,
+            question_set=question_set,
+            stage="Technical interview",
+            scheduled_at=scheduled,
+            interviewers=[user for user, _ in members],
+            questions=questions,
+            created_by=manager,
+        )
+        Interview.objects.filter(pk=interview.pk).update(
+            status=Interview.Status.IN_PROGRESS, started_at=scheduled
+        )
+        interview.refresh_from_db()
+        ability = chance.uniform(1.3, 3.8)
+        asked = list(interview.questions.prefetch_related("points"))
+        minutes = sum(question.suggested_minutes for question in asked)
+        for user, bias in members:
+            scorecard = scoring_services.scorecard_for(interview=interview, interviewer=user)
+            ratings, marks = [], []
+            for position, question in enumerate(asked):
+                if chance.random() < 0.05:
+                    ratings.append(
+                        Rating(scorecard=scorecard, interview_question=question, skipped=True)
+                    )
+                    continue
+                if position in HISTORY_NOISE_QUESTIONS:
+                    level = chance.gauss(2.6, 0.9)
+                else:
+                    level = ability + bias + chance.gauss(0, 0.35)
+                score = min(4, max(1, round(level)))
+                rating = Rating(scorecard=scorecard, interview_question=question, score=score)
+                ratings.append(rating)
+                for point in question.points.all():
+                    covered = chance.random() < score / 4.5
+                    mark = Mark.COVERED if covered else chance.choice([Mark.PARTIAL, Mark.MISSED])
+                    marks.append(PointMark(rating=rating, point=point, mark=mark))
+            Rating.objects.bulk_create(ratings)
+            PointMark.objects.bulk_create(marks)
+            verdict = min(4, max(1, round(ability + bias + chance.uniform(-0.4, 0.4))))
+            scoring_services.submit_scorecard(
+                scorecard=scorecard, recommendation=verdict, summary=SUMMARIES[verdict]
+            )
+            delay = HISTORY_DELAYS[[user for user, _ in panel].index(user)]
+            Scorecard.objects.filter(pk=scorecard.pk).update(
+                submitted_at=scheduled
+                + datetime.timedelta(minutes=minutes, hours=chance.expovariate(1 / delay))
+            )
+        Interview.objects.filter(pk=interview.pk).update(
+            completed_at=scheduled + datetime.timedelta(minutes=minutes)
+        )
