@@ -92,3 +92,17 @@ def test_copying_a_question_copies_its_anchors():
         question.anchors.values_list("level", "text")
     )
     assert question.anchors.count() == 4
+
+
+def test_the_bank_page_shows_each_levels_anchor(client, interviewer):
+    question = QuestionFactory(question_set__slug="backend")
+    LevelAnchorFactory(question=question, level=3, text="The main points, correctly")
+    LevelAnchorFactory(question=question, level=1, text="None of the points")
+    client.force_login(interviewer)
+
+    response = client.get(reverse("question_set_detail", args=["backend"]))
+
+    assert response.text.count('<dt class="col-sm-2 fw-semibold">') == 2
+    assert '<dt class="col-sm-2 fw-semibold">1 Poor</dt>' in response.text
+    assert '<dd class="col-sm-10 mb-1">The main points, correctly</dd>' in response.text
+    assert response.text.index("None of the points") < response.text.index("The main points")
