@@ -1,9 +1,14 @@
+import re
+
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
-from .models import Recommendation, Score, Scorecard
+from config import limits
+
+from .models import Mark, Recommendation, Score, Scorecard
 
 
 class FinishScorecardForm(forms.ModelForm):
@@ -15,34 +20,40 @@ class FinishScorecardForm(forms.ModelForm):
         error_messages={"required": "Choose a recommendation: there is no neutral option."},
     )
 
+    summary = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+        max_length=limits.SUMMARY,
+        validators=[limits.refuse_control_characters],
+        help_text="What decided it: strengths, concerns, anything to follow up.",
+    )
+
     class Meta:
         model = Scorecard
         fields = ["recommendation", "summary"]
-        widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
-        help_texts = {"summary": "What decided it: strengths, concerns, anything to follow up."}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(
-            InlineRadios("recommendation"),
-            "summary",
-        )
-        self.helper.add_input(Submit("submit", "Submit scorecard", css_class="btn-lg"))
+    # The template lays it out: the recommendation as four large buttons, for touch.
 
 
 class AmendScorecardForm(forms.Form):
     """Change a submitted scorecard; every field starts at its current value."""
 
     reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+        max_length=limits.SUMMARY,
+        validators=[limits.refuse_control_characters],
         help_text="Kept with the change, for the hiring managers.",
         error_messages={"required": "Say why the scorecard changes."},
     )
     recommendation = forms.TypedChoiceField(
         choices=Recommendation.choices, coerce=int, widget=forms.RadioSelect
     )
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
+        required=False,
+        max_length=limits.SUMMARY,
+        validators=[limits.refuse_control_characters],
+    )
 
     def __init__(self, *args, scorecard, questions, ratings, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,8 +78,10 @@ class AmendScorecardForm(forms.Form):
             )
             self.fields[f"notes_{question.pk}"] = forms.CharField(
                 label="Notes",
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
                 required=False,
+                max_length=limits.NOTES,
+                validators=[limits.refuse_control_characters],
                 initial=rating.notes if rating else "",
             )
             layout += [f"score_{question.pk}", f"notes_{question.pk}"]
@@ -84,3 +97,83 @@ class AmendScorecardForm(forms.Form):
             )
             for question in self.questions
         }
+
+
+ASCII_NUMBER = re.compile(r"[0-9]{1,15}")
+
+
+def ascii_number(value: str, *, what: str) -> int:
+    # int() reads any script's digits ("３"); a number here is typed or sent as ASCII.
+    if not ASCII_NUMBER.fullmatch(value):
+        raise ValidationError(f"{what} must be a number, not {value!r}.")
+    return int(value)
+
+
+class AnswerChangeForm(forms.Form):
+    """One change to an answer from the live page, whole: any of `score` ('' clears),
+    `skipped` ('0' or '1'; the plain form sends a hidden '0' before the checkbox, so the last
+    value counts), `notes`, and `mark-<point id>` ('' clears); `version` is when the change was
+    made (see Rating). Only the fields sent are changed; `changes()` has them for
+    services.save_answer."""
+
+    notes = forms.CharField(
+        required=False,
+        strip=False,
+        max_length=limits.NOTES,
+        validators=[limits.refuse_control_characters],
+        error_messages={
+            "max_length": f"Notes are at most {limits.NOTES:,} characters "
+            "(these have %(show_value)s)."
+        },
+    )
+
+    def clean(self):
+        data, changes, self.problems = self.data, {}, []
+        if data.get("version", "") != "":
+            changes["version"] = self._number("version", data["version"], "A version")
+        if "score" in data:
+            changes["score"] = self._choice("score", data["score"], Score.values, "A rating")
+        if "skipped" in data:
+            value = data.getlist("skipped")[-1]
+            if value not in ("0", "1"):
+                self.problems.append(("skipped", f"Skipped is 0 or 1, not {value!r}."))
+            changes["skipped"] = value == "1"
+        if changes.get("skipped") and changes.get("score") is not None:
+            self.problems.append(
+                ("skipped", "A skipped question has no rating: send one or the other.")
+            )
+        if "notes" in data and "notes" in self.cleaned_data:
+            changes["notes"] = self.cleaned_data["notes"]
+        marks = {}
+        for key in data:
+            if key.startswith("mark-"):
+                point = self._number(key, key.removeprefix("mark-"), "A point's id")
+                marks[point] = self._choice(key, data[key], Mark.values, "A mark")
+        if marks:
+            changes["marks"] = marks
+        for _, message in self.problems:
+            self.add_error(None, message)
+        self.changes = changes
+        return self.cleaned_data
+
+    def _number(self, key, value, what):
+        try:
+            return ascii_number(value, what=what)
+        except ValidationError as error:
+            self.problems.append((key, error.messages[0]))
+
+    def _choice(self, key, value, allowed, what):
+        """'' clears, otherwise one of `allowed`."""
+        if value == "":
+            return None
+        number = self._number(key, value, what)
+        if number is not None and number not in allowed:
+            self.problems.append((key, f"{what} must be one of {', '.join(map(str, allowed))}."))
+        return number
+
+    def first_error(self) -> tuple[str, str]:
+        """(field, message) of the first thing wrong, for the page to say which change was
+        refused and why."""
+        if "notes" in self.errors:
+            return "notes", "Notes: " + " ".join(self.errors["notes"])
+        return self.problems[0]

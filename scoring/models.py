@@ -82,6 +82,17 @@ class Scorecard(models.Model):
 
 
 class Rating(models.Model):
+    """An answer's score (or skip), notes and point marks.
+
+    `versions` says when each field's stored value was made: the client's clock, in
+    milliseconds since the epoch, at the keystroke or click ("score" for score and skip
+    together, "notes", and "mark-<point id>"). A change made earlier than the stored value
+    is not applied, so a queue sent late, or a second tab, never overwrites a later edit. The
+    client's clock rather than a counter, because two tabs (or a tab and its reload) share no
+    counter but do share a clock. Saves without a version (the plain form, scripts) apply as
+    they come and leave the versions alone, so that no server clock is set against a
+    browser's."""
+
     scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="ratings")
     interview_question = models.ForeignKey(
         InterviewQuestion, on_delete=models.CASCADE, related_name="ratings"
@@ -89,6 +100,7 @@ class Rating(models.Model):
     score = models.PositiveSmallIntegerField(choices=Score, null=True, blank=True)
     skipped = models.BooleanField(default=False)
     notes = models.TextField(blank=True)
+    versions = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

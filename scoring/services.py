@@ -1,13 +1,17 @@
 """Every write to a scorecard goes through these functions. Each one sets a value rather than
 changing it relative to what is stored, so a request sent twice leaves the same result."""
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from audit import services as audit
+from config import limits
+from config.limits import check_text
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
 from . import selectors
@@ -29,6 +33,166 @@ def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
         raise PermissionDenied("You are not an interviewer of this interview.")
     scorecard, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
     scorecard.interview, scorecard.interviewer = interview, interviewer  # no need to fetch again
+    return scorecard
+
+
+def existing_scorecard(*, interview: Interview, interviewer: User) -> Scorecard | None:
+    """The interviewer's scorecard for the interview if one was made: reading never makes one."""
+    scorecard = Scorecard.objects.filter(interview=interview, interviewer=interviewer).first()
+    if scorecard:
+        scorecard.interview, scorecard.interviewer = interview, interviewer
+    return scorecard
+
+
+class _Unset:
+    def __repr__(self):
+        return "UNSET"
+
+
+UNSET = _Unset()  # a field the change leaves alone (None clears a score or a mark)
+
+
+@dataclass
+class SavedAnswer:
+    """What the server holds after a change: the rating, the marks of the points the change
+    named, and which of the change's fields were older than what was stored (and so kept)."""
+
+    rating: Rating
+    marks: dict[int, int | None]
+    stale: list[str]
+
+
+@transaction.atomic
+def save_answer(
+    *,
+    interview_question: InterviewQuestion,
+    interviewer: User,
+    version: int | None = None,
+    score: int | None | _Unset = UNSET,
+    skipped: bool | _Unset = UNSET,
+    notes: str | _Unset = UNSET,
+    marks: dict[int, int | None] | None = None,
+) -> SavedAnswer:
+    """Apply one change to an answer, all of it or none: the score and skip (one field, as
+    rating un-skips and skipping clears the score), the notes, and marks by point id. The
+    draft scorecard is made on the first save. With a `version`, each field is applied only
+    if the change is not older than the field's stored version (see Rating); without one (the
+    plain form, scripts) it is applied as it comes, and the versions stay. The answer is what
+    is stored.
+
+    At most five queries, and three more when it makes the scorecard: the autosave's budget."""
+    marks = marks or {}
+    if skipped is True and score not in (None, UNSET):
+        raise ValidationError("A skipped question has no rating: send one or the other.")
+    if score not in (None, UNSET) and score not in Score.values:
+        raise ValidationError(f"A rating is 1 to 4, not {score}.")
+    if any(mark is not None and mark not in Mark.values for mark in marks.values()):
+        raise ValidationError("A point is marked covered, partial or missed.")
+    if notes is not UNSET:
+        notes = check_text(_plain_newlines(notes), limit=limits.NOTES, what="Notes")
+
+    if interview_question.added_by_id not in (None, interviewer.pk):
+        raise ValidationError("That question is not part of this interview.")
+    interview = interview_question.interview
+    scorecard = _lock_draft_of(interview, interviewer, interview_question, marks)
+    if scorecard.known_points != len(marks):
+        raise ValidationError("That expected point belongs to another question.")
+    rating = Rating.objects.filter(scorecard=scorecard, interview_question=interview_question)
+    rating = rating.order_by("pk").first() or Rating(
+        scorecard=scorecard, interview_question=interview_question
+    )
+
+    stale, fields, applied_marks = [], [], {}
+
+    def fresh(key):
+        if version is None:
+            return True
+        if rating.versions.get(key, 0) > version:
+            stale.append(key)
+            return False
+        rating.versions[key] = version
+        return True
+
+    if (score is not UNSET or skipped is not UNSET) and fresh("score"):
+        if skipped is not UNSET:
+            rating.skipped = skipped
+        if skipped is True:
+            rating.score = None
+        if score is not UNSET:
+            rating.score = score
+            if score is not None:
+                rating.skipped = False
+        fields += ["score", "skipped"]
+    if notes is not UNSET and fresh("notes"):
+        rating.notes = notes
+        fields.append("notes")
+    for point_pk, mark in marks.items():
+        if fresh(f"mark-{point_pk}"):
+            applied_marks[point_pk] = mark
+    if fields or applied_marks or rating.pk is None:
+        rating.save()  # versions changed even when only marks did
+
+    to_set = {pk: mark for pk, mark in applied_marks.items() if mark is not None}
+    if to_set:
+        PointMark.objects.bulk_create(
+            [PointMark(rating=rating, point_id=pk, mark=mark) for pk, mark in to_set.items()],
+            update_conflicts=True,
+            unique_fields=["rating", "point"],
+            update_fields=["mark"],
+        )
+    to_clear = [pk for pk, mark in applied_marks.items() if mark is None]
+    if to_clear:
+        PointMark.objects.filter(rating=rating, point_id__in=to_clear).delete()
+    current = dict(applied_marks)
+    if len(current) < len(marks):  # some marks were stale: answer with what is stored
+        current |= dict.fromkeys(set(marks) - set(current))
+        current |= dict(
+            PointMark.objects.filter(rating=rating, point_id__in=list(marks))
+            .exclude(point_id__in=list(applied_marks))
+            .values_list("point_id", "mark")
+        )
+    return SavedAnswer(rating=rating, marks=current, stale=stale)
+
+
+def _lock_draft_of(
+    interview: Interview,
+    interviewer: User,
+    interview_question: InterviewQuestion,
+    marks: dict[int, int | None],
+) -> Scorecard:
+    """The interviewer's draft scorecard, locked, and made if there is none yet; annotated
+    with how many of the marked points are the question's, in the same query."""
+    known = InterviewPoint.objects.filter(
+        interview_question=interview_question, pk__in=list(marks)
+    )
+    locked = (
+        Scorecard.objects.select_for_update(of=("self",))
+        .select_related("interview")
+        .filter(interview=interview, interviewer=interviewer)
+        .annotate(
+            known_points=Subquery(
+                known.values("interview_question").annotate(n=Count("pk")).values("n")
+            )
+            if marks
+            else Value(0)
+        )
+    )
+    scorecard = locked.order_by("pk").first()
+    if scorecard is None:
+        if not interview.interviewers.filter(pk=interviewer.pk).exists():
+            raise PermissionDenied("You are not an interviewer of this interview.")
+        # Two first saves at once: one inserts, the other finds it.
+        Scorecard.objects.bulk_create(
+            [Scorecard(interview=interview, interviewer=interviewer)], ignore_conflicts=True
+        )
+        scorecard = locked.get()
+    scorecard.known_points = scorecard.known_points or 0
+    if scorecard.is_submitted:
+        raise ScorecardLocked("This scorecard was submitted and can no longer change.")
+    if not scorecard.interview.is_open:
+        raise ScorecardLocked(
+            f"This interview is {scorecard.interview.get_status_display().lower()}."
+        )
     return scorecard
 
 

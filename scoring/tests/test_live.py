@@ -71,10 +71,10 @@ def test_live_page_queries_do_not_grow_with_questions(
             mark=2,
         )
     client.force_login(alice)
-    # session, user, permissions ×2 (navigation), interview, assignment, scorecard, ratings,
+    # session, user, permissions ×2 (navigation), interview, scorecard, ratings,
     # marks, questions, points
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         response = client.get(reverse("live_interview", args=[interview.pk]))
     assert len(response.context["questions"]) == size
 
@@ -85,10 +85,10 @@ def test_each_field_saves_on_its_own(client, interview, alice):
     point = question.points.first()
     url = save_url(interview, question)
 
-    response = client.post(url, {"score": "3"}, headers=JSON)
+    response = client.post(url, {"score": "3", "version": "1000"}, headers=JSON)
     assert (response.status_code, response.json()) == (
         200,
-        {"saved": True, "score": 3, "skipped": False},
+        {"saved": True, "score": 3, "skipped": False, "versions": {"score": 1000}, "stale": []},
     )
     client.post(url, {"notes": "Talked about Redis."}, headers=JSON)
     client.post(url, {f"mark-{point.pk}": "1"}, headers=JSON)
@@ -145,7 +145,8 @@ def test_the_plain_form_saves_everything_and_comes_back(client, interview, alice
 def test_the_plain_form_can_skip(client, interview, alice):
     client.force_login(alice)
     question = questions(interview)[0]
-    client.post(save_url(interview, question), {"score": "3", "skipped": ["0", "1"]})
+    # "Not rated" is the plain form's empty score, beside the hidden "0" and the checkbox.
+    client.post(save_url(interview, question), {"score": "", "skipped": ["0", "1"]})
     rating = Rating.objects.get()
     assert (rating.score, rating.skipped) == (None, True)
 

@@ -1,23 +1,25 @@
 """The live interview page, its autosave endpoints, finishing a scorecard, and reading the
 submitted scorecards of an interview once the blind rule allows it."""
 
+import json
 import uuid
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config import limits
 from interviews import services as interview_services
-from interviews.models import Interview, InterviewPoint
+from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
 from .. import services
-from ..forms import FinishScorecardForm
+from ..forms import AnswerChangeForm, FinishScorecardForm
 from ..models import Mark, PointMark, Rating, Scorecard
 
 # One key per expected point on the live page, in the home row of the keyboard.
@@ -47,25 +49,30 @@ def wants_json(request):
     return "application/json" in request.headers.get("Accept", "")
 
 
-def refuse(request, status, message):
+def refuse(request, status, message, field=None):
     if wants_json(request):
-        return JsonResponse({"error": message}, status=status)
+        reply = {"error": message} | ({"field": field} if field else {})
+        return JsonResponse(reply, status=status)
     return render(request, "scoring/refused.html", {"message": message}, status=status)
 
 
-def live_questions(scorecard):
+def live_questions(interview, interviewer, scorecard):
     """The interviewer's questions with points, and their rating and marks if any."""
     questions = (
-        services.questions_for(scorecard.interview, scorecard.interviewer)
+        services.questions_for(interview, interviewer)
         .select_related("topic")
         .prefetch_related(Prefetch("points", queryset=InterviewPoint.objects.order_by("position")))
     )
-    ratings = {
-        rating.interview_question_id: rating
-        for rating in Rating.objects.filter(scorecard=scorecard).prefetch_related(
-            Prefetch("marks", queryset=PointMark.objects.only("rating_id", "point_id", "mark"))
-        )
-    }
+    ratings = (
+        {
+            rating.interview_question_id: rating
+            for rating in Rating.objects.filter(scorecard=scorecard).prefetch_related(
+                Prefetch("marks", queryset=PointMark.objects.only("rating_id", "point_id", "mark"))
+            )
+        }
+        if scorecard
+        else {}
+    )
     for question in questions:
         yield with_answer(question, ratings.get(question.pk))
 
@@ -74,6 +81,12 @@ def with_answer(question, rating):
     """The question ready for the page: its rating and state, and each point's mark and key."""
     question.rating = rating
     question.state = answer_state(rating)
+    question.label = (
+        f"Question {question.position}.{question.follow_up_number}"
+        if question.is_follow_up
+        else f"Question {question.position}"
+    )
+    question.versions_json = json.dumps(rating.versions if rating else {})
     marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}
     for number, point in enumerate(question.points.all()):
         point.mark = marks.get(point.pk)
@@ -82,14 +95,15 @@ def with_answer(question, rating):
 
 
 def live_interview(request, pk):
+    """The page only reads: the draft scorecard is made by Start or by the first save."""
     interview = get_assigned_interview(request.user, pk)
-    scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
-    if scorecard.is_submitted:
+    scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
+    if scorecard and scorecard.is_submitted:
         messages.info(request, "Your scorecard for this interview is submitted.")
         return redirect("interview_scorecards", pk=interview.pk)
     if not interview.is_open:
         return refuse(request, 409, f"This interview is {interview.get_status_display().lower()}.")
-    questions = list(live_questions(scorecard))
+    questions = list(live_questions(interview, request.user, scorecard))
     return render(
         request,
         "scoring/live.html",
@@ -99,6 +113,7 @@ def live_interview(request, pk):
             "questions": questions,
             "scores": services.Score.choices,
             "marks": MARK_BUTTONS,
+            "notes_limit": limits.NOTES,
         },
     )
 
@@ -106,83 +121,57 @@ def live_interview(request, pk):
 @require_POST
 def start_interview(request, pk):
     interview = get_assigned_interview(request.user, pk)
-    submitted = Scorecard.objects.filter(
-        interview=interview, interviewer=request.user, submitted_at__isnull=False
-    ).exists()
-    if interview.is_open and not submitted:
-        interview_services.start_interview(interview=interview)
+    with transaction.atomic():
+        scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
+        if interview.is_open and not (scorecard and scorecard.is_submitted):
+            interview_services.start_interview(interview=interview)
+            services.scorecard_for(interview=interview, interviewer=request.user)
     return redirect("live_interview", pk=interview.pk)
-
-
-def parse_choice(value, allowed, what):
-    """'' clears, otherwise the value must be one of `allowed`."""
-    if value == "":
-        return None
-    try:
-        number = int(value)
-    except ValueError:
-        raise ValidationError(f"{what} must be a number, not {value!r}.")
-    if number not in allowed:
-        raise ValidationError(f"{what} must be one of {', '.join(map(str, allowed))}.")
-    return number
 
 
 @require_POST
 def save_answer(request, pk, question_pk):
-    """Save any of the answer's fields: score, skipped, notes and mark-<point id>. The page
-    sends one field at a time; the plain form (no JavaScript) sends them all."""
-    interview = get_assigned_interview(request.user, pk)
+    """Save a change to an answer: any of score, skipped, notes and mark-<point id>, with the
+    version (when it was made) that decides between two tabs. The page sends one field at a
+    time; the plain form (no JavaScript) sends them all."""
     question = get_object_or_404(
-        services.questions_for(interview, request.user).prefetch_related("points"), pk=question_pk
+        InterviewQuestion.objects.select_related("interview").filter(
+            Q(added_by__isnull=True) | Q(added_by=request.user),
+            interview=pk,
+            interview__interviewers=request.user,
+        ),
+        pk=question_pk,
     )
-    points = {str(point.pk): point for point in question.points.all()}
-    data = request.POST
+    form = AnswerChangeForm(request.POST)
+    if not form.is_valid():
+        field, message = form.first_error()
+        return refuse(request, 400, message, field=field)
     try:
-        # All of it or nothing, the draft scorecard made on first use included.
-        with transaction.atomic():
-            scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
-            skipped = data.getlist("skipped")[-1] == "1" if "skipped" in data else None
-            if skipped is not None:
-                services.skip_question(
-                    scorecard=scorecard, interview_question=question, skipped=skipped
-                )
-            if "score" in data and not skipped:
-                services.rate_question(
-                    scorecard=scorecard,
-                    interview_question=question,
-                    score=parse_choice(data["score"], services.Score.values, "A rating"),
-                )
-            if "notes" in data:
-                services.write_notes(
-                    scorecard=scorecard, interview_question=question, notes=data["notes"]
-                )
-            for key in data:
-                if not key.startswith("mark-"):
-                    continue
-                point = points.get(key.removeprefix("mark-"))
-                if point is None:
-                    raise ValidationError("That expected point belongs to another question.")
-                services.mark_point(
-                    scorecard=scorecard,
-                    interview_question=question,
-                    point=point,
-                    mark=parse_choice(data[key], Mark.values, "A mark"),
-                )
+        saved = services.save_answer(
+            interview_question=question, interviewer=request.user, **form.changes
+        )
     except services.ScorecardLocked as error:
         return refuse(request, 409, error.messages[0])
     except ValidationError as error:
         return refuse(request, 400, " ".join(error.messages))
     if wants_json(request):
-        rating = Rating.objects.filter(scorecard=scorecard, interview_question=question).first()
-        return JsonResponse(
-            {
-                "saved": True,
-                "score": rating.score if rating else None,
-                "skipped": rating.skipped if rating else False,
-            }
-        )
+        return JsonResponse(answer_reply(saved, form.changes))
     messages.success(request, f"Saved question {question.position}.")
-    return redirect(reverse("live_interview", args=[interview.pk]) + f"#q-{question.pk}")
+    return redirect(reverse("live_interview", args=[pk]) + f"#q-{question.pk}")
+
+
+def answer_reply(saved, changes):
+    """What is stored now of each field the change named, with its version, so that every tab
+    shows the same; `stale` names the fields where a later edit was kept instead."""
+    rating = saved.rating
+    reply = {"saved": True, "score": rating.score, "skipped": rating.skipped}
+    if "notes" in changes:
+        reply["notes"] = rating.notes
+    if saved.marks:
+        reply["marks"] = {str(pk): mark for pk, mark in saved.marks.items()}
+    reply["versions"] = rating.versions
+    reply["stale"] = saved.stale
+    return reply
 
 
 @require_POST
@@ -208,11 +197,16 @@ def add_follow_up(request, pk, question_pk):
         return refuse(request, 409 if locked else 400, " ".join(error.messages))
     if not wants_json(request):
         return redirect(reverse("live_interview", args=[interview.pk]) + f"#q-{follow_up.pk}")
+    # Prefetched, so that the template shows the same points that were given their keys.
+    prefetch_related_objects(
+        [follow_up], Prefetch("points", queryset=InterviewPoint.objects.order_by("position"))
+    )
     context = {
         "interview": interview,
         "question": with_answer(follow_up, None),
         "scores": services.Score.choices,
         "marks": MARK_BUTTONS,
+        "notes_limit": limits.NOTES,
     }
     return JsonResponse(
         {
@@ -228,18 +222,24 @@ def add_follow_up(request, pk, question_pk):
 
 def finish_scorecard(request, pk):
     interview = get_assigned_interview(request.user, pk)
-    scorecard = services.scorecard_for(interview=interview, interviewer=request.user)
-    if scorecard.is_submitted:
+    scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
+    if scorecard and scorecard.is_submitted:
         return redirect("interview_scorecards", pk=interview.pk)
-    questions = list(live_questions(scorecard))
-    form = FinishScorecardForm(request.POST or None, instance=scorecard)
+    questions = list(live_questions(interview, request.user, scorecard))
+    form = FinishScorecardForm(
+        request.POST or None,
+        instance=scorecard or Scorecard(interview=interview, interviewer=request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.submit_scorecard(
-                scorecard=scorecard,
-                recommendation=form.cleaned_data["recommendation"],
-                summary=form.cleaned_data["summary"],
-            )
+            # A scorecard submitted without a single save is made here; a refusal undoes it.
+            with transaction.atomic():
+                draft = services.scorecard_for(interview=interview, interviewer=request.user)
+                services.submit_scorecard(
+                    scorecard=draft,
+                    recommendation=form.cleaned_data["recommendation"],
+                    summary=form.cleaned_data["summary"],
+                )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -2,12 +2,15 @@
 
 import os
 import shutil
+import threading
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
+from django.test.testcases import LiveServerThread
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls in tests are safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -41,6 +44,32 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+class OneRequestAtATime(ThreadedWSGIServer):
+    """live_server's threads share the test's one connection to an in-memory SQLite database,
+    so two requests at once (two tabs, a keepalive) would interleave their transactions on it.
+    Here each runs alone; real concurrency is tested against a server over a SQLite file in
+    scoring/tests/test_concurrent_saves.py."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite():
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    original, LiveServerThread.server_class = LiveServerThread.server_class, OneRequestAtATime
+    yield
+    LiveServerThread.server_class = original
+
+
 @pytest.fixture(autouse=True)
 def roles(transactional_db):
     """Each browser test starts from a database emptied by the previous one's flush, which
@@ -72,11 +101,14 @@ def page_for(transactional_db, live_server, browser):
     that no request is still running against it then."""
     contexts = []
 
-    def new_page(user):
+    def new_page(user, **context_options):
+        """`context_options` go to the browser context: a viewport, has_touch, bypass_csp."""
         client = Client()
         client.force_login(user)
         # Without animations a dialog is open, or closed, as soon as it is asked to be.
-        context = browser.new_context(base_url=live_server.url, reduced_motion="reduce")
+        context = browser.new_context(
+            base_url=live_server.url, reduced_motion="reduce", **context_options
+        )
         context.add_cookies(
             [
                 {
@@ -86,6 +118,7 @@ def page_for(transactional_db, live_server, browser):
                 }
             ]
         )
+        context.set_default_timeout(10000)
         contexts.append(context)
         return context.new_page()
 
