@@ -78,6 +78,8 @@ def roles(transactional_db):
     grant_permissions = import_module("scoring.migrations.0002_roles").grant_permissions
     create_roles(apps, None)
     grant_permissions(apps, None)
+    import_module("questions.migrations.0003_levelanchor").grant_anchor_permissions(apps, None)
+    import_module("interviews.migrations.0002_interviewanchor").grant_view_permission(apps, None)
 
 
 @pytest.fixture
