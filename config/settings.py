@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "interviews",
     "scoring",
     "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +226,33 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Email: invitations with calendar attachments, and reminders of late scorecards. Without a
+# host, a debugging setup prints mail to the console; otherwise mail goes to the SMTP server
+# named (an MTA on the machine itself when none is).
+email_host = os.environ.get("DJANGO_EMAIL_HOST", "")  # lower case: not itself a setting
+if email_host or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host or "localhost",
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587 if email_host else 25)),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", bool(email_host)),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rubric <rubric@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails and calendars are absolute: they are read outside any request.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hours after an interview's scheduled end at which an unsubmitted scorecard is reminded of.
+REMINDER_HOURS = sorted(int(hours) for hours in env_list("DJANGO_REMINDER_HOURS", ["2", "24"]))
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from config import limits, roles
+from notifications import services as notifications
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
 from scoring.models import Amendment, Rating, Scorecard
 
@@ -94,6 +95,7 @@ def schedule_interview(
             for a in anchors_by_question.get(question.pk, [])
         ]
     InterviewAnchor.objects.bulk_create(anchors)
+    notifications.interview_changed(interview=interview)
     return interview
 
 
@@ -104,6 +106,46 @@ def cancel_interview(*, interview: Interview) -> Interview:
         raise ValidationError("A completed interview cannot be cancelled.")
     interview.status = Interview.Status.CANCELLED
     interview.save(update_fields=["status"])
+    notifications.interview_changed(interview=interview)
+    return interview
+
+
+@transaction.atomic
+def reschedule_interview(
+    *, interview: Interview, scheduled_at: datetime, interviewers: Sequence[User]
+) -> Interview:
+    """Move an interview that has not started, or change its panel. Everyone on the new
+    panel is sent the updated invitation, and anyone taken off it a cancellation; an
+    interviewer who has begun a scorecard for it stays on the panel."""
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    if interview.status != Interview.Status.SCHEDULED:
+        raise ValidationError(
+            f"This interview is {interview.get_status_display().lower()}: only a scheduled "
+            "interview can be moved."
+        )
+    if not interviewers:
+        raise ValidationError({"interviewers": "Assign at least one interviewer."})
+    pool = set(interviewer_pool().values_list("pk", flat=True))
+    outsiders = [u for u in interviewers if u.pk not in pool]
+    if outsiders:
+        names = ", ".join(u.username for u in outsiders)
+        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+    before = set(interview.interviewers.values_list("pk", flat=True))
+    after = {u.pk for u in interviewers}
+    writing = User.objects.filter(pk__in=before - after, scorecards__interview=interview)
+    if writing:
+        names = ", ".join(u.username for u in writing)
+        raise ValidationError(
+            {"interviewers": f"Already writing a scorecard, so staying on the panel: {names}."}
+        )
+    if scheduled_at == interview.scheduled_at and before == after:
+        return interview
+    interview.scheduled_at = scheduled_at
+    interview.save(update_fields=["scheduled_at"])
+    interview.interviewers.set(interviewers)
+    notifications.interview_changed(
+        interview=interview, removed=User.objects.filter(pk__in=before - after)
+    )
     return interview
 
 

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config import limits
+from config.forms import bounded_text_field
 
 from .models import Mark, Recommendation, Score, Scorecard
 
@@ -20,12 +21,13 @@ class FinishScorecardForm(forms.ModelForm):
         error_messages={"required": "Choose a recommendation: there is no neutral option."},
     )
 
-    summary = forms.CharField(
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
-        max_length=limits.SUMMARY,
-        validators=[limits.refuse_control_characters],
-        help_text="What decided it: strengths, concerns, anything to follow up.",
+    summary = bounded_text_field(
+        forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 5, "dir": "auto"}),
+            help_text="What decided it: strengths, concerns, anything to follow up.",
+        ),
+        limit=limits.SUMMARY,
     )
 
     class Meta:
@@ -38,21 +40,20 @@ class FinishScorecardForm(forms.ModelForm):
 class AmendScorecardForm(forms.Form):
     """Change a submitted scorecard; every field starts at its current value."""
 
-    reason = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
-        max_length=limits.SUMMARY,
-        validators=[limits.refuse_control_characters],
-        help_text="Kept with the change, for the hiring managers.",
-        error_messages={"required": "Say why the scorecard changes."},
+    reason = bounded_text_field(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+            help_text="Kept with the change, for the hiring managers.",
+            error_messages={"required": "Say why the scorecard changes."},
+        ),
+        limit=limits.SUMMARY,
     )
     recommendation = forms.TypedChoiceField(
         choices=Recommendation.choices, coerce=int, widget=forms.RadioSelect
     )
-    summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
-        required=False,
-        max_length=limits.SUMMARY,
-        validators=[limits.refuse_control_characters],
+    summary = bounded_text_field(
+        forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}), required=False),
+        limit=limits.SUMMARY,
     )
 
     def __init__(self, *args, scorecard, questions, ratings, **kwargs):
@@ -76,13 +77,14 @@ class AmendScorecardForm(forms.Form):
                 required=False,
                 initial=rating.score if rating else None,
             )
-            self.fields[f"notes_{question.pk}"] = forms.CharField(
-                label="Notes",
-                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
-                required=False,
-                max_length=limits.NOTES,
-                validators=[limits.refuse_control_characters],
-                initial=rating.notes if rating else "",
+            self.fields[f"notes_{question.pk}"] = bounded_text_field(
+                forms.CharField(
+                    label="Notes",
+                    widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+                    required=False,
+                    initial=rating.notes if rating else "",
+                ),
+                limit=limits.NOTES,
             )
             layout += [f"score_{question.pk}", f"notes_{question.pk}"]
         self.helper = FormHelper()
@@ -116,16 +118,7 @@ class AnswerChangeForm(forms.Form):
     made (see Rating). Only the fields sent are changed; `changes()` has them for
     services.save_answer."""
 
-    notes = forms.CharField(
-        required=False,
-        strip=False,
-        max_length=limits.NOTES,
-        validators=[limits.refuse_control_characters],
-        error_messages={
-            "max_length": f"Notes are at most {limits.NOTES:,} characters "
-            "(these have %(show_value)s)."
-        },
-    )
+    notes = bounded_text_field(forms.CharField(required=False, strip=False), limit=limits.NOTES)
 
     def clean(self):
         data, changes, self.problems = self.data, {}, []

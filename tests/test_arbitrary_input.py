@@ -299,7 +299,6 @@ def test_curating_a_question_with_anything(
 # The live save's parsing belongs to the live page (issue 8).
 
 
-@pytest.mark.xfail(reason="needs the issue-8 live save parser", strict=False)
 @fuzz
 @given(
     fields=st.dictionaries(

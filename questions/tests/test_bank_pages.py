@@ -135,8 +135,8 @@ def test_set_page_queries_do_not_grow_with_questions(
         LevelAnchorFactory(question=point.question, level=3)
     client.force_login(interviewer)
     # session, user, set, questions with topics, points, anchors, and the user's and their
-    # groups' permissions for the navigation
+    # groups' permissions and waiting scorecards for the navigation
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("question_set_detail", args=["big"]))
     assert len(response.context["questions"]) == size

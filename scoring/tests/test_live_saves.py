@@ -240,7 +240,7 @@ def test_service_refuses_a_colleagues_follow_up(started, alice, bob):
     "summary, message",
     [
         ("Hire\x00", "Remove the control characters (such as NUL) from this text."),
-        ("x" * (limits.SUMMARY + 1), "Ensure this value has at most 10000 characters"),
+        ("x" * (limits.SUMMARY + 1), "This is at most 10,000 characters"),
     ],
 )
 def test_the_finish_summary_is_limited_and_plain(client, started, summary, message):
