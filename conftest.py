@@ -1,4 +1,7 @@
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 
 from config import roles
 from interviews.tests.factories import interviewer_user
@@ -13,6 +16,28 @@ def fast_and_plain_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+# The data migrations that make the roles and grant their permissions, in order.
+ROLE_MIGRATIONS = [
+    ("questions.migrations.0002_roles", "create_roles"),
+    ("scoring.migrations.0002_roles", "grant_permissions"),
+    ("questions.migrations.0003_levelanchor", "grant_anchor_permissions"),
+    ("interviews.migrations.0002_interviewanchor", "grant_view_permission"),
+]
+
+
+@pytest.fixture(autouse=True)
+def roles_after_a_flush(request):
+    """A transactional test (browser tests, threads) ends by emptying every table, the roles
+    the data migrations made included: each such test makes them again first, as the
+    migrations do, so that whatever ran before it on the same worker does not matter."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in ROLE_MIGRATIONS:
+        getattr(import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from questions.models import Question, QuestionSet, Topic
+from questions.models import LevelAnchor, Question, QuestionSet, Topic
 
 
 class Candidate(models.Model):
@@ -153,3 +153,28 @@ class InterviewPoint(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class InterviewAnchor(models.Model):
+    """What a rating level meant for an asked question, copied from the bank when the
+    interview was planned; follow-ups added live have none."""
+
+    interview_question = models.ForeignKey(
+        InterviewQuestion, on_delete=models.CASCADE, related_name="anchors"
+    )
+    level = models.PositiveSmallIntegerField(choices=LevelAnchor.Level)
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["interview_question", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interview_question", "level"], name="interviewanchor_unique_level"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4), name="interviewanchor_level_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.text}"

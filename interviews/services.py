@@ -13,11 +13,11 @@ from django.utils import timezone
 from audit import services as audit
 from config import limits, roles
 from notifications import services as notifications
-from questions.models import AnswerPoint, Question, QuestionSet
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
 from scoring import selectors as scoring_selectors
 from scoring.models import Amendment, Rating, Scorecard
 
-from .models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from .models import Candidate, Interview, InterviewAnchor, InterviewPoint, InterviewQuestion
 
 
 def interviewer_pool():
@@ -38,7 +38,8 @@ def schedule_interview(
     created_by: User | None = None,
 ) -> Interview:
     """Plan an interview: snapshot the chosen questions, in the given order, with their
-    expected points, so later edits to the bank never change what this interview asks."""
+    expected points and level anchors, so later edits to the bank never change what this
+    interview asks."""
     if not interviewers:
         raise ValidationError({"interviewers": "Assign at least one interviewer."})
     pool = set(interviewer_pool().values_list("pk", flat=True))
@@ -67,6 +68,10 @@ def schedule_interview(
     points_by_question = {}
     for point in AnswerPoint.objects.filter(question__in=questions).order_by("position"):
         points_by_question.setdefault(point.question_id, []).append(point)
+    anchors_by_question = {}
+    for anchor in LevelAnchor.objects.filter(question__in=questions):
+        anchors_by_question.setdefault(anchor.question_id, []).append(anchor)
+    anchors = []
     for position, question in enumerate(questions, start=1):
         asked = InterviewQuestion.objects.create(
             interview=interview,
@@ -86,6 +91,11 @@ def schedule_interview(
             )
             for p in points_by_question.get(question.pk, [])
         )
+        anchors += [
+            InterviewAnchor(interview_question=asked, level=a.level, text=a.text)
+            for a in anchors_by_question.get(question.pk, [])
+        ]
+    InterviewAnchor.objects.bulk_create(anchors)
     notifications.interview_changed(interview=interview)
     return interview
 

@@ -5,6 +5,7 @@ from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.db import router
 from django.db.models import Count, Max
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
@@ -15,7 +16,7 @@ from config.forms import AsciiIntegerField, bounded_text_field
 from scoring import calibration
 
 from . import services
-from .models import AnswerPoint, Question, QuestionSet, Topic
+from .models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
 
 class BankAdmin(admin.ModelAdmin):
@@ -172,6 +173,45 @@ class AnswerPointInline(BankInline):
     ordering = ["position"]
 
 
+class LevelAnchorForm(forms.ModelForm):
+    class Meta:
+        model = LevelAnchor
+        fields = ["level", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The formset gives each row its level; a disabled field ignores what is posted.
+        self.fields["level"].disabled = True
+
+
+class LevelAnchorFormSet(BaseInlineFormSet):
+    """Always the four levels, in order: the stored anchors, then an empty row for each
+    level that has none (left empty, it stays without an anchor)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = {anchor.level for anchor in self.get_queryset()}
+        self.initial_extra = [
+            {"level": level} for level in LevelAnchor.Level.values if level not in stored
+        ]
+
+
+class LevelAnchorInline(BankInline):
+    model = LevelAnchor
+    form = LevelAnchorForm
+    formset = LevelAnchorFormSet
+    fields = ["level", "text"]
+    ordering = ["level"]
+    max_num = len(LevelAnchor.Level)
+    verbose_name = "rating anchor"
+    verbose_name_plural = "Rating anchors: what an answer at each level looks like"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        stored = obj.anchors.count() if obj is not None and obj.pk else 0
+        return len(LevelAnchor.Level) - stored
+
+
 class QuestionInline(BankInline):
     model = Question
     form = PositionedForm
@@ -241,7 +281,7 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
     list_select_related = ["question_set", "topic"]
     search_fields = ["prompt", "guidance", "intent", "points__text"]
     ordering = ["question_set", "position"]
-    inlines = [AnswerPointInline]
+    inlines = [AnswerPointInline, LevelAnchorInline]
     actions = ["retire", "activate", "copy_to_set"]
     fieldsets = [
         (None, {"fields": ["question_set", "position", "slug", "prompt", "topic", "kind"]}),

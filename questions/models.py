@@ -156,3 +156,50 @@ class AnswerPoint(models.Model):
         return self.question.natural_key() + (self.position,)
 
     natural_key.dependencies = ["questions.question"]
+
+
+class LevelAnchorManager(models.Manager):
+    def get_by_natural_key(self, set_slug, question_slug, level):
+        return self.get(
+            question__question_set__slug=set_slug, question__slug=question_slug, level=level
+        )
+
+
+class LevelAnchor(models.Model):
+    """What an answer at one rating level looks like for this question, so that two
+    interviewers hearing the same answer give it the same score."""
+
+    class Level(models.IntegerChoices):
+        POOR = 1, "Poor"
+        MIXED = 2, "Mixed"
+        GOOD = 3, "Good"
+        EXCELLENT = 4, "Excellent"
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="anchors")
+    level = models.PositiveSmallIntegerField(choices=Level)
+    text = models.CharField(
+        max_length=500, help_text="One or two sentences: what the answer covers, and how well."
+    )
+
+    objects = LevelAnchorManager()
+
+    class Meta:
+        ordering = ["question", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "level"], name="levelanchor_unique_level_per_question"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4),
+                name="levelanchor_level_1_to_4",
+                violation_error_message="A level is 1 Poor, 2 Mixed, 3 Good or 4 Excellent.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()}: {self.text}"
+
+    def natural_key(self):
+        return self.question.natural_key() + (self.level,)
+
+    natural_key.dependencies = ["questions.question"]

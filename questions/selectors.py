@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from .models import AnswerPoint, Question, QuestionSet
+from .models import AnswerPoint, LevelAnchor, Question, QuestionSet
 
 
 def question_sets_with_counts() -> QuerySet[QuestionSet]:
@@ -15,10 +15,11 @@ def question_sets_with_counts() -> QuerySet[QuestionSet]:
 def search_questions(
     question_set: QuestionSet, *, text: str = "", include_retired: bool = False
 ) -> QuerySet[Question]:
-    """The set's questions in topic order, then set order, with their points prefetched;
+    """The set's questions in topic order, then set order, with their points and anchors;
     `text` keeps the questions whose prompt, intent, guidance or points mention it."""
     questions = question_set.questions.select_related("topic").prefetch_related(
-        Prefetch("points", queryset=AnswerPoint.objects.order_by("position"))
+        Prefetch("points", queryset=AnswerPoint.objects.order_by("position")),
+        Prefetch("anchors", queryset=LevelAnchor.objects.order_by("level")),
     )
     if not include_retired:
         questions = questions.filter(is_active=True)

@@ -288,6 +288,8 @@ def test_curating_a_question_with_anything(
         "points-0-position": 1,
         "points-0-text": point,
         "points-0-weight": weight,
+        "anchors-TOTAL_FORMS": 0,
+        "anchors-INITIAL_FORMS": 0,
     }
     before = database_state()
     response = client.post(reverse("admin:questions_question_change", args=[question.pk]), data)

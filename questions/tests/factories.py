@@ -1,7 +1,7 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -55,3 +55,12 @@ class AnswerPointFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory)
     position = factory.Sequence(lambda n: n + 1)
     text = factory.Sequence(lambda n: f"Answer point {n}")
+
+
+class LevelAnchorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LevelAnchor
+
+    question = factory.SubFactory(QuestionFactory)
+    level = 3
+    text = factory.LazyAttribute(lambda a: f"Level {a.level} of {a.question.slug}")

@@ -14,7 +14,7 @@ from questions.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def question_form_data(question, points):
+def question_form_data(question, points, anchors=()):
     """The admin change form of `question`, as a browser would post it."""
     data = {
         "question_set": question.question_set_id,
@@ -32,11 +32,19 @@ def question_form_data(question, points):
         "points-INITIAL_FORMS": sum(1 for p in points if p.get("id")),
         "points-MIN_NUM_FORMS": 0,
         "points-MAX_NUM_FORMS": 1000,
+        "anchors-TOTAL_FORMS": len(anchors),
+        "anchors-INITIAL_FORMS": sum(1 for a in anchors if a.get("id")),
+        "anchors-MIN_NUM_FORMS": 0,
+        "anchors-MAX_NUM_FORMS": 4,
     }
     for index, point in enumerate(points):
         for field, value in point.items():
             data[f"points-{index}-{field}"] = value
         data[f"points-{index}-question"] = question.pk
+    for index, anchor in enumerate(anchors):
+        for field, value in anchor.items():
+            data[f"anchors-{index}-{field}"] = value
+        data[f"anchors-{index}-question"] = question.pk
     return data
 
 

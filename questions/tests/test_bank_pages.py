@@ -1,7 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from questions.tests.factories import AnswerPointFactory, QuestionFactory, QuestionSetFactory
+from questions.tests.factories import (
+    AnswerPointFactory,
+    LevelAnchorFactory,
+    QuestionFactory,
+    QuestionSetFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +132,11 @@ def test_set_page_queries_do_not_grow_with_questions(
             question__question_set=question_set, question__position=position
         )
         AnswerPointFactory(question=point.question, position=point.position + 1)
+        LevelAnchorFactory(question=point.question, level=3)
     client.force_login(interviewer)
-    # session, user, set, questions with topics, points, and the user's and their groups'
-    # permissions for the navigation
+    # session, user, set, questions with topics, points, anchors, and the user's and their
+    # groups' permissions and waiting scorecards for the navigation
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("question_set_detail", args=["big"]))
     assert len(response.context["questions"]) == size

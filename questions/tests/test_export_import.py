@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 from questions.tests.factories import AnswerPointFactory, QuestionFactory, QuestionSetFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,26 @@ def test_loaddata_of_a_broken_file_also_changes_nothing(tmp_path, exported_set):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(CommandError, match="Cannot read .*missing.json"):
         call_command("import_question_set", str(tmp_path / "missing.json"))
+
+
+def test_a_seed_set_with_its_anchors_exports_imports_and_exports_identically(tmp_path):
+    call_command("loaddata", "backend-developer", verbosity=0)
+    first = export(tmp_path, "backend-developer").read_text()
+    assert first.count('"model": "questions.levelanchor"') == 16 * 4
+    clear_bank()
+    assert LevelAnchor.objects.count() == 0
+
+    call_command("import_question_set", str(tmp_path / "backend-developer.json"), verbosity=0)
+
+    assert export(tmp_path, "backend-developer").read_text() == first
+    anchor = json.loads(first)[-1]
+    assert anchor == {
+        "model": "questions.levelanchor",
+        "fields": {
+            "question": ["backend-developer", "conflict-resolution"],
+            "level": 4,
+            "text": LevelAnchor.objects.get_by_natural_key(
+                "backend-developer", "conflict-resolution", 4
+            ).text,
+        },
+    }

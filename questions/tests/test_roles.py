@@ -5,10 +5,11 @@ from config import roles
 
 pytestmark = pytest.mark.django_db
 
-BANK_MODELS = ["answerpoint", "question", "questionset", "topic"]
+BANK_MODELS = ["answerpoint", "levelanchor", "question", "questionset", "topic"]
 READ_THE_BANK = [f"questions.view_{model}" for model in BANK_MODELS]
 READ_THE_PLAN = [
     "interviews.view_interview",
+    "interviews.view_interviewanchor",
     "interviews.view_interviewpoint",
     "interviews.view_interviewquestion",
 ]

@@ -57,11 +57,14 @@ def refuse(request, status, message, field=None):
 
 
 def live_questions(interview, interviewer, scorecard):
-    """The interviewer's questions with points, and their rating and marks if any."""
+    """The interviewer's questions with points and rating anchors, and their rating and marks
+    if any."""
     questions = (
         services.questions_for(interview, interviewer)
         .select_related("topic")
-        .prefetch_related(Prefetch("points", queryset=InterviewPoint.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("points", queryset=InterviewPoint.objects.order_by("position")), "anchors"
+        )
     )
     ratings = (
         {

@@ -4,11 +4,11 @@ allows it, and never an aggregate: a candidate's result is for hiring managers."
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
-from interviews.models import Candidate, Interview, InterviewPoint
+from interviews.models import Candidate, Interview, InterviewAnchor, InterviewPoint
 from questions.models import Topic
 
 from .. import selectors, services
@@ -78,6 +78,14 @@ def scorecard_detail(request, pk):
             ),
         )
         .order_by("interview_question__position", "interview_question__follow_up_number")
+        # What the chosen level meant for this question when it was asked, in the same query.
+        .annotate(
+            anchor=Subquery(
+                InterviewAnchor.objects.filter(
+                    interview_question=OuterRef("interview_question"), level=OuterRef("score")
+                ).values("text")
+            )
+        )
     )
     answers = []
     for rating in ratings:

@@ -3,10 +3,8 @@
 import os
 import shutil
 import threading
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import Client
@@ -68,16 +66,6 @@ def serial_live_server_on_sqlite():
     original, LiveServerThread.server_class = LiveServerThread.server_class, OneRequestAtATime
     yield
     LiveServerThread.server_class = original
-
-
-@pytest.fixture(autouse=True)
-def roles(transactional_db):
-    """Each browser test starts from a database emptied by the previous one's flush, which
-    also removed the roles the migrations made: make them again, as the migrations do."""
-    create_roles = import_module("questions.migrations.0002_roles").create_roles
-    grant_permissions = import_module("scoring.migrations.0002_roles").grant_permissions
-    create_roles(apps, None)
-    grant_permissions(apps, None)
 
 
 @pytest.fixture

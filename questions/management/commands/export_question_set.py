@@ -3,13 +3,13 @@ from pathlib import Path
 from django.core import serializers
 from django.core.management.base import BaseCommand, CommandError
 
-from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
 
 class Command(BaseCommand):
     help = (
-        "Write a question set with its topics, questions and answer points in the fixture "
-        "format, with natural keys: `manage.py loaddata FILE` loads it anywhere."
+        "Write a question set with its topics, questions, answer points and level anchors in "
+        "the fixture format, with natural keys: `manage.py loaddata FILE` loads it anywhere."
     )
 
     def add_arguments(self, parser):
@@ -38,8 +38,18 @@ class Command(BaseCommand):
         points_by_question = {}
         for point in points.order_by("position"):
             points_by_question.setdefault(point.question_id, []).append(point)
+        anchors = LevelAnchor.objects.filter(question__question_set=question_set).select_related(
+            "question__question_set"
+        )
+        anchors_by_question = {}
+        for anchor in anchors.order_by("level"):
+            anchors_by_question.setdefault(anchor.question_id, []).append(anchor)
         for question in questions.order_by("position"):
-            objects += [question, *points_by_question.get(question.pk, [])]
+            objects += [
+                question,
+                *points_by_question.get(question.pk, []),
+                *anchors_by_question.get(question.pk, []),
+            ]
 
         text = serializers.serialize(
             "json",
@@ -52,7 +62,7 @@ class Command(BaseCommand):
             Path(output).write_text(text + "\n", encoding="utf-8")
             self.stdout.write(
                 f"Wrote {question_set.slug}: {questions.count()} questions, "
-                f"{len(points)} answer points to {output}."
+                f"{len(points)} answer points, {len(anchors)} level anchors to {output}."
             )
         else:
             self.stdout.write(text)

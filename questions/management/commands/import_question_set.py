@@ -7,9 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, transaction
 
-from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
-ALLOWED_MODELS = {Topic, QuestionSet, Question, AnswerPoint}
+ALLOWED_MODELS = {Topic, QuestionSet, Question, AnswerPoint, LevelAnchor}
 
 
 class Command(BaseCommand):
