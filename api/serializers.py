@@ -10,6 +10,13 @@ from scoring.models import Mark, Recommendation, Score, Scorecard
 
 from .models import ApiToken
 
+# The largest id a database column holds: a bigger number is refused, not a server error.
+MAX_ID = 2**63 - 1
+
+
+def object_id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 def text(limit, **kwargs):
     return serializers.CharField(
@@ -68,11 +75,13 @@ class QuestionSetDetailSerializer(QuestionSetSerializer):
 
 
 class CandidateSerializer(serializers.ModelSerializer):
+    # Checked by the page's form, which accepts international addresses; erased is blank.
+    email = serializers.CharField(max_length=254)
+
     class Meta:
         model = Candidate
         fields = ["id", "name", "email", "role_applied_for", "notes", "created_at", "erased_at"]
         read_only_fields = ["id", "created_at", "erased_at"]
-        extra_kwargs = {"email": {"required": True, "allow_blank": False}}
 
 
 class InterviewSerializer(serializers.ModelSerializer):
@@ -98,7 +107,7 @@ class InterviewSerializer(serializers.ModelSerializer):
 
 
 class ScheduleSerializer(serializers.Serializer):
-    candidate = serializers.IntegerField(min_value=1)
+    candidate = object_id()
     question_set = serializers.SlugField(max_length=50)
     stage = text(200, default="Technical interview")
     scheduled_at = serializers.DateTimeField()
@@ -106,7 +115,7 @@ class ScheduleSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=limits.USERNAME), min_length=1, max_length=50
     )
     questions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        child=object_id(),
         min_length=1,
         max_length=200,
         help_text="Bank question ids of the set, in the order they are asked.",
@@ -203,13 +212,16 @@ class AnswerChangeSerializer(serializers.Serializer):
     def validate_marks(self, marks):
         if len(marks) > 100:
             raise serializers.ValidationError("At most 100 marks in one change.")
-        if not all(key.isascii() and key.isdigit() and len(key) <= 15 for key in marks):
+        if not all(
+            key.isascii() and key.isdigit() and len(key) < 20 and int(key) <= MAX_ID
+            for key in marks
+        ):
             raise serializers.ValidationError("Marks are keyed by expected point id.")
         return {int(key): value for key, value in marks.items()}
 
 
 class FollowUpSerializer(serializers.Serializer):
-    after = serializers.IntegerField(min_value=1, help_text="The question it follows.")
+    after = object_id(help_text="The question it follows.")
     prompt = text(limits.FOLLOW_UP_PROMPT)
     points = serializers.ListField(
         child=text(limits.POINT_TEXT, allow_blank=True),

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import pages, views
 
 
 def api(view_class, **initkwargs):
@@ -14,7 +14,10 @@ def api(view_class, **initkwargs):
 urlpatterns = [
     path("schema/", api(SpectacularAPIView), name="api_schema"),
     path("docs/", api(SpectacularSwaggerSplitView, url_name="api_schema"), name="api_docs"),
-    path("tokens/", api(views.MyTokens), name="api_tokens"),
+    # The page for one's own tokens, signed in like every page.
+    path("tokens/", pages.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", pages.token_revoke, name="token_revoke"),
+    path("me/tokens/", api(views.MyTokens), name="api_tokens"),
     path("question-sets/", api(views.QuestionSetList), name="api_question_sets"),
     path("question-sets/<slug:slug>/", api(views.QuestionSetDetail), name="api_question_set"),
     path("candidates/", api(views.CandidateList), name="api_candidates"),

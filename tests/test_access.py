@@ -21,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import SlugConverter
 
+from api.models import ApiToken, create_token
 from audit.models import AuditEvent
 from config import roles
 from interviews import services as interview_services
@@ -83,6 +84,8 @@ EXPECTED = {
     "compare_grid":            FOR_MANAGERS,
     "compare_csv":             FOR_MANAGERS,
     "compare_detail_csv":      FOR_MANAGERS,
+    "tokens":                  (LOGIN, 200, 200, 200, 200, 200, 200),
+    "token_revoke":            (LOGIN, 404, "tokens", 404, 404, 404, 404),
     # The JSON API: 401 without credentials; otherwise the pages' rules, as status codes.
     "api_schema":              (401, 200, 200, 200, 200, 200, 200),
     "api_docs":                (401, 200, 200, 200, 200, 200, 200),
@@ -151,6 +154,7 @@ URL_OBJECTS = {
     "scorecard_detail[draft]": {"pk": "draft"},
     "amend_scorecard": {"pk": "submitted"},
     "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
+    "token_revoke": {"pk": "token"},
     "api_question_set": {"slug": "question_set"},
     "api_candidate": {"pk": "candidate"},
     "api_candidate[update]": {"pk": "candidate"},
@@ -188,6 +192,7 @@ POSTED = {
         f"mark-{world.point.pk}": "0",
     },
     "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
+    "token_revoke": lambda world: {},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
@@ -347,6 +352,7 @@ def build_world():
         other_interview=other_interview,
         other_question=other_question,
         other_scorecard=score(other_interview, unassigned, [other_question], submit=True),
+        token=create_token(user=before, name="BEFORE-TOKEN")[0],
         # The objects the admin pages of each model are requested with.
         admin_objects={
             Topic: question.topic,
@@ -410,6 +416,7 @@ def url_for(world, key):
 # Requests ------------------------------------------------------------------------------------
 
 WATCHED = [
+    ApiToken,
     Candidate,
     Interview,
     Interview.interviewers.through,
@@ -646,6 +653,10 @@ FOREIGN_WRITES = {
         "before", "api_candidate", lambda w: [w.candidate.pk], lambda w: {"notes": "PROBE"}, 403),
     "api_candidate_erase by an assigned interviewer": (
         "before", "api_candidate_erase", lambda w: [w.candidate.pk], lambda w: {}, 403),
+    "token_revoke of a colleague's token": (
+        "after", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
+    "token_revoke of someone's token, as a superuser": (
+        "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
     "api_interviews (schedule) by an interviewer": (
         "before", "api_interviews", lambda w: [], schedule_body, 403),
 }

@@ -190,3 +190,25 @@ def test_an_interview_is_404_to_an_interviewer_not_assigned(alice, bob):
     interview = planned_interview(interviewers=[alice])
     assert client_for(bob).get(f"/api/v1/interviews/{interview.pk}/").status_code == 404
     assert client_for(alice).get(f"/api/v1/interviews/{interview.pk}/").status_code == 200
+
+
+# Input no database column holds ----------------------------------------------------------------
+
+
+def test_ids_too_big_for_the_database_are_refused(hiring_manager, alice):
+    client = client_for(hiring_manager)
+    huge = 2**64
+    response = client.post(
+        "/api/v1/interviews/",
+        {
+            "candidate": huge,
+            "question_set": "x",
+            "scheduled_at": "2030-01-01T10:00:00Z",
+            "interviewers": ["alice"],
+            "questions": [huge],
+        },
+        format="json",
+    )
+    assert (response.status_code, sorted(response.json())) == (400, ["candidate", "questions"])
+    assert client.get(f"/api/v1/candidates/{huge}/").status_code == 404
+    assert client.get(f"/api/v1/interviews/{huge}/scorecard/").status_code == 404
