@@ -5,7 +5,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 FIXTURES := junior-backend-developer backend-developer
 
-.PHONY: run setup test lint format clean
+.PHONY: run setup test lint format clean api-conformance
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -26,6 +26,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 test: setup
 	$(BIN)/pytest -n 2  # the machines have two cores
+
+# The API against its live schema with Schemathesis: no 5xx, every response as documented.
+api-conformance: setup
+	./api/conformance.sh
 
 lint: setup
 	$(BIN)/ruff check .
