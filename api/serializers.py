@@ -244,6 +244,21 @@ class SubmitSerializer(serializers.Serializer):
     summary = text(limits.SUMMARY, required=False, allow_blank=True, default="")
 
 
+class AmendedAnswerSerializer(serializers.Serializer):
+    question = object_id()
+    score = serializers.ChoiceField(choices=Score.choices, allow_null=True)
+    notes = text(limits.NOTES, allow_blank=True, default="")
+
+
+class AmendSerializer(serializers.Serializer):
+    """The whole amended scorecard: what is left out of `answers` stays as it is."""
+
+    reason = text(limits.SUMMARY)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    summary = text(limits.SUMMARY, allow_blank=True, default="")
+    answers = AmendedAnswerSerializer(many=True, default=list, max_length=500)
+
+
 # Tokens --------------------------------------------------------------------------------------
 
 

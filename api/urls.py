@@ -48,5 +48,10 @@ urlpatterns = [
         api(views.MySubmission),
         name="api_my_submission",
     ),
+    path(
+        "interviews/<int:pk>/scorecard/amend/",
+        api(views.MyAmendment),
+        name="api_my_amendment",
+    ),
     path("scorecards/<int:pk>/", api(views.ScorecardDetail), name="api_scorecard"),
 ]

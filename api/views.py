@@ -393,6 +393,41 @@ class MySubmission(Private, APIView):
         return scorecard_response(interview, request.user)
 
 
+class MyAmendment(Private, APIView):
+    @extend_schema(
+        request=s.AmendSerializer,
+        responses=s.ScorecardSerializer,
+        parameters=[IF_MATCH],
+        description="Change one's submitted scorecard, saying why; the earlier values are "
+        "kept for the hiring managers.",
+    )
+    def post(self, request, pk):
+        interview = get_assigned_interview(request.user, pk)
+        serializer = s.AmendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            lock_scorecard(interview, request.user)
+            check_if_match(request, interview)
+            scorecard = scoring_services.existing_scorecard(
+                interview=interview, interviewer=request.user
+            )
+            if scorecard is None or not scorecard.is_submitted:
+                raise Conflict("Only a submitted scorecard is amended; a draft is simply edited.")
+            scoring_services.amend_scorecard(
+                scorecard=scorecard,
+                author=request.user,
+                reason=data["reason"],
+                recommendation=int(data["recommendation"]),
+                summary=data["summary"],
+                answers={
+                    answer["question"]: (answer["score"], answer["notes"])
+                    for answer in data["answers"]
+                },
+            )
+        return scorecard_response(interview, request.user)
+
+
 class ScorecardDetail(Private, APIView):
     """A scorecard by id, with the page's blind rule: its author always, a hiring manager once
     it is submitted, a colleague once both theirs and it are submitted; 404 otherwise."""

@@ -107,6 +107,7 @@ EXPECTED = {
     "api_my_answer":           (401, 404, 200, 409, 404, 404, 404),
     "api_my_follow_ups":       (401, 404, 201, 409, 404, 404, 404),
     "api_my_submission":       (401, 404, 200, 409, 404, 404, 404),
+    "api_my_amendment":        (401, 404, 409, 200, 404, 404, 404),
     "api_scorecard":           (401, 404, 404, 200, 200, 404, 200),
     "api_scorecard[draft]":    (401, 404, 200, 404, 404, 404, 404),
     # The Django admin: staff only; the pages of a model follow admin_expectations() below.
@@ -167,6 +168,7 @@ URL_OBJECTS = {
     "api_my_answer": {"pk": "interview", "question_pk": "question"},
     "api_my_follow_ups": {"pk": "interview"},
     "api_my_submission": {"pk": "interview"},
+    "api_my_amendment": {"pk": "interview"},
     "api_scorecard": {"pk": "submitted"},
     "api_scorecard[draft]": {"pk": "draft"},
 }
@@ -202,6 +204,7 @@ POSTED = {
     "api_my_answer": lambda world: api_answer(world.point),
     "api_my_follow_ups": lambda world: {"after": world.question.pk, "prompt": "PROBE?"},
     "api_my_submission": lambda world: {"recommendation": 4, "summary": "PROBE"},
+    "api_my_amendment": lambda world: api_amendment(world),
 }
 # The API's writes that are not POSTs.
 METHODS = {"api_my_answer": "PATCH", "api_candidate[update]": "PATCH"}
@@ -209,6 +212,14 @@ METHODS = {"api_my_answer": "PATCH", "api_candidate[update]": "PATCH"}
 
 def api_answer(point):
     return {"score": 1, "notes": "PROBE", "marks": {str(point.pk): 0}}
+
+
+def api_amendment(world):
+    return {
+        "reason": "PROBE",
+        "recommendation": 1,
+        "answers": [{"question": world.question.pk, "score": 1, "notes": "PROBE"}],
+    }
 
 
 def schedule_body(world):
@@ -644,6 +655,12 @@ FOREIGN_WRITES = {
     "api_my_submission as a hiring manager": (
         "manager", "api_my_submission", lambda w: [w.interview.pk],
         lambda w: {"recommendation": 4}, 404),
+    "api_my_amendment of an interview they did not run": (
+        "unassigned", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 404),
+    "api_my_amendment as a hiring manager": (
+        "manager", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 404),
+    "api_my_amendment of a colleague's scorecard, before submitting": (
+        "before", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 409),
     "api_interview_cancel by an assigned interviewer": (
         "before", "api_interview_cancel", lambda w: [w.interview.pk], lambda w: {}, 403),
     "api_candidates (create) by an interviewer": (

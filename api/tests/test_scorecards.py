@@ -7,7 +7,7 @@ from interviews import services as interview_services
 from interviews.models import Interview
 from interviews.tests.factories import planned_interview
 from scoring import services
-from scoring.models import PointMark, Rating, Recommendation, Scorecard
+from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
 
 from .conftest import client_for
 
@@ -235,3 +235,46 @@ def test_a_manager_never_reads_a_draft(interview, alice, hiring_manager):
 
 def test_an_outsider_cannot_read_a_submitted_scorecard(carol, bobs_submitted):
     assert client_for(carol).get(f"/api/v1/scorecards/{bobs_submitted.pk}/").status_code == 404
+
+
+# Amendments ----------------------------------------------------------------------------------
+
+
+def amend_url(interview):
+    return f"/api/v1/interviews/{interview.pk}/scorecard/amend/"
+
+
+def test_a_submitted_scorecard_is_amended_with_a_reason(interview, alice):
+    client = client_for(alice)
+    question = first_question(interview)
+    client.patch(answer_url(interview, question), {"score": 2}, format="json")
+    client.post(
+        f"/api/v1/interviews/{interview.pk}/scorecard/submit/",
+        {"recommendation": 2},
+        format="json",
+    )
+    body = {
+        "reason": "Misread my notes.",
+        "recommendation": 3,
+        "answers": [{"question": question.pk, "score": 3, "notes": ""}],
+    }
+    response = client.post(amend_url(interview), body, format="json")
+    assert response.status_code == 200
+    assert response.json()["answers"][0]["score"] == 3
+    amendment = Amendment.objects.get()
+    assert (amendment.reason, amendment.before["recommendation"]) == ("Misread my notes.", 2)
+    no_reason = client.post(amend_url(interview), body | {"reason": ""}, format="json")
+    assert (no_reason.status_code, list(no_reason.json())) == (400, ["reason"])
+
+
+def test_a_draft_is_not_amended(interview, alice):
+    body = {"reason": "Because.", "recommendation": 3}
+    response = client_for(alice).post(amend_url(interview), body, format="json")
+    assert response.status_code == 409
+    assert Amendment.objects.count() == 0
+
+
+def test_a_colleague_cannot_amend(interview, bob, bobs_submitted, alice):
+    body = {"reason": "Because.", "recommendation": 4}
+    assert client_for(alice).post(amend_url(interview), body, format="json").status_code == 409
+    assert Scorecard.objects.get(pk=bobs_submitted.pk).recommendation == Recommendation.NO
