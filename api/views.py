@@ -6,7 +6,7 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, QueryDict
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -95,9 +95,7 @@ def save_candidate(request, candidate):
     serializer = s.CandidateSerializer(candidate, data=request.data, partial=bool(candidate.pk))
     serializer.is_valid(raise_exception=True)
     current = {field: getattr(candidate, field) for field in CandidateForm.Meta.fields}
-    form = CandidateForm(
-        QueryDict(mutable=True) | (current | serializer.validated_data), instance=candidate
-    )
+    form = CandidateForm(current | serializer.validated_data, instance=candidate)
     if not form.is_valid():
         raise form_errors(form)
     return form.save()

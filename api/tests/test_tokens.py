@@ -154,6 +154,8 @@ def test_the_docs_page_loads_its_script_from_a_file(interviewer, client):
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     assert b"<script>" not in response.content
+    assert b"<style" not in response.content
+    assert b"/static/api/docs.css" in response.content
     assert b'src="/api/v1/docs/?script=' in response.content
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200
