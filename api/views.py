@@ -156,6 +156,13 @@ class InterviewList(Private, generics.ListAPIView):
             interviews = interviews.filter(interviewers=user)
         if params.get("status") in Interview.Status.values:
             interviews = interviews.filter(status=params["status"])
+        candidate = params.get("candidate", "")
+        if candidate:
+            # A malformed id matches nothing, as an unknown one does.
+            valid = candidate.isascii() and candidate.isdigit() and len(candidate) < 19
+            interviews = (
+                interviews.filter(candidate=int(candidate)) if valid else interviews.none()
+            )
         ordering = params.get("ordering")
         ordering = ordering if ordering in ORDERING else "scheduled_at"
         return interviews.prefetch_related("interviewers").order_by(ordering, "pk")
@@ -163,6 +170,7 @@ class InterviewList(Private, generics.ListAPIView):
     @extend_schema(
         parameters=[
             STATUS_PARAMETER,
+            OpenApiParameter("candidate", int, description="A candidate's id"),
             OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
         ]
     )

@@ -170,6 +170,9 @@ def test_a_manager_lists_and_filters_every_interview(hiring_manager, alice, bob)
     assert all_ids == [first.pk, second.pk]
     cancelled = client.get("/api/v1/interviews/?status=cancelled").json()["results"]
     assert [row["id"] for row in cancelled] == [second.pk]
+    url = f"/api/v1/interviews/?candidate={first.candidate_id}&ordering=-scheduled_at"
+    assert [row["id"] for row in client.get(url).json()["results"]] == [first.pk]
+    assert client.get("/api/v1/interviews/?candidate=x").json()["results"] == []
 
 
 def test_cancel_is_for_managers_and_a_completed_interview_is_409(hiring_manager, alice):
