@@ -1,11 +1,14 @@
-# Rubric's front door: `make run` to try it, `make test` to check it.
+# Rubric's front door: `make run` to try it, `make test` to check it, `make bench` to time it.
 VENV := .venv
 BIN := $(VENV)/bin
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 FIXTURES := junior-backend-developer backend-developer
 
-.PHONY: run setup test lint format clean api-conformance
+# Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
+SIZES ?= 50 500
+
+.PHONY: run setup test lint format bench clean api-conformance
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -30,6 +33,10 @@ test: setup
 # The API against its live schema with Schemathesis: no 5xx, every response as documented.
 api-conformance: setup
 	./api/conformance.sh
+
+# SQLite always, PostgreSQL too when DATABASE_URL is set; fails when a target is missed.
+bench: setup
+	$(BIN)/python -m bench --sizes $(SIZES)
 
 lint: setup
 	$(BIN)/ruff check .

@@ -64,11 +64,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "notifications",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages. Safe for forms: Django masks the CSRF token afresh in every
+    # response, which defeats BREACH.
+    "config.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +130,9 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # Sessions live in the cache: a signed-in request reads and refreshes its session there
+    # instead of writing the database every time. Losing the cache signs people out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -262,6 +269,33 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+# Email: invitations with calendar attachments, and reminders of late scorecards. Without a
+# host, a debugging setup prints mail to the console; otherwise mail goes to the SMTP server
+# named (an MTA on the machine itself when none is).
+email_host = os.environ.get("DJANGO_EMAIL_HOST", "")  # lower case: not itself a setting
+if email_host or not DEBUG:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": email_host or "localhost",
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", 587 if email_host else 25)),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", bool(email_host)),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "Rubric <rubric@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails and calendars are absolute: they are read outside any request.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hours after an interview's scheduled end at which an unsubmitted scorecard is reminded of.
+REMINDER_HOURS = sorted(int(hours) for hours in env_list("DJANGO_REMINDER_HOURS", ["2", "24"]))
 
 LOGGING = {
     "version": 1,

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
     path("api/v1/", include("api.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

@@ -167,3 +167,19 @@ class ScheduleInterviewForm(forms.Form):
                 key=lambda q: (cleaned_data.get(self.order_name(q)) or q.position, q.position),
             )
         return cleaned_data
+
+
+class RescheduleInterviewForm(forms.Form):
+    """A new time or panel for an interview that has not started."""
+
+    scheduled_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    interviewers = InterviewerField(queryset=None, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["interviewers"].queryset = services.interviewer_pool()
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Save and notify the panel"))

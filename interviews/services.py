@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from audit import services as audit
 from config import limits, roles
+from notifications import services as notifications
 from questions.models import AnswerPoint, Question, QuestionSet
+from scoring import selectors as scoring_selectors
 from scoring.models import Amendment, Rating, Scorecard
 
 from .models import Candidate, Interview, InterviewPoint, InterviewQuestion
@@ -84,6 +86,7 @@ def schedule_interview(
             )
             for p in points_by_question.get(question.pk, [])
         )
+    notifications.interview_changed(interview=interview)
     return interview
 
 
@@ -94,6 +97,49 @@ def cancel_interview(*, interview: Interview) -> Interview:
         raise ValidationError("A completed interview cannot be cancelled.")
     interview.status = Interview.Status.CANCELLED
     interview.save(update_fields=["status"])
+    scoring_selectors.refresh_result(
+        candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+    )
+    notifications.interview_changed(interview=interview)
+    return interview
+
+
+@transaction.atomic
+def reschedule_interview(
+    *, interview: Interview, scheduled_at: datetime, interviewers: Sequence[User]
+) -> Interview:
+    """Move an interview that has not started, or change its panel. Everyone on the new
+    panel is sent the updated invitation, and anyone taken off it a cancellation; an
+    interviewer who has begun a scorecard for it stays on the panel."""
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    if interview.status != Interview.Status.SCHEDULED:
+        raise ValidationError(
+            f"This interview is {interview.get_status_display().lower()}: only a scheduled "
+            "interview can be moved."
+        )
+    if not interviewers:
+        raise ValidationError({"interviewers": "Assign at least one interviewer."})
+    pool = set(interviewer_pool().values_list("pk", flat=True))
+    outsiders = [u for u in interviewers if u.pk not in pool]
+    if outsiders:
+        names = ", ".join(u.username for u in outsiders)
+        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+    before = set(interview.interviewers.values_list("pk", flat=True))
+    after = {u.pk for u in interviewers}
+    writing = User.objects.filter(pk__in=before - after, scorecards__interview=interview)
+    if writing:
+        names = ", ".join(u.username for u in writing)
+        raise ValidationError(
+            {"interviewers": f"Already writing a scorecard, so staying on the panel: {names}."}
+        )
+    if scheduled_at == interview.scheduled_at and before == after:
+        return interview
+    interview.scheduled_at = scheduled_at
+    interview.save(update_fields=["scheduled_at"])
+    interview.interviewers.set(interviewers)
+    notifications.interview_changed(
+        interview=interview, removed=User.objects.filter(pk__in=before - after)
+    )
     return interview
 
 
@@ -260,6 +306,7 @@ def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
         amendment.before = _without_words(amendment.before)
         amendment.after = _without_words(amendment.after)
     Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
+    scoring_selectors.refresh_results_of(candidate)
     audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
     return candidate
 

@@ -13,4 +13,9 @@ urlpatterns = [
     path("interviews/mine/", views.my_interviews, name="my_interviews"),
     path("interviews/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("interviews/<int:pk>/cancel/", views.cancel_interview, name="cancel_interview"),
+    path(
+        "interviews/<int:pk>/reschedule/",
+        views.reschedule_interview,
+        name="reschedule_interview",
+    ),
 ]

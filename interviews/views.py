@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.pagination import paginate
 
 from . import selectors, services
-from .forms import CandidateForm, ScheduleInterviewForm
+from .forms import CandidateForm, RescheduleInterviewForm, ScheduleInterviewForm
 from .models import Candidate, Interview
 
 # The Done section of "My interviews" shows the latest ones only; it grows forever.
@@ -222,3 +223,29 @@ def candidate_erase(request, pk):
             messages.success(request, f"Erased candidate #{candidate.pk}.")
         return redirect("candidate_detail", pk=candidate.pk)
     return render(request, "interviews/candidate_erase.html", {"candidate": candidate})
+
+
+@permission_required("interviews.change_interview", raise_exception=True)
+def reschedule_interview(request, pk):
+    """Move an interview or change its panel; the panel, old and new, is emailed."""
+    interview = get_object_or_404(Interview.objects.select_related("candidate"), pk=pk)
+    initial = {
+        "scheduled_at": timezone.localtime(interview.scheduled_at),
+        "interviewers": interview.interviewers.all(),
+    }
+    form = RescheduleInterviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.reschedule_interview(
+                interview=interview,
+                scheduled_at=form.cleaned_data["scheduled_at"],
+                interviewers=list(form.cleaned_data["interviewers"]),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Saved “{interview.stage}” and emailed the panel.")
+            return redirect("interview_detail", pk=interview.pk)
+    return render(
+        request, "interviews/reschedule_interview.html", {"form": form, "interview": interview}
+    )

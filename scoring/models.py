@@ -174,3 +174,44 @@ def _describe(field, value):
         return value or "(empty)"
     score = f"{value['score']} {Score(value['score']).label}" if value["score"] else "not rated"
     return f"{score}; notes: {value['notes']}" if value["notes"] else score
+
+
+class CandidateResult(models.Model):
+    """A candidate's result on one question set over its submitted scorecards, stored so that
+    result pages read rows instead of recomputing them. `selectors.refresh_result` writes it
+    in the transaction of every change that affects it; a row exists only while there is at
+    least one submitted scorecard with a score."""
+
+    candidate = models.ForeignKey(
+        "interviews.Candidate", on_delete=models.CASCADE, related_name="results"
+    )
+    question_set = models.ForeignKey(
+        "questions.QuestionSet", on_delete=models.CASCADE, related_name="+"
+    )
+    scorecard_count = models.PositiveIntegerField()
+    mean = models.FloatField()
+    median = models.FloatField()
+    lowest = models.FloatField()
+    highest = models.FloatField()
+    spread = models.FloatField()
+    coverage = models.FloatField(null=True)
+    strong_no = models.PositiveIntegerField()
+    no = models.PositiveIntegerField()
+    yes = models.PositiveIntegerField()
+    strong_yes = models.PositiveIntegerField()
+    net_votes = models.IntegerField()
+    split_decision = models.BooleanField()
+    disagreement = models.BooleanField()
+    # The mean rating per topic, keyed "topic_<pk>" (a key of digits would read as an index).
+    topic_means = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question_set", "candidate"], name="candidateresult_one_per_set"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Result of candidate #{self.candidate_id} on set #{self.question_set_id}"

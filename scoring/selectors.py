@@ -5,17 +5,24 @@
 - A scorecard's score is its mean rating over rated questions; its coverage is the mean
   coverage of its rated questions that have expected points. Both are stored on the scorecard
   when it is submitted or amended (`store_results`), as nothing else can change them.
-- A candidate's result gives each submitted scorecard equal weight: mean, median and spread
-  (max − min) of the scorecard scores, the recommendation tally, mean coverage, and the mean
-  rating per topic over the submitted ratings of that topic's questions.
+- A candidate's result on a question set gives each submitted scorecard equal weight: mean,
+  median and spread (max − min) of the scorecard scores, the recommendation tally, mean
+  coverage, and the mean rating per topic over the submitted ratings of that topic's
+  questions. It is stored as a CandidateResult row (`refresh_result`) whenever a scorecard
+  is submitted or amended and when an interview is cancelled or a candidate erased; result
+  pages read those rows; `recompute_results` rebuilds or checks them.
 """
 
+import math
+import statistics
+from collections.abc import Iterator
+
+from django.db import connections, transaction
 from django.db.models import (
     Avg,
-    BooleanField,
-    Case,
     Count,
     F,
+    FilteredRelation,
     FloatField,
     Max,
     Min,
@@ -24,20 +31,20 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
-from interviews.models import Candidate, InterviewPoint
+from interviews.models import Candidate, Interview, InterviewPoint
 from questions.models import QuestionSet, Topic
 
-from .models import PointMark, Rating, Recommendation, Scorecard
+from .models import CandidateResult, PointMark, Rating, Recommendation, Scorecard
 
 DISAGREEMENT_SPREAD = 1.5
 
 
-def _single(queryset, group_by, aggregate):
+def single(queryset, group_by, aggregate):
     """A subquery yielding one aggregate for the outer row."""
     return Subquery(
         queryset.order_by().values(group_by).annotate(result=aggregate).values("result")[:1]
@@ -46,12 +53,12 @@ def _single(queryset, group_by, aggregate):
 
 def rating_coverage():
     """Coverage of a rating, for a Rating queryset; None for a question without points."""
-    total = _single(
+    total = single(
         InterviewPoint.objects.filter(interview_question=OuterRef("interview_question")),
         "interview_question",
         Sum("weight"),
     )
-    earned = _single(
+    earned = single(
         PointMark.objects.filter(rating=OuterRef("pk")),
         "rating",
         Sum(F("mark") * F("point__weight")),
@@ -64,13 +71,16 @@ def with_coverage(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
 
 
 def store_results(scorecard: Scorecard) -> Scorecard:
-    """Compute and store a scorecard's score and coverage from its ratings."""
+    """Compute and store a scorecard's score and coverage from its ratings, and its
+    candidate's result on the question set."""
     results = Rating.objects.filter(scorecard=scorecard, score__isnull=False).aggregate(
         mean=Avg("score"), coverage=Avg(rating_coverage())
     )
     scorecard.score_mean = results["mean"]
     scorecard.coverage = results["coverage"]
     scorecard.save(update_fields=["score_mean", "coverage"])
+    interview = scorecard.interview
+    refresh_result(candidate_id=interview.candidate_id, question_set_id=interview.question_set_id)
     return scorecard
 
 
@@ -85,41 +95,151 @@ def topic_means(ratings: QuerySet[Rating]) -> list[dict]:
     )
 
 
-def _submitted_scorecards(question_set: QuestionSet | None) -> Q:
-    """Scorecards that count towards a result, as a filter on Scorecard."""
-    condition = Q(submitted_at__isnull=False, score_mean__isnull=False)
-    if question_set is not None:
-        condition &= Q(interview__question_set=question_set)
-    return condition
+def _fresh_results(
+    *, candidate_ids: list[int] | None = None
+) -> dict[tuple[int, int], CandidateResult]:
+    """Results computed from the scorecards and ratings, as unsaved rows keyed by (candidate
+    pk, question set pk): of the given candidates, or of everyone. The one place for a
+    result's arithmetic, used to store results and to check stored ones."""
+    scorecards = Scorecard.objects.filter(submitted_at__isnull=False, score_mean__isnull=False)
+    ratings = Rating.objects.filter(scorecard__submitted_at__isnull=False, score__isnull=False)
+    if candidate_ids is not None:
+        scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
+        ratings = ratings.filter(scorecard__interview__candidate__in=candidate_ids)
+    pair = ("interview__candidate", "interview__question_set")
 
+    def recommended(value):
+        return Count("pk", filter=Q(recommendation=value))
 
-def _median_score(question_set: QuestionSet | None):
-    """Median of a candidate's scorecard scores, for a Candidate queryset. A score x is a
-    middle one when at least half the scores are ≤ x and at least half are ≥ x; the mean
-    of the distinct middle scores is the median."""
-    counted = Scorecard.objects.filter(
-        _submitted_scorecards(question_set), interview__candidate=OuterRef("interview__candidate")
-    )
-    middle = (
-        Scorecard.objects.filter(
-            _submitted_scorecards(question_set), interview__candidate=OuterRef("pk")
-        )
+    results = {}
+    for row in (
+        scorecards.order_by()
+        .values(*pair)
         .annotate(
-            total=_single(counted, "interview__candidate", Count("pk")),
-            at_most=_single(
-                counted.filter(score_mean__lte=OuterRef("score_mean")),
-                "interview__candidate",
-                Count("pk"),
-            ),
-            at_least=_single(
-                counted.filter(score_mean__gte=OuterRef("score_mean")),
-                "interview__candidate",
-                Count("pk"),
-            ),
+            scorecard_count=Count("pk"),
+            mean=Avg("score_mean"),
+            lowest=Min("score_mean"),
+            highest=Max("score_mean"),
+            coverage=Avg("coverage"),
+            strong_no=recommended(Recommendation.STRONG_NO),
+            no=recommended(Recommendation.NO),
+            yes=recommended(Recommendation.YES),
+            strong_yes=recommended(Recommendation.STRONG_YES),
         )
-        .filter(at_most__gte=F("total") / 2.0, at_least__gte=F("total") / 2.0)
+    ):
+        candidate, question_set = row.pop(pair[0]), row.pop(pair[1])
+        result = CandidateResult(candidate_id=candidate, question_set_id=question_set, **row)
+        result.spread = result.highest - result.lowest
+        result.net_votes = result.yes + result.strong_yes - result.no - result.strong_no
+        result.split_decision = (result.strong_no + result.no) > 0 and (
+            result.yes + result.strong_yes
+        ) > 0
+        result.disagreement = result.split_decision or result.spread >= DISAGREEMENT_SPREAD
+        result.topic_means = {}
+        results[candidate, question_set] = result
+    # SQLite has no ordered aggregate, so the median is taken here, from the scores in order.
+    scores = {}
+    for *key, score in scorecards.order_by().values_list(*pair, "score_mean"):
+        scores.setdefault(tuple(key), []).append(score)
+    for key, values in scores.items():
+        results[key].median = statistics.median(values)
+    for candidate, question_set, topic, mean in (
+        ratings.order_by()
+        .values_list(
+            "scorecard__interview__candidate",
+            "scorecard__interview__question_set",
+            "interview_question__topic",
+        )
+        .annotate(mean=Avg("score"))
+    ):
+        if (candidate, question_set) in results:
+            results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
+    return results
+
+
+def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
+    """Store a candidate's result on a question set afresh, or remove it when no submitted
+    scorecard counts any more. Call it inside the transaction of the change."""
+    # Concurrent submissions for one candidate must not each store a result that misses
+    # the other's scorecard: the candidate's row lock makes them take turns.
+    list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
+    # All of the candidate's sets: filtering on the set as well tempts SQLite's planner
+    # (which has no statistics) to read the whole set through its index.
+    fresh = _fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
+    stored = CandidateResult.objects.filter(
+        candidate_id=candidate_id, question_set_id=question_set_id
     )
-    return _single(middle, "interview__candidate", Avg("score_mean", distinct=True))
+    if fresh is None:
+        stored.delete()
+        return None
+    values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
+    if not stored.update(**values, updated_at=timezone.now()):
+        fresh.save(force_insert=True)
+    return fresh
+
+
+def refresh_results_of(candidate: Candidate) -> None:
+    """Store afresh the candidate's result on every question set they were interviewed on."""
+    for question_set_id in (
+        Interview.objects.filter(candidate=candidate)
+        .order_by()
+        .values_list("question_set", flat=True)
+        .distinct()
+    ):
+        refresh_result(candidate_id=candidate.pk, question_set_id=question_set_id)
+
+
+RESULT_FIELDS = [
+    "scorecard_count",
+    "mean",
+    "median",
+    "lowest",
+    "highest",
+    "spread",
+    "coverage",
+    "strong_no",
+    "no",
+    "yes",
+    "strong_yes",
+    "net_votes",
+    "split_decision",
+    "disagreement",
+    "topic_means",
+]
+
+
+def _same(stored, fresh) -> bool:
+    if isinstance(stored, float) and isinstance(fresh, float):
+        # The same sum of floats may round differently in the two databases' engines.
+        return math.isclose(stored, fresh, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        return stored.keys() == fresh.keys() and all(_same(stored[k], fresh[k]) for k in stored)
+    return stored == fresh
+
+
+def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str]:
+    """Compare every stored result with a fresh computation and return the differences in
+    words; unless `check`, also store the fresh results, so that none remains."""
+    differences = []
+    fresh = _fresh_results()
+    stored = {(r.candidate_id, r.question_set_id): r for r in CandidateResult.objects.all()}
+    for key in sorted(stored.keys() - fresh.keys()):
+        differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no scorecards")
+    for key in sorted(fresh.keys()):
+        if key not in stored:
+            differences.append(f"candidate {key[0]}, set {key[1]}: missing")
+            continue
+        for field in RESULT_FIELDS:
+            before, after = getattr(stored[key], field), getattr(fresh[key], field)
+            if not _same(before, after):
+                differences.append(
+                    f"candidate {key[0]}, set {key[1]}: {field} is {before!r}, not {after!r}"
+                )
+    if not check and differences:
+        with transaction.atomic():
+            CandidateResult.objects.all().delete()
+            CandidateResult.objects.bulk_create(fresh.values(), batch_size=batch_size)
+    return differences
 
 
 def topic_column(topic: Topic) -> str:
@@ -129,66 +249,35 @@ def topic_column(topic: Topic) -> str:
 def candidate_results(
     candidates: QuerySet[Candidate],
     *,
-    question_set: QuestionSet | None = None,
+    question_set: QuestionSet | None,
     topics: list[Topic] = (),
+    only: str | None = None,
 ) -> QuerySet[Candidate]:
-    """Annotate each candidate with their result over submitted scorecards (of
-    `question_set` if given), and with the mean rating on each of `topics` as `topic_<pk>`."""
-    prefix = "interviews__scorecards__"
-    counts = Q(**{f"{prefix}submitted_at__isnull": False, f"{prefix}score_mean__isnull": False})
-    if question_set is not None:
-        counts &= Q(interviews__question_set=question_set)
-
-    def recommended(value):
-        return Count(
-            "interviews__scorecards", filter=counts & Q(**{f"{prefix}recommendation": value})
-        )
-
-    candidates = candidates.annotate(
-        scorecard_count=Count("interviews__scorecards", filter=counts),
-        mean=Avg(f"{prefix}score_mean", filter=counts),
-        lowest=Min(f"{prefix}score_mean", filter=counts),
-        highest=Max(f"{prefix}score_mean", filter=counts),
-        coverage=Avg(f"{prefix}coverage", filter=counts),
-        strong_no=recommended(Recommendation.STRONG_NO),
-        no=recommended(Recommendation.NO),
-        yes=recommended(Recommendation.YES),
-        strong_yes=recommended(Recommendation.STRONG_YES),
-        median=_median_score(question_set),
-    ).annotate(
-        spread=F("highest") - F("lowest"),
-        split_decision=Case(
-            When(
-                (Q(strong_no__gt=0) | Q(no__gt=0)) & (Q(yes__gt=0) | Q(strong_yes__gt=0)),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
-        disagreement=Case(
-            When(split_decision=True, then=Value(True)),
-            When(spread__gte=DISAGREEMENT_SPREAD, then=Value(True)),
-            default=Value(False),
-            output_field=BooleanField(),
-        ),
+    """Annotate each candidate with their stored result on `question_set` (empty numbers for
+    a candidate without one), and with the mean rating on each of `topics` as `topic_<pk>`;
+    with `only`, just that one column (to sort by)."""
+    candidates = candidates.alias(
+        result=FilteredRelation("results", condition=Q(results__question_set=question_set))
     )
-    rated = Rating.objects.filter(
-        scorecard__submitted_at__isnull=False,
-        scorecard__interview__candidate=OuterRef("pk"),
-        score__isnull=False,
-    )
-    if question_set is not None:
-        rated = rated.filter(scorecard__interview__question_set=question_set)
-    return candidates.annotate(
+    counts = ["scorecard_count", "strong_no", "no", "yes", "strong_yes", "net_votes"]
+    flags = ["split_decision", "disagreement"]
+    columns = {
+        **{field: Coalesce(F(f"result__{field}"), 0) for field in counts},
+        **{field: Coalesce(F(f"result__{field}"), False) for field in flags},
         **{
-            topic_column(topic): _single(
-                rated.filter(interview_question__topic=topic),
-                "scorecard__interview__candidate",
-                Avg("score"),
+            field: F(f"result__{field}")
+            for field in ["mean", "median", "lowest", "highest", "spread", "coverage"]
+        },
+        **{
+            topic_column(topic): Cast(
+                KeyTextTransform(topic_column(topic), "result__topic_means"), FloatField()
             )
             for topic in topics
-        }
-    )
+        },
+    }
+    if only is not None:
+        columns = {only: columns[only]} if only in columns else {}
+    return candidates.annotate(**columns)
 
 
 def disagreement_reasons(candidate: Candidate) -> list[str]:
@@ -202,3 +291,65 @@ def disagreement_reasons(candidate: Candidate) -> list[str]:
             f"(flagged from {DISAGREEMENT_SPREAD})"
         )
     return reasons
+
+
+ANSWERS_SQL = """
+SELECT c.name, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
+       t.name, u.username, r.score, r.skipped,
+       CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight),
+       COALESCE(q.points, 0), COALESCE(a.covered, 0), COALESCE(a.partial, 0),
+       COALESCE(a.missed, 0), r.notes
+FROM scoring_rating r
+JOIN scoring_scorecard s ON s.id = r.scorecard_id
+JOIN interviews_interview i ON i.id = s.interview_id
+JOIN interviews_candidate c ON c.id = i.candidate_id
+JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
+JOIN questions_topic t ON t.id = iq.topic_id
+JOIN auth_user u ON u.id = s.interviewer_id
+LEFT JOIN (
+    SELECT p.interview_question_id, COUNT(*) AS points, SUM(p.weight) AS weight
+    FROM interviews_interviewpoint p
+    JOIN interviews_interviewquestion pq ON pq.id = p.interview_question_id
+    JOIN interviews_interview pi ON pi.id = pq.interview_id
+    WHERE pi.question_set_id = %s
+    GROUP BY p.interview_question_id
+) q ON q.interview_question_id = r.interview_question_id
+LEFT JOIN (
+    SELECT m.rating_id,
+           SUM(CASE WHEN m.mark = 2 THEN 1 ELSE 0 END) AS covered,
+           SUM(CASE WHEN m.mark = 1 THEN 1 ELSE 0 END) AS partial,
+           SUM(CASE WHEN m.mark = 0 THEN 1 ELSE 0 END) AS missed,
+           SUM(m.mark * p.weight) AS earned
+    FROM scoring_pointmark m
+    JOIN interviews_interviewpoint p ON p.id = m.point_id
+    JOIN scoring_rating mr ON mr.id = m.rating_id
+    JOIN scoring_scorecard ms ON ms.id = mr.scorecard_id
+    JOIN interviews_interview mi ON mi.id = ms.interview_id
+    WHERE mi.question_set_id = %s
+    GROUP BY m.rating_id
+) a ON a.rating_id = r.id
+WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
+ORDER BY c.name, c.id, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
+"""
+
+
+def answer_rows(
+    *, question_set: QuestionSet, candidates: QuerySet[Candidate] | None = None
+) -> Iterator[tuple]:
+    """Every submitted answer on the set (of `candidates` if given), one tuple each, in
+    candidate, interview, question and interviewer order: name, role, interview stage,
+    question position and follow-up number, prompt, topic, interviewer, score, skipped,
+    coverage, expected points, covered, partial, missed, notes.
+
+    The points and marks are counted once per question and answer in two grouped tables
+    and joined: counting them in subqueries per answer costs seconds at a few hundred
+    thousand answers, as does grouping the wide rows themselves. Rows are fetched in
+    chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
+    where, params = "", [question_set.pk] * 3
+    if candidates is not None:
+        subquery, subquery_params = candidates.values("pk").query.sql_with_params()
+        where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
+    with connections[Candidate.objects.db].chunked_cursor() as cursor:
+        cursor.execute(ANSWERS_SQL.format(candidates=where), params)
+        while rows := cursor.fetchmany(2000):
+            yield from rows

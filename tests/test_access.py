@@ -27,6 +27,8 @@ from config import roles
 from interviews import services as interview_services
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from interviews.tests.factories import interviewer_user, planned_interview
+from notifications import services as notifications
+from notifications.models import CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from questions.tests.factories import UserFactory
 from scoring import services
@@ -110,6 +112,14 @@ EXPECTED = {
     "api_my_amendment":        (401, 404, 409, 200, 404, 404, 404),
     "api_scorecard":           (401, 404, 404, 200, 200, 404, 200),
     "api_scorecard[draft]":    (401, 404, 200, 404, 404, 404, 404),
+    "reschedule_interview":    FOR_MANAGERS,
+    "interview_calendar":      (LOGIN, 404, 200, 200, 404, 404, 404),
+    "my_calendar":             (LOGIN, 200, 200, 200, 200, 403, 200),
+    "renew_calendar_feed":     (LOGIN,) + ("my_calendar",) * 4 + (403, "my_calendar"),
+    # Public with its secret token (calendar apps cannot log in); a renewed feed's old token
+    # opens nothing.
+    "calendar_feed":           (200,) * 7,
+    "calendar_feed[old]":      (404,) * 7,
     # The Django admin: staff only; the pages of a model follow admin_expectations() below.
     "admin:login":             (200, 200, 200, 200, 200, "admin:index", "admin:index"),
     "admin:logout":            (ADMIN_LOGIN,) + ("admin:index",) * 4 + (LOGIN, LOGIN),
@@ -154,6 +164,10 @@ URL_OBJECTS = {
     "scorecard_detail": {"pk": "submitted"},
     "scorecard_detail[draft]": {"pk": "draft"},
     "amend_scorecard": {"pk": "submitted"},
+    "reschedule_interview": {"pk": "interview"},
+    "interview_calendar": {"pk": "interview"},
+    "calendar_feed": {"token": "feed"},
+    "calendar_feed[old]": {"token": "old_feed"},
     "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
     "token_revoke": {"pk": "token"},
     "api_question_set": {"slug": "question_set"},
@@ -187,6 +201,7 @@ POSTED = {
     "admin:logout": lambda world: {},
     "cancel_interview": lambda world: {},
     "candidate_erase": lambda world: {},
+    "renew_calendar_feed": lambda world: {},
     "start_interview": lambda world: {},
     "save_answer": lambda world: {
         "score": "4",
@@ -379,6 +394,10 @@ def build_world():
             AccessFailureLog: AccessFailureLog.objects.create(**access),
         },
     )
+    # The assigned interviewer's calendar feed, by its token (a slug), and a revoked one.
+    old_token = notifications.renew_calendar_feed(user=before).token
+    world.old_feed = SimpleNamespace(slug=old_token)
+    world.feed = SimpleNamespace(slug=notifications.renew_calendar_feed(user=before).token)
     world.sessions = {}
     for role, user in world.users.items():
         client = Client()
@@ -445,6 +464,10 @@ WATCHED = [
     User,
     User.groups.through,
     Group,
+    CalendarFeed,
+    InterviewCalendar,
+    OutgoingEmail,
+    Reminder,
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.
@@ -606,6 +629,12 @@ FOREIGN_WRITES = {
         "superuser", "amend_scorecard", lambda w: [w.submitted.pk], amendment, 404),
     "cancel_interview by an assigned interviewer": (
         "before", "cancel_interview", lambda w: [w.interview.pk], lambda w: {}, 403),
+    "reschedule_interview by an assigned interviewer": (
+        "before", "reschedule_interview", lambda w: [w.interview.pk],
+        lambda w: {"scheduled_at": "2030-01-01T10:00", "interviewers": [w.users["before"].pk]},
+        403),
+    "renew_calendar_feed by a curator": (
+        "curator", "renew_calendar_feed", lambda w: [], lambda w: {}, 403),
     "candidate_create by an interviewer": (
         "before", "candidate_create", lambda w: [],
         lambda w: {"name": "PROBE", "email": "probe@example.com"}, 403),

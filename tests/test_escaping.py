@@ -583,7 +583,7 @@ def test_a_follow_up_added_live_comes_back_escaped(client, world):
 
 def read_csv(response):
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 def test_csv_exports_keep_text_verbatim_and_quote_formulas(client, world, hiring_manager):

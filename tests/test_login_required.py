@@ -6,7 +6,8 @@ from django.urls.converters import IntConverter
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = {"login"}
+# The calendar feed is opened by its secret token instead (tests/test_access.py).
+PUBLIC = {"login", "calendar_feed"}
 
 
 def is_api(name):

@@ -35,6 +35,7 @@ def test_local_defaults(monkeypatch):
     assert settings["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert settings["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
     assert "CACHES" not in settings
+    assert "SESSION_ENGINE" not in settings  # sessions in the database
 
 
 def test_a_secret_key_is_required_without_debug(monkeypatch):
@@ -66,6 +67,7 @@ def test_production_environment(monkeypatch):
         "rubric",
     )
     assert settings["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
+    assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == (
         "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -2,9 +2,12 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from config import roles
 from interviews.models import Candidate, Interview
+from notifications.models import OutgoingEmail
+from notifications.selectors import due_reminders
 from scoring.models import Rating, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +57,11 @@ def test_seed_demo_makes_a_lived_in_app(settings, seed_sets):
     # Every completed interview has a submitted scorecard from each of its interviewers.
     for interview in Interview.objects.filter(status="completed"):
         assert interview.scorecards.filter(submitted_at__isnull=False).count() == 2
+    # A first run of send_reminders has something to send; the demo invitations are dropped
+    # before they could be sent.
+    due = due_reminders(now=timezone.now())
+    assert {reminder.recipient.username for reminder in due} == {"alice", "bob", "manager"}
+    assert OutgoingEmail.objects.count() == 0
 
 
 def test_seed_demo_twice_changes_nothing(settings, seed_sets):

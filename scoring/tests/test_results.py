@@ -12,7 +12,7 @@ from questions.tests.factories import (
     TopicFactory,
 )
 from scoring import selectors, services
-from scoring.models import Mark, Rating, Recommendation, Scorecard
+from scoring.models import CandidateResult, Mark, Rating, Recommendation, Scorecard
 from scoring.templatetags import scoring as filters
 
 pytestmark = pytest.mark.django_db
@@ -98,13 +98,13 @@ def test_scorecard_topic_means(worked_example):
     ]
 
 
+def stored_result(candidate, question_set):
+    return CandidateResult.objects.get(candidate=candidate, question_set=question_set)
+
+
 def test_candidate_result(worked_example):
     t1, t2 = worked_example["topics"]
-    result = selectors.candidate_results(
-        Candidate.objects.filter(pk=worked_example["candidate"].pk),
-        question_set=worked_example["set"],
-        topics=[t1, t2],
-    ).get()
+    result = stored_result(worked_example["candidate"], worked_example["set"])
     assert (
         result.scorecard_count,
         result.mean,
@@ -114,7 +114,7 @@ def test_candidate_result(worked_example):
     ) == (2, 2.0, 2.0, 2.0, 0.3125)
     assert (result.strong_no, result.no, result.yes, result.strong_yes) == (0, 1, 1, 0)
     # T1: alice 4 and 3; T2: alice 2, bob 1.
-    assert (getattr(result, f"topic_{t1.pk}"), getattr(result, f"topic_{t2.pk}")) == (3.5, 1.5)
+    assert result.topic_means == {f"topic_{t1.pk}": 3.5, f"topic_{t2.pk}": 1.5}
     assert result.disagreement is True
     assert selectors.disagreement_reasons(result) == [
         "the recommendations fall on both sides of hire",
@@ -122,17 +122,34 @@ def test_candidate_result(worked_example):
     ]
 
 
+def test_the_compare_annotations_read_the_stored_result(worked_example):
+    t1, t2 = worked_example["topics"]
+    result = selectors.candidate_results(
+        Candidate.objects.filter(pk=worked_example["candidate"].pk),
+        question_set=worked_example["set"],
+        topics=[t1, t2],
+    ).get()
+    assert (result.scorecard_count, result.mean, result.median, result.net_votes) == (
+        2,
+        2.0,
+        2.0,
+        0,
+    )
+    assert (getattr(result, f"topic_{t1.pk}"), getattr(result, f"topic_{t2.pk}")) == (3.5, 1.5)
+
+
 def test_drafts_and_other_sets_do_not_count(worked_example, alice, bob):
     candidate = worked_example["candidate"]
     other = planned_interview(interviewers=[alice], candidate=candidate)
     draft = services.scorecard_for(interview=other, interviewer=alice)
     services.rate_question(scorecard=draft, interview_question=other.questions.first(), score=4)
-    result = selectors.candidate_results(
-        Candidate.objects.filter(pk=candidate.pk), question_set=worked_example["set"]
-    ).get()
+    result = stored_result(candidate, worked_example["set"])
     assert (result.scorecard_count, result.mean) == (2, 2.0)
-    everything = selectors.candidate_results(Candidate.objects.filter(pk=candidate.pk)).get()
-    assert (everything.scorecard_count, everything.mean) == (2, 2.0)
+    assert not CandidateResult.objects.filter(question_set=other.question_set).exists()
+    services.submit_scorecard(scorecard=draft, recommendation=Recommendation.YES, summary="")
+    other_result = stored_result(candidate, other.question_set)
+    assert (other_result.scorecard_count, other_result.mean) == (1, 4.0)
+    assert (result.scorecard_count, result.mean) == (2, 2.0)
 
 
 def scorecards_with_means(means, recommendations=None):
@@ -148,7 +165,9 @@ def scorecards_with_means(means, recommendations=None):
             score_mean=mean,
             coverage=0.5,
         )
-    return selectors.candidate_results(Candidate.objects.filter(pk=interview.candidate_id)).get()
+    return selectors.refresh_result(
+        candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+    )
 
 
 @pytest.mark.parametrize(
@@ -181,9 +200,20 @@ def test_the_disagreement_rule(means, recommendations, disagreement):
     assert result.disagreement is disagreement
 
 
-def test_a_candidate_without_submitted_scorecards_has_no_result():
-    candidate = CandidateFactory()
-    result = selectors.candidate_results(Candidate.objects.filter(pk=candidate.pk)).get()
+def test_a_candidate_without_submitted_scorecards_has_no_result(alice):
+    interview = planned_interview(interviewers=[alice])
+    draft = services.scorecard_for(interview=interview, interviewer=alice)
+    services.rate_question(
+        scorecard=draft, interview_question=interview.questions.first(), score=4
+    )
+    stored = selectors.refresh_result(
+        candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+    )
+    assert stored is None
+    assert not CandidateResult.objects.exists()
+    result = selectors.candidate_results(
+        Candidate.objects.filter(pk=interview.candidate_id), question_set=interview.question_set
+    ).get()
     assert (result.scorecard_count, result.mean, result.median, result.spread) == (
         0,
         None,

@@ -2,34 +2,41 @@
 grid with its chart of topic means, and CSV exports. Hiring managers only."""
 
 import csv
+import io
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import batched
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import (
     Avg,
     CharField,
     Count,
+    Exists,
     F,
     OuterRef,
     Q,
     StringAgg,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce
-from django.http import HttpResponse
+from django.db.models.functions import Cast
+from django.db.models.sql.constants import MULTI
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from config.pagination import paginate
-from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Mark, PointMark, Rating
+from ..models import Rating
+from ..templatetags.scoring import percent, score, score_band
 from .results import manager_only
 
 
@@ -39,7 +46,6 @@ class Comparison:
 
     question_sets: list
     question_set: QuestionSet | None
-    roles: list
     role: str
     status: str
     sort: str
@@ -56,22 +62,29 @@ class Comparison:
     }
 
     @classmethod
-    def from_request(cls, request):
-        question_sets = list(
-            QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
-                "-interview_count", "title"
+    def from_request(cls, request, *, choices=True):
+        """The view the query string asks for. Without `choices` (for the grid and the
+        exports), the list of sets to choose from is read only if the set is unknown."""
+        slug = request.GET.get("set")
+        question_set = None
+        if slug and not choices:
+            question_set = QuestionSet.objects.filter(slug=slug).first()
+        question_sets = []
+        if question_set is None:
+            question_sets = list(
+                QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
+                    "-interview_count", "title"
+                )
             )
-        )
-        by_slug = {s.slug: s for s in question_sets}
-        question_set = by_slug.get(request.GET.get("set")) or (
-            question_sets[0] if question_sets else None
-        )
-        # The topics of the questions this set's interviews asked.
+            by_slug = {s.slug: s for s in question_sets}
+            question_set = by_slug.get(slug) or (question_sets[0] if question_sets else None)
+        # The topics of the set's questions that some interview asked (a follow-up takes its
+        # question's topic): one index probe per question, however many interviews there are.
         topics = list(
             Topic.objects.filter(
-                pk__in=InterviewQuestion.objects.filter(
-                    interview__question_set=question_set
-                ).values("topic")
+                pk__in=Question.objects.filter(question_set=question_set)
+                .filter(Exists(InterviewQuestion.objects.filter(question=OuterRef("pk"))))
+                .values("topic")
             )
         )
         sort = request.GET.get("sort", "name")
@@ -82,20 +95,25 @@ class Comparison:
         return cls(
             question_sets=question_sets,
             question_set=question_set,
-            roles=list(
-                Candidate.objects.filter(interviews__question_set=question_set)
-                .exclude(role_applied_for="")
-                .order_by("role_applied_for")
-                .values_list("role_applied_for", flat=True)
-                .distinct()
-            ),
             role=request.GET.get("role", ""),
             status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
             sort=sort,
             topics=topics,
         )
 
-    def candidates(self):
+    @cached_property
+    def roles(self):
+        """The roles the set's candidates applied for, for the filter's choices."""
+        return list(
+            Candidate.objects.filter(interviews__question_set=self.question_set)
+            .exclude(role_applied_for="")
+            .order_by("role_applied_for")
+            .values_list("role_applied_for", flat=True)
+            .distinct()
+        )
+
+    def matching(self):
+        """The candidates with an interview in the set that pass the filters."""
         if self.question_set is None:
             return Candidate.objects.none()
         interviews = Interview.objects.filter(question_set=self.question_set)
@@ -103,18 +121,41 @@ class Comparison:
             interviews = interviews.filter(status=self.status)
         candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
         if self.role:
+            # An unknown role matches nobody, as it should.
             candidates = candidates.filter(role_applied_for=self.role)
-        candidates = selectors.candidate_results(
-            candidates, question_set=self.question_set, topics=self.topics
-        ).annotate(net_votes=F("yes") + F("strong_yes") - F("no") - F("strong_no"))
+        return candidates
+
+    def candidates(self, *, only_sort_column=False):
+        """The matching candidates with their stored results, in the chosen order; with
+        `only_sort_column`, with just the column they are sorted by."""
         key = self.sort.removeprefix("-")
         column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
+        candidates = selectors.candidate_results(
+            self.matching(),
+            question_set=self.question_set,
+            topics=self.topics,
+            only=column if only_sort_column else None,
+        )
         order = (
             F(column).desc(nulls_last=True)
             if self.sort.startswith("-")
             else F(column).asc(nulls_last=True)
         )
         return candidates.order_by(order, "name", "pk")
+
+    def page(self, request):
+        """The requested page of candidates with their results. The page is chosen sorting
+        on one column, and only its 25 candidates' results are read: the database never
+        computes every column of every candidate to keep 25."""
+        page = paginate(request, self.candidates(only_sort_column=True).values_list("pk"))
+        pks = [pk for (pk,) in page.object_list]
+        results = selectors.candidate_results(
+            Candidate.objects.filter(pk__in=pks),
+            question_set=self.question_set,
+            topics=self.topics,
+        ).in_bulk()
+        page.object_list = [results[pk] for pk in pks]
+        return page
 
     def query(self, **changes):
         """The query string of this view with some choices changed."""
@@ -126,6 +167,30 @@ class Comparison:
             **changes,
         }
         return urlencode({k: v for k, v in params.items() if v})
+
+
+def result_cells(candidate):
+    """A compare row's cells of numbers. Written here rather than in the template: the
+    template engine spent more time on a page's 350 cells than the database on its rows.
+    Every value is a number or a fixed word, so nothing needs escaping."""
+    tally = " · ".join(
+        map(str, (candidate.strong_no, candidate.no, candidate.yes, candidate.strong_yes))
+    )
+    topics = "".join(
+        f'<td class="text-end {score_band(mean)}">{score(mean)}</td>'
+        for mean in candidate.topic_means
+    )
+    return mark_safe(
+        f'<td class="text-end" data-column="scorecards">{int(candidate.scorecard_count)}</td>'
+        f'<td class="text-end {score_band(candidate.mean)}" data-column="mean">'
+        f"{score(candidate.mean)}</td>"
+        f'<td class="text-end" data-column="median">{score(candidate.median)}</td>'
+        f'<td class="text-end" data-column="spread">{score(candidate.spread)}</td>'
+        f'<td class="text-end text-nowrap small" data-column="tally"'
+        f' title="Strong no · No · Yes · Strong yes">{tally}</td>'
+        f'<td class="text-end" data-column="coverage">{percent(candidate.coverage)}</td>'
+        f"{topics}"
+    )
 
 
 def next_sort(current, key):
@@ -140,11 +205,12 @@ def next_sort(current, key):
 @manager_only
 def compare(request):
     comparison = Comparison.from_request(request)
-    page = paginate(request, comparison.candidates())
+    page = comparison.page(request)
     for candidate in page:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
         ]
+        candidate.result_cells = result_cells(candidate)
     columns = [
         ("name", "Candidate"),
         ("scorecards", "Scorecards"),
@@ -177,32 +243,38 @@ def compare(request):
 
 
 def selected_candidates(request, comparison):
-    """The 2–4 candidates picked for the grid, each with an interview in the set."""
+    """The 2–4 candidates picked for the grid, each with an interview in the set, and the
+    pks of those interviews."""
     try:
         ids = sorted({int(value) for value in request.GET.getlist("candidate")})
     except ValueError:
         raise ValidationError("Pick candidates from the list.")
     if not 2 <= len(ids) <= 4:
         raise ValidationError("Pick two to four candidates to compare side by side.")
-    candidates = list(
-        selectors.candidate_results(
-            Candidate.objects.filter(
-                pk__in=ids, interviews__question_set=comparison.question_set
-            ).distinct(),
-            question_set=comparison.question_set,
-            topics=comparison.topics,
-        ).order_by("name", "pk")
-    )
-    if len(candidates) != len(ids):
+    # Found through the candidates alone and sorted out here: given the set as well,
+    # SQLite's planner (which has no statistics) may read the whole set's interviews.
+    interviews = {
+        pk: candidate
+        for pk, candidate, question_set in Interview.objects.filter(candidate__in=ids).values_list(
+            "pk", "candidate", "question_set"
+        )
+        if comparison.question_set and question_set == comparison.question_set.pk
+    }
+    if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
-    return candidates
+    candidates = selectors.candidate_results(
+        Candidate.objects.filter(pk__in=ids),
+        question_set=comparison.question_set,
+        topics=comparison.topics,
+    ).order_by("name", "pk")
+    return list(candidates), list(interviews)
 
 
 @manager_only
 def compare_grid(request):
-    comparison = Comparison.from_request(request)
+    comparison = Comparison.from_request(request, choices=False)
     try:
-        candidates = selected_candidates(request, comparison)
+        candidates, interviews = selected_candidates(request, comparison)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
@@ -210,8 +282,7 @@ def compare_grid(request):
     cells = (
         Rating.objects.filter(
             scorecard__submitted_at__isnull=False,
-            scorecard__interview__candidate__in=ids,
-            scorecard__interview__question_set=comparison.question_set,
+            scorecard__interview__in=interviews,
             interview_question__question__isnull=False,
         )
         .values("scorecard__interview__candidate", "interview_question__question")
@@ -226,17 +297,15 @@ def compare_grid(request):
     }
     questions = (
         Question.objects.filter(
-            asked__interview__candidate__in=ids,
-            asked__interview__question_set=comparison.question_set,
+            pk__in=InterviewQuestion.objects.filter(interview__in=interviews).values("question")
         )
         .select_related("topic")
-        .distinct()
         .order_by("position")
     )
-    rows = [
-        (question, [by_cell.get((question.pk, candidate.pk)) for candidate in candidates])
-        for question in questions
-    ]
+    rows = []
+    for question in questions:
+        cells = [by_cell.get((question.pk, candidate.pk)) for candidate in candidates]
+        rows.append((question, cells, mark_safe("".join(map(grid_cell, cells)))))
     for candidate in candidates:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
@@ -253,6 +322,24 @@ def compare_grid(request):
             "selection": "&".join(f"candidate={pk}" for pk in ids),
         },
     )
+
+
+def grid_cell(cell):
+    """A grid cell: the interviewers' ratings of one question, their mean and skips. Written
+    here like the compare page's cells; every value is a number."""
+    if cell is None:
+        return (
+            '<td class="text-center"><span class="text-body-secondary small">not asked</span></td>'
+        )
+    mean = cell["mean"]
+    parts = [f'<span class="fw-semibold">{cell["scores"] or "–"}</span>']
+    if mean is not None:
+        parts.append(f'<div class="small">mean {score(mean)}</div>')
+    if cell["skipped"]:
+        parts.append(
+            f'<div class="small text-body-secondary">{int(cell["skipped"])} skipped</div>'
+        )
+    return f'<td class="text-center {score_band(mean)}">{"".join(parts)}</td>'
 
 
 def topic_chart(topics, candidates):
@@ -289,26 +376,61 @@ def topic_chart(topics, candidates):
     }
 
 
-CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
+# Rows fetched from the database at a time by the streaming exports, and the characters
+# sent at a time.
+CHUNK_SIZE = 2000
+CSV_PIECE = 64 * 1024
+
+CSV_DANGEROUS_START = frozenset("=+-@\t\r")
+
+
+def csv_text(value):
+    """Spreadsheets run a cell that starts with = + - or @ as a formula: quote it."""
+    return "'" + value if value[:1] in CSV_DANGEROUS_START else value
 
 
 def csv_cell(value):
-    """Spreadsheets run a cell that starts with = + - or @ as a formula: quote it."""
+    """A value as a CSV cell: text made safe, numbers with three decimals, None empty."""
+    if isinstance(value, str):
+        return csv_text(value)
     if value is None:
         return ""
     if isinstance(value, float):
         return f"{value:.3f}"
-    value = str(value)
-    return "'" + value if value.startswith(CSV_DANGEROUS_START) else value
+    return str(value)
+
+
+def raw_rows(queryset):
+    """The rows of a values_list queryset as the database driver gives them, fetched in
+    chunks (a server-side cursor on PostgreSQL): none of the ORM's work per value, which
+    would cost more than the query at a few hundred thousand rows."""
+    compiler = queryset.query.get_compiler(queryset.db)
+    for chunk in compiler.execute_sql(MULTI, chunked_fetch=True, chunk_size=CHUNK_SIZE):
+        yield from chunk
 
 
 def csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    """A CSV download streamed in pieces of about 64 KB (rows are lists of cells made with
+    csv_cell or csv_text): memory stays flat and the first bytes leave at once, however
+    many rows there are."""
+
+    def pieces():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        # One transaction around the reading lets PostgreSQL stream from a server-side
+        # cursor, instead of materialising the whole result as a holdable cursor does.
+        with transaction.atomic(savepoint=False):
+            for batch in batched(rows, 500):
+                writer.writerows(batch)
+                if buffer.tell() >= CSV_PIECE:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+        yield buffer.getvalue()
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
     return response
 
 
@@ -323,7 +445,7 @@ def csv_name(comparison, kind):
 
 @manager_only
 def compare_csv(request):
-    comparison = Comparison.from_request(request)
+    comparison = Comparison.from_request(request, choices=False)
     header = [
         "Candidate",
         "Email",
@@ -340,90 +462,32 @@ def compare_csv(request):
         "Disagreement",
         *(topic.name for topic in comparison.topics),
     ]
+    columns = comparison.candidates().values_list(
+        "name",
+        "email",
+        "role_applied_for",
+        "scorecard_count",
+        "mean",
+        "median",
+        "spread",
+        "strong_no",
+        "no",
+        "yes",
+        "strong_yes",
+        "coverage",
+        "disagreement",
+        *(selectors.topic_column(t) for t in comparison.topics),
+    )
     rows = (
-        [
-            c.name,
-            c.email,
-            c.role_applied_for,
-            c.scorecard_count,
-            c.mean,
-            c.median,
-            c.spread,
-            c.strong_no,
-            c.no,
-            c.yes,
-            c.strong_yes,
-            c.coverage,
-            _yes_no(c.disagreement),
-            *(getattr(c, selectors.topic_column(t)) for t in comparison.topics),
-        ]
-        for c in comparison.candidates()
+        [*map(csv_cell, row[:12]), _yes_no(row[12]), *map(csv_cell, row[13:])]
+        for row in raw_rows(columns)
     )
     return csv_response(csv_name(comparison, "candidates"), header, rows)
 
 
 @manager_only
 def compare_detail_csv(request):
-    comparison = Comparison.from_request(request)
-    candidates = comparison.candidates().values("pk")
-
-    def marked(mark):
-        return Subquery(
-            PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
-            .order_by()
-            .values("rating")
-            .annotate(count=Count("pk"))
-            .values("count")
-        )
-
-    points = Subquery(
-        InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
-        .order_by()
-        .values("interview_question")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    ratings = (
-        selectors.with_coverage(
-            Rating.objects.filter(
-                scorecard__submitted_at__isnull=False,
-                scorecard__interview__question_set=comparison.question_set,
-                scorecard__interview__candidate__in=candidates,
-            )
-        )
-        .annotate(
-            points=Coalesce(points, 0),
-            covered=Coalesce(marked(Mark.COVERED), 0),
-            partial=Coalesce(marked(Mark.PARTIAL), 0),
-            missed=Coalesce(marked(Mark.MISSED), 0),
-        )
-        .order_by(
-            "scorecard__interview__candidate__name",
-            "scorecard__interview__candidate",
-            "scorecard__interview__scheduled_at",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "scorecard__interviewer__username",
-        )
-        .values_list(
-            "scorecard__interview__candidate__name",
-            "scorecard__interview__candidate__role_applied_for",
-            "scorecard__interview__stage",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "interview_question__prompt",
-            "interview_question__topic__name",
-            "scorecard__interviewer__username",
-            "score",
-            "skipped",
-            "coverage",
-            "points",
-            "covered",
-            "partial",
-            "missed",
-            "notes",
-        )
-    )
+    comparison = Comparison.from_request(request, choices=False)
     header = [
         "Candidate",
         "Role applied for",
@@ -441,15 +505,50 @@ def compare_detail_csv(request):
         "Missed",
         "Notes",
     ]
-    # The columns as selected, but the question's number joins position and follow-up.
+    answers = ()
+    if comparison.question_set is not None:
+        answers = selectors.answer_rows(
+            question_set=comparison.question_set,
+            candidates=comparison.matching() if comparison.role or comparison.status else None,
+        )
+    # The columns as selected, but the question's number joins position and follow-up;
+    # written out by hand, as a call per cell would cost more than the query.
+    text = csv_text
     rows = (
         [
-            *row[:3],
-            f"{row[3]}.{row[4]}" if row[4] else row[3],
-            *row[5:9],
-            _yes_no(row[9]),
-            *row[10:],
+            text(name),
+            text(role),
+            text(stage),
+            f"{position}.{follow_up}" if follow_up else position,
+            text(prompt),
+            text(topic),
+            text(interviewer),
+            score,
+            "yes" if skipped else "no",
+            "" if coverage is None else f"{coverage:.3f}",
+            points,
+            covered,
+            partial,
+            missed,
+            text(notes),
         ]
-        for row in ratings
+        for (
+            name,
+            role,
+            stage,
+            position,
+            follow_up,
+            prompt,
+            topic,
+            interviewer,
+            score,
+            skipped,
+            coverage,
+            points,
+            covered,
+            partial,
+            missed,
+            notes,
+        ) in answers
     )
     return csv_response(csv_name(comparison, "answers"), header, rows)

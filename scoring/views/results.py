@@ -13,7 +13,7 @@ from questions.models import Topic
 
 from .. import selectors, services
 from ..forms import AmendScorecardForm
-from ..models import PointMark, Rating, Scorecard
+from ..models import CandidateResult, PointMark, Rating, Scorecard
 
 # Hiring managers hold this permission; interviewers and curators do not.
 MANAGER_PERMISSION = "interviews.view_candidate"
@@ -135,16 +135,23 @@ def amend_scorecard(request, pk):
 @manager_only
 def candidate_detail(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
-    topics = list(
-        Topic.objects.filter(
-            pk__in=Rating.objects.filter(
-                scorecard__interview__candidate=candidate, scorecard__submitted_at__isnull=False
-            ).values("interview_question__topic")
-        )
+    results = list(
+        CandidateResult.objects.filter(candidate=candidate)
+        .select_related("question_set")
+        .order_by("question_set__title", "question_set")
     )
-    result = selectors.candidate_results(
-        Candidate.objects.filter(pk=candidate.pk), topics=topics
-    ).get()
+    topics = Topic.objects.filter(
+        pk__in={
+            int(key.removeprefix("topic_")) for result in results for key in result.topic_means
+        }
+    )
+    for result in results:
+        result.reasons = selectors.disagreement_reasons(result)
+        result.topic_list = [
+            (topic, result.topic_means[selectors.topic_column(topic)])
+            for topic in topics
+            if selectors.topic_column(topic) in result.topic_means
+        ]
     interviews = (
         Interview.objects.filter(candidate=candidate)
         .select_related("question_set")
@@ -163,13 +170,5 @@ def candidate_detail(request, pk):
     return render(
         request,
         "scoring/candidate_detail.html",
-        {
-            "candidate": candidate,
-            "result": result,
-            "reasons": selectors.disagreement_reasons(result),
-            "topic_means": [
-                (topic, getattr(result, selectors.topic_column(topic))) for topic in topics
-            ],
-            "interviews": interviews,
-        },
+        {"candidate": candidate, "results": results, "interviews": interviews},
     )

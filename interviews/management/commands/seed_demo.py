@@ -10,6 +10,7 @@ from django.utils import timezone
 from config import roles
 from interviews import services as interview_services
 from interviews.models import Candidate, Interview
+from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
 from scoring.models import Mark
@@ -155,6 +156,21 @@ class Command(BaseCommand):
             Interview.objects.filter(pk=interview.pk, status="completed").update(
                 completed_at=interview.scheduled_at + datetime.timedelta(hours=1)
             )
+        # A panel that met yesterday and owes both scorecards, so that the first run of
+        # send_reminders has reminders and a digest to send.
+        interview_services.schedule_interview(
+            candidate=Candidate.objects.get(name="Tom Becker"),
+            question_set=question_sets["backend-developer"],
+            stage="System design interview",
+            scheduled_at=today - datetime.timedelta(days=1),
+            interviewers=interviewers,
+            questions=list(
+                question_sets["backend-developer"].questions.filter(is_active=True)[:4]
+            ),
+            created_by=users["manager"],
+        )
+        # Invitations to the demo users would only flood the console.
+        OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.INVITATION, sent_at=None).delete()
 
     def score(self, interview, interviewer, ability, chance, submit):
         scorecard = scoring_services.scorecard_for(interview=interview, interviewer=interviewer)

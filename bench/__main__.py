@@ -1,0 +1,319 @@
+"""`python -m bench [--sizes 50 500]` (or `make bench SIZES="50 500 5000"`): generate the
+data at each size on SQLite, and on PostgreSQL when DATABASE_URL is set (in a database of
+that name with "bench" appended, emptied first), serve Rubric with gunicorn in production
+settings, time the result pages against the login page in the same run and print a table
+per database. Exits 1 when a target is missed."""
+
+import argparse
+import gzip
+import http.client
+import json
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dj_database_url
+
+from bench import INTERVIEWERS, MANAGER, PASSWORD
+from bench.pages import BOUNDED, pages
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+LIVE_PAGE_BYTES = 150 * 1024
+ANSWER_ROWS_PER_SECOND = 50_000
+CSV_BOUNDED_UP_TO = 500  # the compare CSV holds all N rows: bounded by the login page up to here
+MEMORY_GROWTH_MB = 25  # "flat": the worker's peak may grow this much from the smallest size
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", nargs="+", type=int, default=[50, 500])
+    parser.add_argument("--repeat", type=int, default=9, help="timed requests per page")
+    options = parser.parse_args()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    databases = [("SQLite", None)]
+    if os.environ.get("DATABASE_URL"):
+        databases.append(("PostgreSQL", bench_postgres_url(os.environ["DATABASE_URL"])))
+    missed = []
+    for label, url in databases:
+        results = {}
+        with tempfile.TemporaryDirectory(prefix="rubric-bench-") as scratch:
+            for size in options.sizes:
+                database = url or f"sqlite:///{scratch}/bench-{size}.sqlite3"
+                if url:
+                    recreate_postgres(url)
+                print(f"{label}, N = {size}: generating…", file=sys.stderr, flush=True)
+                prepared = json.loads(
+                    run(
+                        [PYTHON, "-m", "bench.prepare", str(size)],
+                        {**env, "DATABASE_URL": database},
+                    )
+                )
+                print(
+                    f"{label}, N = {size}: generated in {prepared['generated']:.0f} s; timing…",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                results[size] = {
+                    **prepared,
+                    **measure(prepared["addresses"], {**env, "DATABASE_URL": database}, options),
+                }
+        print_table(label, results, sessions="cache" if env.get("REDIS_URL") else "database")
+        missed += check(label, results)
+    if missed:
+        print("\nMissed targets:\n" + "\n".join(f"- {m}" for m in missed))
+        sys.exit(1)
+    print("\nEvery target met.")
+
+
+def bench_postgres_url(url):
+    """The benchmark's own database beside DATABASE_URL's: never the one in use."""
+    config = dj_database_url.parse(url)
+    return url.rsplit("/", 1)[0] + "/" + config["NAME"] + "bench"
+
+
+def recreate_postgres(url):
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{config["NAME"]}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+
+
+def run(command, env):
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"{' '.join(command)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Browser:
+    """Plain HTTP to 127.0.0.1 with the cookies sent by hand: the production cookies are
+    Secure, which a cookie jar would keep from a plain-HTTP server."""
+
+    def __init__(self, port):
+        self.port, self.cookies = port, {}
+
+    def request(self, method, path, data=None, headers=()):
+        headers = {"Accept-Encoding": "gzip", **dict(headers)}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        started = time.perf_counter()
+        connection.request(method, path, body, headers)
+        response = connection.getresponse()
+        content = response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        connection.close()
+        response.wire_bytes = len(content)
+        if response.headers.get("Content-Encoding") == "gzip":
+            content = gzip.decompress(content)
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response, content, elapsed
+
+    def sign_in(self, username):
+        _, page, _ = self.request("GET", "/accounts/login/")
+        response, _, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD, **form_token(page)},
+        )
+        if response.status != 302:
+            sys.exit(f"Signing in as {username} failed ({response.status}).")
+
+
+def form_token(page):
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    return {"csrfmiddlewaretoken": token.group(1).decode()} if token else {}
+
+
+def measure(addresses, env, options):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers=1",
+            "--worker-class=sync",
+            f"--bind=127.0.0.1:{port}",
+            "--no-control-socket",
+            "--timeout=600",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        browsers = {None: Browser(port), "manager": Browser(port), "interviewer": Browser(port)}
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                browsers[None].request("GET", "/accounts/login/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    sys.exit("gunicorn did not start.")
+                time.sleep(0.2)
+        browsers["manager"].sign_in(MANAGER)
+        browsers["interviewer"].sign_in(INTERVIEWERS[0])
+        measured = pages(addresses)
+        live = next(p for p in measured if p["name"] == "live page")
+        _, live_html, _ = browsers["interviewer"].request("GET", live["path"])
+        csrf = {
+            "X-CSRFToken": form_token(live_html)["csrfmiddlewaretoken"],
+            "Accept": "application/json",
+        }
+        timings = {page["name"]: [] for page in measured}
+        many_rows = addresses["answers"] > 20_000
+        for round_ in range(options.repeat + 1):  # the first round warms up
+            for page in measured:
+                if page["name"] == "answers CSV" and many_rows and round_ > 3:
+                    continue
+                browser = browsers[page.get("who", "manager")]
+                response, content, elapsed = browser.request(
+                    page.get("method", "GET"),
+                    page["path"],
+                    page.get("data"),
+                    csrf if page.get("method") == "POST" else (),
+                )
+                if response.status != 200:
+                    sys.exit(f"{page['name']}: {page['path']} answered {response.status}")
+                if round_:
+                    timings[page["name"]].append(elapsed)
+        result = {"ms": {name: statistics.median(values) for name, values in timings.items()}}
+        result["live_bytes"], result["live_html"] = live_page_bytes(Browser(port), browsers, live)
+        result["worker_peak_mb"] = worker_peak_mb(server.pid)
+        return result
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def live_page_bytes(fresh, browsers, live):
+    """Bytes over the wire for a first load of the live page: the page, gzipped, and each
+    stylesheet, script and icon it links, as a browser asking for gzip would get them."""
+    fresh.cookies = dict(browsers["interviewer"].cookies)
+    response, page, _ = fresh.request("GET", live["path"])
+    total = response.wire_bytes
+    for asset in sorted(set(re.findall(rb'(?:href|src)="(/static/[^"]+)"', page))):
+        asset_response, _, _ = fresh.request("GET", asset.decode())
+        total += asset_response.wire_bytes
+    return total, len(page)
+
+
+def worker_peak_mb(master):
+    """The peak resident memory of gunicorn's worker (VmHWM), in MB."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        status = Path(f"/proc/{children[0]}/status").read_text()
+    except (OSError, IndexError):
+        return None
+    kilobytes = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
+    return kilobytes / 1024
+
+
+def print_table(label, results, *, sessions):
+    sizes = sorted(results)
+    print(f"\n### {label} (sessions in the {sessions})\n")
+    print(
+        "| page | "
+        + " | ".join(f"N={n} ms | ×login | queries" for n in sizes)
+        + " |\n|---|"
+        + "---:|---:|---:|" * len(sizes)
+    )
+    for name in results[sizes[0]]["ms"]:
+        cells = []
+        for n in sizes:
+            ms = results[n]["ms"][name]
+            login = results[n]["ms"]["login page"]
+            cells += [f"{ms:,.1f}", f"{ms / login:.1f}", str(results[n]["queries"][name])]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    for n in sizes:
+        r = results[n]
+        rows = r["addresses"]["answers"]
+        rate = rows / (r["ms"]["answers CSV"] / 1000)
+        peak = f"{r['worker_peak_mb']:.0f} MB" if r["worker_peak_mb"] else "unknown"
+        print(
+            f"- N={n}: answers CSV {rows:,} rows at {rate:,.0f} rows/s; worker peak memory "
+            f"{peak}; live page {r['live_bytes'] / 1024:.0f} KB over the wire with its assets "
+            f"({r['live_html'] / 1024:.0f} KB of HTML uncompressed); data generated in "
+            f"{r['generated']:.0f} s"
+        )
+
+
+def check(label, results):
+    missed = []
+    sizes = sorted(results)
+    for n in sizes:
+        r = results[n]
+        login = r["ms"]["login page"]
+        for page in pages(r["addresses"]):
+            ratio = r["ms"][page["name"]] / login
+            if page.get("bounded") and ratio > BOUNDED:
+                missed.append(f"{label}, N={n}: {page['name']} is {ratio:.1f}× the login page")
+        ratio = r["ms"]["compare CSV"] / login
+        if n <= CSV_BOUNDED_UP_TO and ratio > BOUNDED:
+            missed.append(f"{label}, N={n}: compare CSV is {ratio:.1f}× the login page")
+        rate = r["addresses"]["answers"] / (r["ms"]["answers CSV"] / 1000)
+        if rate < ANSWER_ROWS_PER_SECOND:
+            missed.append(f"{label}, N={n}: answers CSV at {rate:,.0f} rows/s")
+        if r["live_bytes"] > LIVE_PAGE_BYTES:
+            missed.append(
+                f"{label}, N={n}: live page {r['live_bytes'] / 1024:.0f} KB over the wire"
+            )
+        for name, count in r["queries"].items():
+            if name != "autosave" and count != results[sizes[0]]["queries"][name]:
+                missed.append(
+                    f"{label}: {name} runs {count} queries at N={n}, "
+                    f"{results[sizes[0]]['queries'][name]} at N={sizes[0]}"
+                )
+    peaks = [results[n]["worker_peak_mb"] for n in sizes if results[n]["worker_peak_mb"]]
+    if len(peaks) > 1 and peaks[-1] - peaks[0] > MEMORY_GROWTH_MB:
+        missed.append(f"{label}: worker memory grew from {peaks[0]:.0f} to {peaks[-1]:.0f} MB")
+    return missed
+
+
+if __name__ == "__main__":
+    main()

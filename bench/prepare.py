@@ -1,0 +1,52 @@
+"""Run in a subprocess per database and size, with the benchmark's environment: migrate an
+empty database, generate the data, and count each page's queries in-process. Prints one JSON
+object: the addresses from bench/data.py and the query counts."""
+
+import json
+import sys
+import time
+
+import django
+
+
+def main(size: int) -> None:
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import INTERVIEWERS, MANAGER, data
+    from bench.pages import pages
+
+    started = time.monotonic()
+    call_command("migrate", "--no-input", "-v", "0")
+    addresses = data.generate(size)
+    if connection.vendor == "postgresql":
+        # Autovacuum would gather statistics after a bulk load; this machine runs without it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    generated = time.monotonic() - started
+    clients = {None: Client(HTTP_HOST="127.0.0.1")}
+    for who, username in (("manager", MANAGER), ("interviewer", INTERVIEWERS[0])):
+        clients[who] = Client(HTTP_HOST="127.0.0.1")
+        clients[who].force_login(User.objects.get(username=username))
+    queries = {}
+    for page in pages(addresses):
+        client = clients[page.get("who", "manager")]
+        send = client.post if page.get("method") == "POST" else client.get
+        with CaptureQueriesContext(connection) as captured:
+            response = send(
+                page["path"], page.get("data"), secure=True, HTTP_ACCEPT="application/json"
+            )
+            if response.streaming:
+                b"".join(response.streaming_content)
+        if response.status_code != 200:
+            raise SystemExit(f"{page['name']}: {page['path']} answered {response.status_code}")
+        queries[page["name"]] = len(captured)
+    json.dump({"addresses": addresses, "queries": queries, "generated": generated}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]))

@@ -1,0 +1,256 @@
+"""Writes of notifications: queueing invitations and reminders, and sending queued email.
+
+An email is first stored as an OutgoingEmail, in the transaction of the change it tells of,
+and sent once that transaction commits. A send that fails is logged and left unsent, for the
+next `send_reminders` run to retry; nothing about sending can undo or block the change."""
+
+import logging
+import secrets
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from email.message import MIMEPart
+
+from django.contrib.auth.models import User
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from interviews.models import Interview
+
+from . import calendars, selectors, tasks
+from .models import KEY_LENGTH, CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
+
+logger = logging.getLogger(__name__)
+ORPHANED_AFTER = timedelta(minutes=5)
+
+
+def interview_changed(*, interview: Interview, removed: Iterable[User] = ()) -> None:
+    """Queue an invitation to each interviewer of a newly scheduled, moved or cancelled
+    interview, and a cancellation to each one `removed` from its panel; they are sent when
+    the caller's transaction commits. Each change raises the event's SEQUENCE by one."""
+    try:
+        with transaction.atomic():
+            emails = _queue_invitations(interview, removed)
+    except Exception:
+        # A mistake here must not cost the hiring manager their scheduling.
+        logger.exception("Could not queue the invitations of interview %s", interview.pk)
+        return
+    send_after_commit(emails)
+
+
+def _queue_invitations(interview: Interview, removed: Iterable[User]) -> list[OutgoingEmail]:
+    calendar, created = InterviewCalendar.objects.get_or_create(interview=interview)
+    if not created:
+        InterviewCalendar.objects.filter(pk=calendar.pk).update(sequence=F("sequence") + 1)
+        calendar.refresh_from_db()
+    interview = (
+        Interview.objects.select_related("candidate", "question_set")
+        .annotate(planned_minutes=selectors.planned_minutes())
+        .get(pk=interview.pk)
+    )
+    if interview.status == Interview.Status.CANCELLED:
+        change = "cancelled"
+    elif created:
+        change = "scheduled"
+    else:
+        change = "updated"
+    emails = []
+    for interviewer in interview.interviewers.order_by("username"):
+        emails.append(_invitation(interview, interviewer, calendar.sequence, change))
+    for interviewer in removed:
+        emails.append(_invitation(interview, interviewer, calendar.sequence, "removed"))
+    return [email for email in emails if email is not None]
+
+
+SUBJECTS = {
+    "scheduled": "Interview",
+    "updated": "Updated interview",
+    "cancelled": "Cancelled interview",
+    "removed": "Removed from the panel",
+}
+
+
+def _invitation(
+    interview: Interview, interviewer: User, sequence: int, change: str
+) -> OutgoingEmail | None:
+    if not interviewer.email:
+        logger.info("No invitation for %s: no email address", interviewer.username)
+        return None
+    method = "REQUEST" if change in ("scheduled", "updated") else "CANCEL"
+    context = {
+        "interview": interview,
+        "interviewer": interviewer,
+        "change": change,
+        "starts": calendars.local(interview.scheduled_at),
+        "ends": calendars.local(selectors.scheduled_end(interview)),
+        "live_url": calendars.absolute(reverse("live_interview", args=[interview.pk])),
+        "my_interviews_url": calendars.absolute(reverse("my_interviews")),
+    }
+    return _queue(
+        kind=OutgoingEmail.Kind.INVITATION,
+        to=interviewer.email,
+        subject=f"{SUBJECTS[change]}: {interview.candidate.name} · {interview.stage}, "
+        f"{context['starts']}",
+        template="notifications/email/invitation",
+        context=context,
+        calendar=calendars.invitation(
+            interview, sequence=sequence, method=method, attendee=interviewer
+        ),
+    )
+
+
+def _queue(
+    *, kind: str, to: str, subject: str, template: str, context: dict, calendar: str = ""
+) -> OutgoingEmail:
+    return OutgoingEmail.objects.create(
+        kind=kind,
+        to=to,
+        subject=subject,
+        text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        calendar=calendar,
+    )
+
+
+def send_after_commit(emails: Iterable[OutgoingEmail]) -> None:
+    ids = [email.pk for email in emails]
+
+    def enqueue():
+        # Some may be gone by now (seed_demo drops the demo users' invitations).
+        unsent = OutgoingEmail.objects.filter(pk__in=ids, sent_at__isnull=True)
+        for pk in unsent.values_list("pk", flat=True):
+            tasks.send_email.enqueue(pk)
+
+    # robust: a failure to enqueue is logged, and never reaches the request that committed.
+    transaction.on_commit(enqueue, robust=True)
+
+
+def message_of(email: OutgoingEmail) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    if email.calendar:
+        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
+        part = MIMEPart()
+        # method= lets mail clients offer to accept the invitation or remove the event.
+        part.set_content(
+            email.calendar,
+            subtype="calendar",
+            params={"method": method},
+            disposition="attachment",
+            filename="invite.ics",
+        )
+        message.attach(part)
+    return message
+
+
+def deliver(*, email: OutgoingEmail) -> bool:
+    """Send a queued email, unless it was sent or another process has just claimed it.
+    Claiming is counting the attempt, conditionally on the count read: of two processes
+    that read the same count, one claims. Must run outside a transaction."""
+    claimed = OutgoingEmail.objects.filter(
+        pk=email.pk, sent_at__isnull=True, attempts=email.attempts
+    ).update(attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    try:
+        message_of(email).send()
+    except Exception as error:  # SMTP, TLS, DNS, timeouts: whatever the backend raises
+        logger.warning("Sending email %s to %s failed: %r", email.pk, email.to, error)
+        OutgoingEmail.objects.filter(pk=email.pk).update(last_error=repr(error)[:2000])
+        return False
+    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), last_error="")
+    return True
+
+
+def unsent_emails():
+    """Emails whose sending failed, fewer than MAX_ATTEMPTS times, and emails never tried a
+    while after they were queued (their process stopped between commit and sending)."""
+    orphaned = Q(attempts=0, created_at__lte=timezone.now() - ORPHANED_AFTER)
+    return OutgoingEmail.objects.filter(
+        Q(attempts__gt=0) | orphaned, sent_at__isnull=True, attempts__lt=OutgoingEmail.MAX_ATTEMPTS
+    )
+
+
+def retry_unsent() -> int:
+    """Send again every unsent email; how many went out."""
+    return sum(deliver(email=email) for email in unsent_emails())
+
+
+def record_reminder(*, due: selectors.DueReminder) -> OutgoingEmail | None:
+    """Record a due reminder and queue its email, together; None when another run recorded
+    it first (the unique key refuses the second)."""
+    try:
+        with transaction.atomic():
+            email = _reminder_email(due)
+            Reminder.objects.create(
+                key=due.key,
+                recipient=due.recipient,
+                interview=due.owed.interview if due.owed else None,
+                email=email,
+            )
+    except IntegrityError:
+        return None
+    return email
+
+
+def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
+    if due.owed:
+        interview = due.owed.interview
+        return _queue(
+            kind=OutgoingEmail.Kind.REMINDER,
+            to=due.recipient.email,
+            subject=f"Your scorecard for {interview.candidate.name} · {interview.stage} "
+            "is waiting",
+            template="notifications/email/reminder",
+            context={
+                "interview": interview,
+                "interviewer": due.recipient,
+                "hours": due.hours,
+                "ended": calendars.local(due.owed.ends_at),
+                "live_url": calendars.absolute(reverse("live_interview", args=[interview.pk])),
+            },
+        )
+    rows = [
+        {
+            "item": item,
+            "ended": calendars.local(item.ends_at),
+            "url": calendars.absolute(reverse("interview_detail", args=[item.interview.pk])),
+        }
+        for item in due.overdue
+    ]
+    count = len(rows)
+    return _queue(
+        kind=OutgoingEmail.Kind.DIGEST,
+        to=due.recipient.email,
+        subject=f"{count} overdue scorecard{'s' if count != 1 else ''}",
+        template="notifications/email/digest",
+        context={"manager": due.recipient, "rows": rows},
+    )
+
+
+def send_reminders(*, now: datetime) -> list[OutgoingEmail]:
+    """Record and send every due reminder; what this run sent (a reminder recorded by an
+    overlapping run is left to it)."""
+    sent = []
+    for due in selectors.due_reminders(now=now):
+        email = record_reminder(due=due)
+        if email is not None and deliver(email=email):
+            sent.append(email)
+    return sent
+
+
+@transaction.atomic
+def renew_calendar_feed(*, user: User) -> CalendarFeed:
+    """Give the user a calendar feed with a new key; the URL of the old one stops working."""
+    feed, _ = CalendarFeed.objects.select_for_update().get_or_create(
+        user=user,
+        defaults={"key": secrets.token_hex(KEY_LENGTH // 2), "created_at": timezone.now()},
+    )
+    feed.key = secrets.token_hex(KEY_LENGTH // 2)
+    feed.created_at = timezone.now()
+    feed.save()
+    return feed

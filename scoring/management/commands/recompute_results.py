@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from scoring import selectors
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuild every candidate's stored result from the scorecards. With --check, change "
+        "nothing: list each stored result that differs from a fresh computation, and exit "
+        "non-zero if any does."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Only compare the stored results with fresh ones; exit 1 on a difference.",
+        )
+
+    def handle(self, *args, check=False, **options):
+        differences = selectors.recompute_results(check=check)
+        for difference in differences:
+            self.stderr.write(difference)
+        if check and differences:
+            raise CommandError(f"{len(differences)} stored result(s) differ from the scorecards.")
+        if check:
+            self.stdout.write("Every stored result matches the scorecards.")
+        elif differences:
+            self.stdout.write(f"Stored results rebuilt; {len(differences)} difference(s) fixed.")
+        else:
+            self.stdout.write("Every stored result already matched the scorecards.")

@@ -1,0 +1,126 @@
+"""A candidate's stored result follows every change that affects it, and recompute_results
+finds and mends a stored result that does not."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from interviews import services as interview_services
+from interviews.tests.factories import planned_interview
+from scoring import services
+from scoring.models import CandidateResult, Recommendation
+
+pytestmark = pytest.mark.django_db
+
+
+def submit(interview, interviewer, score, recommendation):
+    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
+    for question in interview.questions.all():
+        services.rate_question(scorecard=scorecard, interview_question=question, score=score)
+    return services.submit_scorecard(
+        scorecard=scorecard, recommendation=recommendation, summary="Seen."
+    )
+
+
+def result_of(interview):
+    return CandidateResult.objects.get(
+        candidate=interview.candidate, question_set=interview.question_set
+    )
+
+
+def check_results():
+    call_command("recompute_results", "--check")
+
+
+def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hiring_manager):
+    interview = planned_interview(interviewers=[alice, bob, carol], questions=2)
+    assert not CandidateResult.objects.exists()
+    check_results()
+
+    alices = submit(interview, alice, 4, Recommendation.STRONG_YES)
+    result = result_of(interview)
+    assert (result.scorecard_count, result.mean, result.median, result.disagreement) == (
+        1,
+        4.0,
+        4.0,
+        False,
+    )
+    check_results()
+
+    submit(interview, bob, 2, Recommendation.NO)
+    result = result_of(interview)
+    assert (result.scorecard_count, result.mean, result.spread, result.net_votes) == (
+        2,
+        3.0,
+        2.0,
+        0,
+    )
+    assert (result.split_decision, result.disagreement) == (True, True)
+    check_results()
+
+    first = interview.questions.order_by("position").first()
+    answers = {r.interview_question_id: (r.score, r.notes) for r in alices.ratings.all()}
+    answers[first.pk] = (2, "")
+    services.amend_scorecard(
+        scorecard=alices,
+        author=alice,
+        reason="Re-read my notes.",
+        recommendation=Recommendation.NO,
+        summary="Seen.",
+        answers=answers,
+    )
+    result = result_of(interview)
+    assert (result.mean, result.median, result.lowest, result.highest) == (2.5, 2.5, 2.0, 3.0)
+    assert (result.strong_yes, result.no, result.disagreement) == (0, 2, False)
+    check_results()
+
+    # Carol never submits; the interview is cancelled, and what was submitted still counts.
+    interview_services.cancel_interview(interview=interview)
+    assert result_of(interview).scorecard_count == 2
+    check_results()
+
+    before = {
+        field: getattr(result_of(interview), field)
+        for field in ("scorecard_count", "mean", "median", "spread", "coverage", "topic_means")
+    }
+    interview_services.erase_candidate(candidate=interview.candidate, actor=hiring_manager)
+    after = {field: getattr(result_of(interview), field) for field in before}
+    assert after == before
+    check_results()
+
+
+def test_check_reports_a_stale_result_and_recompute_mends_it(alice, capsys):
+    interview = planned_interview(interviewers=[alice])
+    submit(interview, alice, 3, Recommendation.YES)
+    CandidateResult.objects.update(mean=1.0, topic_means={})
+    with pytest.raises(CommandError, match=r"^2 stored result\(s\) differ"):
+        check_results()
+    errors = capsys.readouterr().err.splitlines()
+    pk, set_pk = interview.candidate_id, interview.question_set_id
+    assert errors[0] == f"candidate {pk}, set {set_pk}: mean is 1.0, not 3.0"
+    assert errors[1].startswith(f"candidate {pk}, set {set_pk}: topic_means is {{}}, not {{")
+
+    call_command("recompute_results")
+    assert result_of(interview).mean == 3.0
+    check_results()
+
+
+def test_check_reports_missing_and_orphaned_results(alice, capsys):
+    interview = planned_interview(interviewers=[alice])
+    submit(interview, alice, 3, Recommendation.YES)
+    orphan = CandidateResult.objects.get()
+    CandidateResult.objects.all().delete()
+    with pytest.raises(CommandError):
+        check_results()
+    pk, set_pk = interview.candidate_id, interview.question_set_id
+    assert capsys.readouterr().err == f"candidate {pk}, set {set_pk}: missing\n"
+
+    call_command("recompute_results")
+    assert capsys.readouterr().out == "Stored results rebuilt; 1 difference(s) fixed.\n"
+    orphan.pk, orphan.question_set = None, planned_interview(interviewers=[alice]).question_set
+    orphan.save()
+    with pytest.raises(CommandError):
+        check_results()
+    assert capsys.readouterr().err == (
+        f"candidate {pk}, set {orphan.question_set_id}: stored but has no scorecards\n"
+    )
