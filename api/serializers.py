@@ -259,6 +259,39 @@ class AmendSerializer(serializers.Serializer):
     answers = AmendedAnswerSerializer(many=True, default=list, max_length=500)
 
 
+# Results -------------------------------------------------------------------------------------
+
+
+class ResultNumbers(serializers.Serializer):
+    scorecard_count = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    strong_no = serializers.IntegerField()
+    no = serializers.IntegerField()
+    yes = serializers.IntegerField()
+    strong_yes = serializers.IntegerField()
+    disagreement = serializers.BooleanField()
+    topic_means = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text="Mean rating by topic slug."
+    )
+
+
+class CandidateResultSerializer(ResultNumbers):
+    question_set = serializers.CharField(source="question_set.slug")
+    lowest = serializers.FloatField()
+    highest = serializers.FloatField()
+    split_decision = serializers.BooleanField()
+    disagreement_reasons = serializers.ListField(child=serializers.CharField())
+
+
+class CompareRowSerializer(ResultNumbers):
+    candidate = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    role_applied_for = serializers.CharField()
+
+
 # Tokens --------------------------------------------------------------------------------------
 
 

@@ -24,6 +24,10 @@ urlpatterns = [
     path("candidates/<int:pk>/", api(views.CandidateDetail), name="api_candidate"),
     path("candidates/<int:pk>/export/", api(views.CandidateExport), name="api_candidate_export"),
     path("candidates/<int:pk>/erase/", api(views.CandidateErase), name="api_candidate_erase"),
+    path(
+        "candidates/<int:pk>/results/", api(views.CandidateResults), name="api_candidate_results"
+    ),
+    path("compare/", api(views.Compare), name="api_compare"),
     path("interviews/", api(views.InterviewList), name="api_interviews"),
     path("interviews/<int:pk>/", api(views.InterviewDetail), name="api_interview"),
     path("interviews/<int:pk>/cancel/", api(views.InterviewCancel), name="api_interview_cancel"),

@@ -19,8 +19,11 @@ from interviews import services as interview_services
 from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
 from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
-from questions.models import Question, QuestionSet
+from questions.models import Question, QuestionSet, Topic
+from scoring import selectors
 from scoring import services as scoring_services
+from scoring.models import CandidateResult
+from scoring.views.compare import Comparison
 from scoring.views.live import get_assigned_interview, live_questions
 from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
 
@@ -441,6 +444,79 @@ class ScorecardDetail(Private, APIView):
     @extend_schema(responses=s.SubmittedScorecardSerializer)
     def get(self, request, pk):
         return Response(s.SubmittedScorecardSerializer(get_scorecard_for(request.user, pk)).data)
+
+
+# Results -------------------------------------------------------------------------------------
+
+
+def by_topic_slug(means: dict, topics) -> dict:
+    """Stored means are keyed topic_<pk>; the API names topics by their slugs."""
+    return {
+        topic.slug: means[selectors.topic_column(topic)]
+        for topic in topics
+        if means.get(selectors.topic_column(topic)) is not None
+    }
+
+
+class CandidateResults(Private, APIView):
+    """A candidate's stored result on each question set they ran, as on their page."""
+
+    @extend_schema(responses=s.CandidateResultSerializer(many=True))
+    def get(self, request, pk):
+        require_perms(request, MANAGER_PERMISSION)
+        candidate = get_object_or_404(Candidate, pk=pk)
+        results = list(
+            CandidateResult.objects.filter(candidate=candidate)
+            .select_related("question_set")
+            .order_by("question_set__title", "question_set")
+        )
+        topics = Topic.objects.filter(
+            pk__in={int(key.removeprefix("topic_")) for r in results for key in r.topic_means}
+        )
+        for result in results:
+            result.disagreement_reasons = selectors.disagreement_reasons(result)
+            result.topic_means = by_topic_slug(result.topic_means, topics)
+        return Response(s.CandidateResultSerializer(results, many=True).data)
+
+
+class Compare(Private, generics.ListAPIView):
+    """The compare page's rows: candidates who ran a question set, with its filters (role,
+    interview status) and sorts (a column name, `-` first for descending)."""
+
+    serializer_class = s.CompareRowSerializer
+
+    def get_queryset(self):
+        require_perms(self.request, MANAGER_PERMISSION)
+        slug = self.request.query_params.get("set", "")
+        if not QuestionSet.objects.filter(slug=slug).exists():
+            raise exceptions.ValidationError({"set": ["No question set has this slug."]})
+        self.comparison = Comparison.from_request(self.request, choices=False)
+        return self.comparison.candidates()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for candidate in page:
+            candidate.topic_means = {
+                topic.slug: getattr(candidate, selectors.topic_column(topic))
+                for topic in self.comparison.topics
+            }
+        return page
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("set", str, required=True, description="A question set's slug"),
+            OpenApiParameter("role", str, description="The role applied for"),
+            STATUS_PARAMETER,
+            OpenApiParameter(
+                "sort",
+                str,
+                description="name, scorecards, mean, median, spread, tally, coverage or "
+                "topic-<id>; a leading - reverses it",
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 # Tokens --------------------------------------------------------------------------------------

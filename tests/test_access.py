@@ -100,6 +100,8 @@ EXPECTED = {
     "api_candidate[update]":   API_FOR_MANAGERS,
     "api_candidate_export":    API_FOR_MANAGERS,
     "api_candidate_erase":     API_FOR_MANAGERS,
+    "api_candidate_results":   API_FOR_MANAGERS,
+    "api_compare":             API_FOR_MANAGERS,
     "api_interviews":          (401, 200, 200, 200, 200, 403, 200),
     "api_interviews[schedule]": (401, 403, 403, 403, 201, 403, 201),
     "api_interview":           (401, 404, 200, 200, 200, 404, 200),
@@ -175,6 +177,7 @@ URL_OBJECTS = {
     "api_candidate[update]": {"pk": "candidate"},
     "api_candidate_export": {"pk": "candidate"},
     "api_candidate_erase": {"pk": "candidate"},
+    "api_candidate_results": {"pk": "candidate"},
     "api_interview": {"pk": "interview"},
     "api_interview_cancel": {"pk": "interview"},
     "api_interview_scorecards": {"pk": "interview"},
@@ -188,6 +191,7 @@ URL_OBJECTS = {
 }
 
 QUERIES = {
+    "api_compare": lambda world: {"set": world.question_set.slug},
     "compare_grid": lambda world: {
         "set": world.question_set.slug,
         "candidate": [world.candidate.pk, world.other_interview.candidate_id],
