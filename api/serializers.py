@@ -122,6 +122,16 @@ class ScheduleSerializer(serializers.Serializer):
     )
 
 
+class RescheduleSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField(required=False)
+    interviewers = serializers.ListField(
+        child=serializers.CharField(max_length=limits.USERNAME),
+        max_length=50,
+        required=False,
+        help_text="Usernames of the whole new panel; left out, the panel stays.",
+    )
+
+
 # Scorecards ----------------------------------------------------------------------------------
 
 

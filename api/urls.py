@@ -32,6 +32,11 @@ urlpatterns = [
     path("interviews/<int:pk>/", api(views.InterviewDetail), name="api_interview"),
     path("interviews/<int:pk>/cancel/", api(views.InterviewCancel), name="api_interview_cancel"),
     path(
+        "interviews/<int:pk>/reschedule/",
+        api(views.InterviewReschedule),
+        name="api_interview_reschedule",
+    ),
+    path(
         "interviews/<int:pk>/scorecards/",
         api(views.InterviewScorecards),
         name="api_interview_scorecards",

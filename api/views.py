@@ -241,6 +241,37 @@ class InterviewCancel(Private, APIView):
         return Response(s.InterviewSerializer(interview).data)
 
 
+class InterviewReschedule(Private, APIView):
+    @extend_schema(request=s.RescheduleSerializer, responses=s.InterviewSerializer)
+    def post(self, request, pk):
+        require_perms(request, "interviews.change_interview")
+        interview = get_object_or_404(Interview, pk=pk)
+        serializer = s.RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "interviewers" in data:
+            users = {u.username: u for u in interview_services.interviewer_pool()}
+            unknown = [name for name in data["interviewers"] if name not in users]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {"interviewers": [f"Not in the Interviewer group: {', '.join(unknown)}."]}
+                )
+            panel = [users[name] for name in data["interviewers"]]
+        else:
+            panel = list(interview.interviewers.all())
+        if interview.status != Interview.Status.SCHEDULED:
+            raise Conflict(
+                f"This interview is {interview.get_status_display().lower()}: only a "
+                "scheduled interview can be moved."
+            )
+        interview = interview_services.reschedule_interview(
+            interview=interview,
+            scheduled_at=data.get("scheduled_at", interview.scheduled_at),
+            interviewers=panel,
+        )
+        return Response(s.InterviewSerializer(interview).data)
+
+
 class InterviewScorecards(Private, APIView):
     """The submitted scorecards of an interview, with the page's blind rule: an interviewer
     reads them only once their own is submitted."""

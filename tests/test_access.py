@@ -106,6 +106,7 @@ EXPECTED = {
     "api_interviews[schedule]": (401, 403, 403, 403, 201, 403, 201),
     "api_interview":           (401, 404, 200, 200, 200, 404, 200),
     "api_interview_cancel":    API_FOR_MANAGERS,
+    "api_interview_reschedule": API_FOR_MANAGERS,
     "api_interview_scorecards": (401, 404, 403, 200, 200, 404, 200),
     "api_my_scorecard":        (401, 404, 200, 200, 404, 404, 404),
     "api_my_answer":           (401, 404, 200, 409, 404, 404, 404),
@@ -180,6 +181,7 @@ URL_OBJECTS = {
     "api_candidate_results": {"pk": "candidate"},
     "api_interview": {"pk": "interview"},
     "api_interview_cancel": {"pk": "interview"},
+    "api_interview_reschedule": {"pk": "interview"},
     "api_interview_scorecards": {"pk": "interview"},
     "api_my_scorecard": {"pk": "interview"},
     "api_my_answer": {"pk": "interview", "question_pk": "question"},
@@ -220,6 +222,7 @@ POSTED = {
     "api_candidate_erase": lambda world: {},
     "api_interviews[schedule]": lambda world: schedule_body(world),
     "api_interview_cancel": lambda world: {},
+    "api_interview_reschedule": lambda world: {"scheduled_at": "2030-01-01T10:00:00Z"},
     "api_my_answer": lambda world: api_answer(world.point),
     "api_my_follow_ups": lambda world: {"after": world.question.pk, "prompt": "PROBE?"},
     "api_my_submission": lambda world: {"recommendation": 4, "summary": "PROBE"},
@@ -694,6 +697,9 @@ FOREIGN_WRITES = {
         "manager", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 404),
     "api_my_amendment of a colleague's scorecard, before submitting": (
         "before", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 409),
+    "api_interview_reschedule by an assigned interviewer": (
+        "before", "api_interview_reschedule", lambda w: [w.interview.pk],
+        lambda w: {"scheduled_at": "2030-01-01T10:00:00Z", "interviewers": ["bea"]}, 403),
     "api_interview_cancel by an assigned interviewer": (
         "before", "api_interview_cancel", lambda w: [w.interview.pk], lambda w: {}, 403),
     "api_candidates (create) by an interviewer": (

@@ -215,3 +215,19 @@ def test_ids_too_big_for_the_database_are_refused(hiring_manager, alice):
     assert (response.status_code, sorted(response.json())) == (400, ["candidate", "questions"])
     assert client.get(f"/api/v1/candidates/{huge}/").status_code == 404
     assert client.get(f"/api/v1/interviews/{huge}/scorecard/").status_code == 404
+
+
+def test_a_manager_reschedules_through_the_service(hiring_manager, alice, bob):
+    interview = planned_interview(interviewers=[alice])
+    url = f"/api/v1/interviews/{interview.pk}/reschedule/"
+    body = {"scheduled_at": "2031-02-03T09:00:00Z", "interviewers": ["bob"]}
+    assert client_for(alice).post(url, body, format="json").status_code == 403
+    response = client_for(hiring_manager).post(url, body, format="json")
+    assert response.status_code == 200
+    assert (response.json()["interviewers"], response.json()["scheduled_at"]) == (
+        ["bob"],
+        "2031-02-03T09:00:00Z",
+    )
+    Interview.objects.filter(pk=interview.pk).update(status=Interview.Status.CANCELLED)
+    refused = client_for(hiring_manager).post(url, body, format="json")
+    assert refused.status_code == 409
