@@ -8,7 +8,7 @@ FIXTURES := junior-backend-developer backend-developer
 # Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
 SIZES ?= 50 500
 
-.PHONY: run setup test lint format bench clean
+.PHONY: run setup test lint format bench clean api-conformance
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -29,6 +29,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 test: setup
 	$(BIN)/pytest -n 2  # the machines have two cores
+
+# The API against its live schema with Schemathesis: no 5xx, every response as documented.
+api-conformance: setup
+	./api/conformance.sh
 
 # SQLite always, PostgreSQL too when DATABASE_URL is set; fails when a target is missed.
 bench: setup

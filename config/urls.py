@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("questions.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
+    path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
 ]
 

@@ -5,6 +5,7 @@ A URL nobody has classified fails, and so does a row for a URL that no longer ex
 Then every write endpoint is given the ids of another interviewer's interview, question,
 point or scorecard, and must refuse and change nothing."""
 
+import json
 import uuid
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -20,6 +21,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import SlugConverter
 
+from api.models import ApiToken, create_token
 from audit.models import AuditEvent
 from config import roles
 from interviews import services as interview_services
@@ -45,6 +47,7 @@ ADMIN_LOGIN = "admin:login"
 NON_STAFF = (ADMIN_LOGIN,) * 5
 MODEL_NON_STAFF = (LOGIN,) + (ADMIN_LOGIN,) * 4
 FOR_MANAGERS = (LOGIN, 403, 403, 403, 200, 403, 200)
+API_FOR_MANAGERS = (401, 403, 403, 403, 200, 403, 200)
 
 # Columns: anonymous, an interviewer not assigned to the interview, the assigned interviewer
 # before submitting (a draft with a rating and a mark), the assigned interviewer after
@@ -83,6 +86,35 @@ EXPECTED = {
     "compare_grid":            FOR_MANAGERS,
     "compare_csv":             FOR_MANAGERS,
     "compare_detail_csv":      FOR_MANAGERS,
+    "tokens":                  (LOGIN, 200, 200, 200, 200, 200, 200),
+    "token_revoke":            (LOGIN, 404, "tokens", 404, 404, 404, 404),
+    # The JSON API: 401 without credentials; otherwise the pages' rules, as status codes.
+    "api_schema":              (401, 200, 200, 200, 200, 200, 200),
+    "api_docs":                (401, 200, 200, 200, 200, 200, 200),
+    "api_tokens":              (401, 200, 200, 200, 200, 200, 200),
+    "api_question_sets":       (401, 200, 200, 200, 200, 200, 200),
+    "api_question_set":        (401, 200, 200, 200, 200, 200, 200),
+    "api_candidates":          API_FOR_MANAGERS,
+    "api_candidates[create]":  (401, 403, 403, 403, 201, 403, 201),
+    "api_candidate":           API_FOR_MANAGERS,
+    "api_candidate[update]":   API_FOR_MANAGERS,
+    "api_candidate_export":    API_FOR_MANAGERS,
+    "api_candidate_erase":     API_FOR_MANAGERS,
+    "api_candidate_results":   API_FOR_MANAGERS,
+    "api_compare":             API_FOR_MANAGERS,
+    "api_interviews":          (401, 200, 200, 200, 200, 403, 200),
+    "api_interviews[schedule]": (401, 403, 403, 403, 201, 403, 201),
+    "api_interview":           (401, 404, 200, 200, 200, 404, 200),
+    "api_interview_cancel":    API_FOR_MANAGERS,
+    "api_interview_reschedule": API_FOR_MANAGERS,
+    "api_interview_scorecards": (401, 404, 403, 200, 200, 404, 200),
+    "api_my_scorecard":        (401, 404, 200, 200, 404, 404, 404),
+    "api_my_answer":           (401, 404, 200, 409, 404, 404, 404),
+    "api_my_follow_ups":       (401, 404, 201, 409, 404, 404, 404),
+    "api_my_submission":       (401, 404, 200, 409, 404, 404, 404),
+    "api_my_amendment":        (401, 404, 409, 200, 404, 404, 404),
+    "api_scorecard":           (401, 404, 404, 200, 200, 404, 200),
+    "api_scorecard[draft]":    (401, 404, 200, 404, 404, 404, 404),
     "reschedule_interview":    FOR_MANAGERS,
     "interview_calendar":      (LOGIN, 404, 200, 200, 404, 404, 404),
     "my_calendar":             (LOGIN, 200, 200, 200, 200, 403, 200),
@@ -145,9 +177,28 @@ URL_OBJECTS = {
     "calendar_feed": {"token": "feed"},
     "calendar_feed[old]": {"token": "old_feed"},
     "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
+    "token_revoke": {"pk": "token"},
+    "api_question_set": {"slug": "question_set"},
+    "api_candidate": {"pk": "candidate"},
+    "api_candidate[update]": {"pk": "candidate"},
+    "api_candidate_export": {"pk": "candidate"},
+    "api_candidate_erase": {"pk": "candidate"},
+    "api_candidate_results": {"pk": "candidate"},
+    "api_interview": {"pk": "interview"},
+    "api_interview_cancel": {"pk": "interview"},
+    "api_interview_reschedule": {"pk": "interview"},
+    "api_interview_scorecards": {"pk": "interview"},
+    "api_my_scorecard": {"pk": "interview"},
+    "api_my_answer": {"pk": "interview", "question_pk": "question"},
+    "api_my_follow_ups": {"pk": "interview"},
+    "api_my_submission": {"pk": "interview"},
+    "api_my_amendment": {"pk": "interview"},
+    "api_scorecard": {"pk": "submitted"},
+    "api_scorecard[draft]": {"pk": "draft"},
 }
 
 QUERIES = {
+    "api_compare": lambda world: {"set": world.question_set.slug},
     "compare_grid": lambda world: {
         "set": world.question_set.slug,
         "candidate": [world.candidate.pk, world.other_interview.candidate_id],
@@ -169,7 +220,44 @@ POSTED = {
         f"mark-{world.point.pk}": "0",
     },
     "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
+    "token_revoke": lambda world: {},
+    # The API's writes take JSON.
+    "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
+    "api_candidate[update]": lambda world: {"notes": "PROBE"},
+    "api_candidate_erase": lambda world: {},
+    "api_interviews[schedule]": lambda world: schedule_body(world),
+    "api_interview_cancel": lambda world: {},
+    "api_interview_reschedule": lambda world: {"scheduled_at": "2030-01-01T10:00:00Z"},
+    "api_my_answer": lambda world: api_answer(world.point),
+    "api_my_follow_ups": lambda world: {"after": world.question.pk, "prompt": "PROBE?"},
+    "api_my_submission": lambda world: {"recommendation": 4, "summary": "PROBE"},
+    "api_my_amendment": lambda world: api_amendment(world),
 }
+# The API's writes that are not POSTs.
+METHODS = {"api_my_answer": "PATCH", "api_candidate[update]": "PATCH"}
+
+
+def api_answer(point):
+    return {"score": 1, "notes": "PROBE", "marks": {str(point.pk): 0}}
+
+
+def api_amendment(world):
+    return {
+        "reason": "PROBE",
+        "recommendation": 1,
+        "answers": [{"question": world.question.pk, "score": 1, "notes": "PROBE"}],
+    }
+
+
+def schedule_body(world):
+    return {
+        "candidate": world.candidate.pk,
+        "question_set": world.question_set.slug,
+        "stage": "PROBE",
+        "scheduled_at": "2030-01-01T10:00:00Z",
+        "interviewers": [world.users["before"].username],
+        "questions": [world.question.question_id],
+    }
 
 
 # The URL configuration ---------------------------------------------------------------------
@@ -302,6 +390,7 @@ def build_world():
         other_interview=other_interview,
         other_question=other_question,
         other_scorecard=score(other_interview, unassigned, [other_question], submit=True),
+        token=create_token(user=before, name="BEFORE-TOKEN")[0],
         # The objects the admin pages of each model are requested with.
         admin_objects={
             Topic: question.topic,
@@ -369,6 +458,7 @@ def url_for(world, key):
 # Requests ------------------------------------------------------------------------------------
 
 WATCHED = [
+    ApiToken,
     Candidate,
     Interview,
     Interview.interviewers.through,
@@ -393,7 +483,10 @@ WATCHED = [
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.
-GET_WRITES = {"candidate_export": {"audit.AuditEvent"}}
+GET_WRITES = {
+    "candidate_export": {"audit.AuditEvent"},
+    "api_candidate_export": {"audit.AuditEvent"},
+}
 
 
 def snapshot():
@@ -413,7 +506,11 @@ def request_as(world, role, method, url, data=None, **headers):
     client = Client(headers=headers)
     if role in world.sessions:
         client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
-    return client.post(url, data) if method == "POST" else client.get(url)
+    if method == "GET":
+        return client.get(url)
+    if url.startswith("/api/"):
+        return client.generic(method, url, json.dumps(data), content_type="application/json")
+    return client.post(url, data)
 
 
 def redirect_target(response):
@@ -447,7 +544,7 @@ def matches(response, expected, url, role=None):
 
 
 def is_refusal(expected):
-    return expected in (400, 403, 404, 405, 409, LOGIN, ADMIN_LOGIN)
+    return expected in (400, 401, 403, 404, 405, 409, 412, LOGIN, ADMIN_LOGIN)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -457,7 +554,7 @@ def test_each_role_gets_what_the_table_says(world, key, role):
         pytest.fail(f"{key} is not classified: add a row to EXPECTED")
     expected = TABLE[key][ROLES.index(role)]
     url = url_for(world, key)
-    method = "POST" if key in POSTED else "GET"
+    method = METHODS.get(key) or ("POST" if key in POSTED else "GET")
     response = request_as(world, role, method, url, POSTED[key](world) if key in POSTED else None)
     assert matches(response, expected, url, role), (
         f"{url}: expected {expected}, got {describe(response)}"
@@ -569,6 +666,60 @@ FOREIGN_WRITES = {
     "making themselves superuser in the admin, as a curator": (
         "curator", "admin:auth_user_change", lambda w: [w.users["curator"].pk],
         lambda w: {"username": "cora", "is_staff": "on", "is_superuser": "on"}, 403),
+    "api_my_answer on an interview not assigned to them": (
+        "unassigned", "api_my_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: api_answer(w.point), 404),
+    "api_my_answer on a colleague's follow-up": (
+        "before", "api_my_answer", lambda w: [w.interview.pk, w.follow_up.pk],
+        lambda w: api_answer(first_point(w.follow_up)), 404),
+    "api_my_answer on a question of another interview": (
+        "before", "api_my_answer", lambda w: [w.interview.pk, w.other_question.pk],
+        lambda w: api_answer(first_point(w.other_question)), 404),
+    "api_my_answer marking a point of another interview": (
+        "before", "api_my_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: api_answer(first_point(w.other_question)), 400),
+    "api_my_answer marking a point of a colleague's follow-up": (
+        "before", "api_my_answer", lambda w: [w.interview.pk, w.question.pk],
+        lambda w: api_answer(first_point(w.follow_up)), 400),
+    "api_my_follow_ups on an interview not assigned to them": (
+        "unassigned", "api_my_follow_ups", lambda w: [w.interview.pk],
+        lambda w: {"after": w.question.pk, "prompt": "PROBE?"}, 404),
+    "api_my_follow_ups after a colleague's follow-up": (
+        "before", "api_my_follow_ups", lambda w: [w.interview.pk],
+        lambda w: {"after": w.follow_up.pk, "prompt": "PROBE?"}, 404),
+    "api_my_follow_ups after a question of another interview": (
+        "before", "api_my_follow_ups", lambda w: [w.interview.pk],
+        lambda w: {"after": w.other_question.pk, "prompt": "PROBE?"}, 404),
+    "api_my_submission of an interview not assigned to them": (
+        "unassigned", "api_my_submission", lambda w: [w.interview.pk],
+        lambda w: {"recommendation": 4}, 404),
+    "api_my_submission as a hiring manager": (
+        "manager", "api_my_submission", lambda w: [w.interview.pk],
+        lambda w: {"recommendation": 4}, 404),
+    "api_my_amendment of an interview they did not run": (
+        "unassigned", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 404),
+    "api_my_amendment as a hiring manager": (
+        "manager", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 404),
+    "api_my_amendment of a colleague's scorecard, before submitting": (
+        "before", "api_my_amendment", lambda w: [w.interview.pk], api_amendment, 409),
+    "api_interview_reschedule by an assigned interviewer": (
+        "before", "api_interview_reschedule", lambda w: [w.interview.pk],
+        lambda w: {"scheduled_at": "2030-01-01T10:00:00Z", "interviewers": ["bea"]}, 403),
+    "api_interview_cancel by an assigned interviewer": (
+        "before", "api_interview_cancel", lambda w: [w.interview.pk], lambda w: {}, 403),
+    "api_candidates (create) by an interviewer": (
+        "before", "api_candidates", lambda w: [],
+        lambda w: {"name": "PROBE", "email": "probe@example.com"}, 403),
+    "api_candidate (update) by an assigned interviewer": (
+        "before", "api_candidate", lambda w: [w.candidate.pk], lambda w: {"notes": "PROBE"}, 403),
+    "api_candidate_erase by an assigned interviewer": (
+        "before", "api_candidate_erase", lambda w: [w.candidate.pk], lambda w: {}, 403),
+    "token_revoke of a colleague's token": (
+        "after", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
+    "token_revoke of someone's token, as a superuser": (
+        "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
+    "api_interviews (schedule) by an interviewer": (
+        "before", "api_interviews", lambda w: [], schedule_body, 403),
 }
 # fmt: on
 
@@ -577,7 +728,8 @@ FOREIGN_WRITES = {
 def test_a_write_aimed_at_someone_elses_object_is_refused_and_changes_nothing(world, case):
     role, name, args, body, expected = FOREIGN_WRITES[case]
     url = reverse(name, args=args(world))
-    response = request_as(world, role, "POST", url, body(world))
+    method = "PATCH" if f"{name}[update]" in METHODS or name in METHODS else "POST"
+    response = request_as(world, role, method, url, body(world))
     assert matches(response, expected, url), f"expected {expected}, got {describe(response)}"
     assert changed_tables(world) == []
 

@@ -10,6 +10,11 @@ pytestmark = pytest.mark.django_db
 PUBLIC = {"login", "calendar_feed"}
 
 
+def is_api(name):
+    # The API answers 401 in JSON instead of sending anyone to a login page.
+    return name.startswith("api_")
+
+
 def named_patterns(resolver=None, namespace=""):
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
@@ -30,7 +35,11 @@ def sample_url(name, pattern):
 
 @pytest.mark.parametrize(
     "name, pattern",
-    [(name, pattern) for name, pattern in named_patterns() if name not in PUBLIC],
+    [
+        (name, pattern)
+        for name, pattern in named_patterns()
+        if name not in PUBLIC and not is_api(name)
+    ],
     ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_anonymous_visitors_are_sent_to_the_login_page(client, name, pattern):
@@ -38,6 +47,17 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, name, pattern):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize(
+    "name, pattern",
+    [(name, pattern) for name, pattern in named_patterns() if is_api(name)],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_anonymous_api_requests_are_401(client, name, pattern):
+    response = client.get(sample_url(name, pattern))
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_the_login_page_is_public_and_styled(client):

@@ -1,0 +1,311 @@
+"""The API's shapes. Input serializers only check types and sizes; every rule of the domain is
+checked where the pages check it, by the forms and services the views call."""
+
+from rest_framework import serializers
+
+from config import limits
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from questions.models import AnswerPoint, Question, QuestionSet
+from scoring.models import Mark, Recommendation, Score, Scorecard
+
+from .models import ApiToken
+
+# The largest id a database column holds: a bigger number is refused, not a server error.
+MAX_ID = 2**63 - 1
+
+
+def object_id(**kwargs):
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+def text(limit, **kwargs):
+    return serializers.CharField(
+        max_length=limit,
+        validators=[limits.refuse_control_characters],
+        trim_whitespace=False,
+        **kwargs,
+    )
+
+
+# The bank ------------------------------------------------------------------------------------
+
+
+class AnswerPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AnswerPoint
+        fields = ["position", "text", "weight"]
+
+
+class QuestionSerializer(serializers.ModelSerializer):
+    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    points = AnswerPointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Question
+        fields = [
+            "id",
+            "slug",
+            "position",
+            "prompt",
+            "topic",
+            "kind",
+            "intent",
+            "guidance",
+            "reference_answer",
+            "suggested_minutes",
+            "is_active",
+            "points",
+        ]
+
+
+class QuestionSetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuestionSet
+        fields = ["slug", "title", "level", "description"]
+
+
+class QuestionSetDetailSerializer(QuestionSetSerializer):
+    questions = QuestionSerializer(many=True, read_only=True)
+
+    class Meta(QuestionSetSerializer.Meta):
+        fields = [*QuestionSetSerializer.Meta.fields, "questions"]
+
+
+# Candidates and interviews -------------------------------------------------------------------
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    # Checked by the page's form, which accepts international addresses; erased is blank.
+    email = serializers.CharField(max_length=254)
+
+    class Meta:
+        model = Candidate
+        fields = ["id", "name", "email", "role_applied_for", "notes", "created_at", "erased_at"]
+        read_only_fields = ["id", "created_at", "erased_at"]
+
+
+class InterviewSerializer(serializers.ModelSerializer):
+    candidate = serializers.PrimaryKeyRelatedField(read_only=True)
+    candidate_name = serializers.CharField(source="candidate.name", read_only=True)
+    question_set = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    interviewers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+
+    class Meta:
+        model = Interview
+        fields = [
+            "id",
+            "candidate",
+            "candidate_name",
+            "question_set",
+            "stage",
+            "status",
+            "scheduled_at",
+            "started_at",
+            "completed_at",
+            "interviewers",
+        ]
+
+
+class ScheduleSerializer(serializers.Serializer):
+    candidate = object_id()
+    question_set = serializers.SlugField(max_length=50)
+    stage = text(200, default="Technical interview")
+    scheduled_at = serializers.DateTimeField()
+    interviewers = serializers.ListField(
+        child=serializers.CharField(max_length=limits.USERNAME), min_length=1, max_length=50
+    )
+    questions = serializers.ListField(
+        child=object_id(),
+        min_length=1,
+        max_length=200,
+        help_text="Bank question ids of the set, in the order they are asked.",
+    )
+
+
+class RescheduleSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField(required=False)
+    interviewers = serializers.ListField(
+        child=serializers.CharField(max_length=limits.USERNAME),
+        max_length=50,
+        required=False,
+        help_text="Usernames of the whole new panel; left out, the panel stays.",
+    )
+
+
+# Scorecards ----------------------------------------------------------------------------------
+
+
+class PointSerializer(serializers.ModelSerializer):
+    mark = serializers.ChoiceField(choices=Mark.choices, allow_null=True, read_only=True)
+
+    class Meta:
+        model = InterviewPoint
+        fields = ["id", "position", "text", "weight", "mark"]
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    """An asked question with the reader's answer to it."""
+
+    label = serializers.CharField(read_only=True)
+    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    points = PointSerializer(many=True, read_only=True)
+    score = serializers.SerializerMethodField()
+    skipped = serializers.SerializerMethodField()
+    notes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = InterviewQuestion
+        fields = [
+            "id",
+            "label",
+            "position",
+            "follow_up_number",
+            "prompt",
+            "topic",
+            "intent",
+            "guidance",
+            "points",
+            "score",
+            "skipped",
+            "notes",
+        ]
+
+    def get_score(self, question) -> int | None:
+        return question.rating.score if question.rating else None
+
+    def get_skipped(self, question) -> bool:
+        return bool(question.rating and question.rating.skipped)
+
+    def get_notes(self, question) -> str:
+        return question.rating.notes if question.rating else ""
+
+
+class ScorecardSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True, help_text="Empty until the first save.")
+    interview = serializers.IntegerField()
+    interviewer = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices, allow_null=True)
+    summary = serializers.CharField(allow_blank=True)
+    answers = AnswerSerializer(many=True)
+
+
+class SubmittedScorecardSerializer(serializers.ModelSerializer):
+    interviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Scorecard
+        fields = [
+            "id",
+            "interview",
+            "interviewer",
+            "submitted_at",
+            "recommendation",
+            "summary",
+            "score_mean",
+            "coverage",
+        ]
+
+
+class AnswerChangeSerializer(serializers.Serializer):
+    """Any of the fields; those left out stay as they are. null clears a score or a mark."""
+
+    score = serializers.ChoiceField(choices=Score.choices, allow_null=True, required=False)
+    skipped = serializers.BooleanField(required=False)
+    notes = text(limits.NOTES, required=False, allow_blank=True)
+    marks = serializers.DictField(
+        child=serializers.ChoiceField(choices=Mark.choices, allow_null=True),
+        required=False,
+        help_text="Marks by expected point id: 2 covered, 1 partial, 0 missed, null unmarked.",
+    )
+
+    def validate_marks(self, marks):
+        if len(marks) > 100:
+            raise serializers.ValidationError("At most 100 marks in one change.")
+        if not all(
+            key.isascii() and key.isdigit() and len(key) < 20 and int(key) <= MAX_ID
+            for key in marks
+        ):
+            raise serializers.ValidationError("Marks are keyed by expected point id.")
+        return {int(key): value for key, value in marks.items()}
+
+
+class FollowUpSerializer(serializers.Serializer):
+    after = object_id(help_text="The question it follows.")
+    prompt = text(limits.FOLLOW_UP_PROMPT)
+    points = serializers.ListField(
+        child=text(limits.POINT_TEXT, allow_blank=True),
+        max_length=limits.FOLLOW_UP_POINTS,
+        default=list,
+    )
+    client_key = serializers.UUIDField(
+        required=False, allow_null=True, help_text="Sending the same key again adds nothing."
+    )
+
+
+class FollowUpCreatedSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InterviewQuestion
+        fields = ["id", "position", "follow_up_number", "prompt", "client_key"]
+
+
+class SubmitSerializer(serializers.Serializer):
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    summary = text(limits.SUMMARY, required=False, allow_blank=True, default="")
+
+
+class AmendedAnswerSerializer(serializers.Serializer):
+    question = object_id()
+    score = serializers.ChoiceField(choices=Score.choices, allow_null=True)
+    notes = text(limits.NOTES, allow_blank=True, default="")
+
+
+class AmendSerializer(serializers.Serializer):
+    """The whole amended scorecard: what is left out of `answers` stays as it is."""
+
+    reason = text(limits.SUMMARY)
+    recommendation = serializers.ChoiceField(choices=Recommendation.choices)
+    summary = text(limits.SUMMARY, allow_blank=True, default="")
+    answers = AmendedAnswerSerializer(many=True, default=list, max_length=500)
+
+
+# Results -------------------------------------------------------------------------------------
+
+
+class ResultNumbers(serializers.Serializer):
+    scorecard_count = serializers.IntegerField()
+    mean = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True)
+    spread = serializers.FloatField(allow_null=True)
+    coverage = serializers.FloatField(allow_null=True)
+    strong_no = serializers.IntegerField()
+    no = serializers.IntegerField()
+    yes = serializers.IntegerField()
+    strong_yes = serializers.IntegerField()
+    disagreement = serializers.BooleanField()
+    topic_means = serializers.DictField(
+        child=serializers.FloatField(allow_null=True), help_text="Mean rating by topic slug."
+    )
+
+
+class CandidateResultSerializer(ResultNumbers):
+    question_set = serializers.CharField(source="question_set.slug")
+    lowest = serializers.FloatField()
+    highest = serializers.FloatField()
+    split_decision = serializers.BooleanField()
+    disagreement_reasons = serializers.ListField(child=serializers.CharField())
+
+
+class CompareRowSerializer(ResultNumbers):
+    candidate = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    role_applied_for = serializers.CharField()
+
+
+# Tokens --------------------------------------------------------------------------------------
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "can_write", "created_at", "expires_at", "last_used_at"]

@@ -1,0 +1,68 @@
+import pytest
+
+from interviews.tests.factories import CandidateFactory, planned_interview
+from scoring import services
+from scoring.models import Recommendation
+
+from .conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def scored(interview, interviewer, score, recommendation):
+    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
+    for question in interview.questions.all():
+        services.save_answer(interview_question=question, interviewer=interviewer, score=score)
+    services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
+
+
+@pytest.fixture
+def results(alice, bob):
+    strong = planned_interview(interviewers=[alice, bob], candidate=CandidateFactory(name="Ada"))
+    scored(strong, alice, 4, Recommendation.STRONG_YES)
+    scored(strong, bob, 2, Recommendation.NO)
+    weak = planned_interview(
+        interviewers=[alice],
+        candidate=CandidateFactory(name="Bo", role_applied_for="Junior"),
+        question_set=strong.question_set,
+    )
+    scored(weak, alice, 1, Recommendation.STRONG_NO)
+    return strong, weak
+
+
+def test_a_candidates_stored_result(hiring_manager, results):
+    strong, _ = results
+    response = client_for(hiring_manager).get(f"/api/v1/candidates/{strong.candidate_id}/results/")
+    assert response.status_code == 200
+    [result] = response.json()
+    topics = {question.topic.slug: 3.0 for question in strong.questions.all()}
+    assert (result["question_set"], result["scorecard_count"], result["mean"]) == (
+        strong.question_set.slug,
+        2,
+        3.0,
+    )
+    assert (result["spread"], result["disagreement"], result["topic_means"]) == (
+        2.0,
+        True,
+        topics,
+    )
+    assert len(result["disagreement_reasons"]) == 2
+
+
+def test_compare_rows_sort_and_filter_as_the_page(hiring_manager, results):
+    strong, weak = results
+    client = client_for(hiring_manager)
+    url = f"/api/v1/compare/?set={strong.question_set.slug}"
+    rows = client.get(url + "&sort=-mean").json()["results"]
+    assert [(row["name"], row["mean"]) for row in rows] == [("Ada", 3.0), ("Bo", 1.0)]
+    juniors = client.get(url + "&role=Junior").json()["results"]
+    assert [row["candidate"] for row in juniors] == [weak.candidate_id]
+    assert client.get("/api/v1/compare/?set=nope").status_code == 400
+
+
+def test_results_are_for_managers_only(alice, results):
+    strong, _ = results
+    client = client_for(alice)
+    assert client.get(f"/api/v1/candidates/{strong.candidate_id}/results/").status_code == 403
+    url = f"/api/v1/compare/?set={strong.question_set.slug}"
+    assert client.get(url).status_code == 403

@@ -1,0 +1,562 @@
+"""The JSON API. Each view finds objects with the pages' helpers (so others' objects are 404
+here too) and writes through the same services, so nothing the pages refuse is possible."""
+
+import hashlib
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from interviews import selectors as interview_selectors
+from interviews import services as interview_services
+from interviews.forms import CandidateForm
+from interviews.models import Candidate, Interview
+from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
+from questions.models import Question, QuestionSet, Topic
+from scoring import selectors
+from scoring import services as scoring_services
+from scoring.models import CandidateResult
+from scoring.views.compare import Comparison
+from scoring.views.live import get_assigned_interview, live_questions
+from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
+
+from . import serializers as s
+from .errors import Conflict, PreconditionFailed
+
+
+class Private:
+    """API responses carry candidates' and scorecards' data like the pages do: no cache may
+    keep them. The middleware that says so for pages cannot see a token's user."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+def require_perms(request, *perms):
+    if not request.user.has_perms(perms):
+        raise PermissionDenied
+
+
+def form_errors(form):
+    return exceptions.ValidationError(
+        {field or "detail": list(messages) for field, messages in form.errors.items()}
+    )
+
+
+# The bank ------------------------------------------------------------------------------------
+
+
+class QuestionSetList(Private, generics.ListAPIView):
+    serializer_class = s.QuestionSetSerializer
+    queryset = QuestionSet.objects.order_by("title", "pk")
+
+
+class QuestionSetDetail(Private, generics.RetrieveAPIView):
+    serializer_class = s.QuestionSetDetailSerializer
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return QuestionSet.objects.prefetch_related(
+            "questions__topic", "questions__points"
+        ).order_by("pk")
+
+
+# Candidates ----------------------------------------------------------------------------------
+
+
+class CandidateList(Private, generics.ListCreateAPIView):
+    """Hiring managers' candidates; `q` keeps those whose name, email or role has every word."""
+
+    serializer_class = s.CandidateSerializer
+
+    def get_queryset(self):
+        require_perms(self.request, "interviews.view_candidate")
+        return interview_selectors.search_candidates(self.request.query_params.get("q", ""))
+
+    @extend_schema(parameters=[OpenApiParameter("q", str, description="Search words")])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(responses={201: s.CandidateSerializer})
+    def post(self, request, *args, **kwargs):
+        require_perms(request, "interviews.add_candidate")
+        candidate = save_candidate(request, Candidate())
+        return Response(s.CandidateSerializer(candidate).data, status=status.HTTP_201_CREATED)
+
+
+def save_candidate(request, candidate):
+    """Through the page's form, so the limits and the duplicate-email rule are the same."""
+    serializer = s.CandidateSerializer(candidate, data=request.data, partial=bool(candidate.pk))
+    serializer.is_valid(raise_exception=True)
+    current = {field: getattr(candidate, field) for field in CandidateForm.Meta.fields}
+    form = CandidateForm(current | serializer.validated_data, instance=candidate)
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.save()
+
+
+class CandidateDetail(Private, APIView):
+    @extend_schema(responses=s.CandidateSerializer)
+    def get(self, request, pk):
+        require_perms(request, "interviews.view_candidate")
+        return Response(s.CandidateSerializer(get_object_or_404(Candidate, pk=pk)).data)
+
+    @extend_schema(request=s.CandidateSerializer, responses=s.CandidateSerializer)
+    def patch(self, request, pk):
+        require_perms(request, "interviews.change_candidate")
+        candidate = get_object_or_404(Candidate, pk=pk)
+        if candidate.is_erased:
+            raise Conflict("This candidate was erased.")
+        return Response(s.CandidateSerializer(save_candidate(request, candidate)).data)
+
+
+class CandidateExport(Private, APIView):
+    @extend_schema(responses={200: OpenApiResponse(description="Everything stored about them")})
+    def get(self, request, pk):
+        require_perms(request, "interviews.view_candidate")
+        candidate = get_object_or_404(Candidate, pk=pk)
+        return Response(
+            interview_services.export_candidate(candidate=candidate, actor=request.user)
+        )
+
+
+class CandidateErase(Private, APIView):
+    @extend_schema(request=None, responses=s.CandidateSerializer)
+    def post(self, request, pk):
+        require_perms(request, "interviews.change_candidate")
+        candidate = get_object_or_404(Candidate, pk=pk)
+        if candidate.is_erased:
+            raise Conflict("This candidate was already erased.")
+        candidate = interview_services.erase_candidate(candidate=candidate, actor=request.user)
+        return Response(s.CandidateSerializer(candidate).data)
+
+
+# Interviews ----------------------------------------------------------------------------------
+
+STATUS_PARAMETER = OpenApiParameter("status", str, enum=Interview.Status.values)
+ORDERING = {"scheduled_at", "-scheduled_at"}
+
+
+class InterviewList(Private, generics.ListAPIView):
+    """Hiring managers see every interview; an interviewer, those assigned to them."""
+
+    serializer_class = s.InterviewSerializer
+
+    def get_queryset(self):
+        user, params = self.request.user, self.request.query_params
+        interviews = Interview.objects.select_related("candidate", "question_set")
+        if not user.has_perms(MANAGE_INTERVIEWS):
+            require_perms(self.request, "interviews.view_interview")
+            interviews = interviews.filter(interviewers=user)
+        if params.get("status") in Interview.Status.values:
+            interviews = interviews.filter(status=params["status"])
+        candidate = params.get("candidate", "")
+        if candidate:
+            # A malformed id matches nothing, as an unknown one does.
+            valid = candidate.isascii() and candidate.isdigit() and len(candidate) < 19
+            interviews = (
+                interviews.filter(candidate=int(candidate)) if valid else interviews.none()
+            )
+        ordering = params.get("ordering")
+        ordering = ordering if ordering in ORDERING else "scheduled_at"
+        return interviews.prefetch_related("interviewers").order_by(ordering, "pk")
+
+    @extend_schema(
+        parameters=[
+            STATUS_PARAMETER,
+            OpenApiParameter("candidate", int, description="A candidate's id"),
+            OpenApiParameter("ordering", str, enum=sorted(ORDERING)),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(request=s.ScheduleSerializer, responses={201: s.InterviewSerializer})
+    def post(self, request):
+        require_perms(request, *MANAGE_INTERVIEWS)
+        serializer = s.ScheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        question_set = QuestionSet.objects.filter(slug=data["question_set"]).first()
+        candidate = Candidate.objects.filter(pk=data["candidate"]).first()
+        errors = {}
+        if question_set is None:
+            errors["question_set"] = ["No question set has this slug."]
+        if candidate is None:
+            errors["candidate"] = ["No candidate has this id."]
+        users = {u.username: u for u in interview_services.interviewer_pool()}
+        unknown = [name for name in data["interviewers"] if name not in users]
+        if unknown:
+            errors["interviewers"] = [f"Not in the Interviewer group: {', '.join(unknown)}."]
+        questions = Question.objects.in_bulk(data["questions"])
+        missing = [pk for pk in data["questions"] if pk not in questions]
+        if missing:
+            errors["questions"] = [f"No question has the id {missing[0]}."]
+        if errors:
+            raise exceptions.ValidationError(errors)
+        interview = interview_services.schedule_interview(
+            candidate=candidate,
+            question_set=question_set,
+            stage=data["stage"].strip() or "Technical interview",
+            scheduled_at=data["scheduled_at"],
+            interviewers=[users[name] for name in data["interviewers"]],
+            questions=[questions[pk] for pk in data["questions"]],
+            created_by=request.user,
+        )
+        return Response(s.InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
+
+
+def get_interview_for(user, pk) -> Interview:
+    """For a hiring manager, any interview; for an interviewer, one assigned to them."""
+    if user.has_perms(MANAGE_INTERVIEWS):
+        return get_interview_for_manager(user, pk)
+    return get_assigned_interview(user, pk)
+
+
+class InterviewDetail(Private, APIView):
+    @extend_schema(responses=s.InterviewSerializer)
+    def get(self, request, pk):
+        return Response(s.InterviewSerializer(get_interview_for(request.user, pk)).data)
+
+
+class InterviewCancel(Private, APIView):
+    @extend_schema(request=None, responses=s.InterviewSerializer)
+    def post(self, request, pk):
+        require_perms(request, "interviews.change_interview")
+        interview = get_object_or_404(Interview, pk=pk)
+        if interview.status != Interview.Status.CANCELLED:
+            try:
+                interview = interview_services.cancel_interview(interview=interview)
+            except ValidationError as error:
+                raise Conflict(" ".join(error.messages)) from error
+        return Response(s.InterviewSerializer(interview).data)
+
+
+class InterviewReschedule(Private, APIView):
+    @extend_schema(request=s.RescheduleSerializer, responses=s.InterviewSerializer)
+    def post(self, request, pk):
+        require_perms(request, "interviews.change_interview")
+        interview = get_object_or_404(Interview, pk=pk)
+        serializer = s.RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if "interviewers" in data:
+            users = {u.username: u for u in interview_services.interviewer_pool()}
+            unknown = [name for name in data["interviewers"] if name not in users]
+            if unknown:
+                raise exceptions.ValidationError(
+                    {"interviewers": [f"Not in the Interviewer group: {', '.join(unknown)}."]}
+                )
+            panel = [users[name] for name in data["interviewers"]]
+        else:
+            panel = list(interview.interviewers.all())
+        if interview.status != Interview.Status.SCHEDULED:
+            raise Conflict(
+                f"This interview is {interview.get_status_display().lower()}: only a "
+                "scheduled interview can be moved."
+            )
+        interview = interview_services.reschedule_interview(
+            interview=interview,
+            scheduled_at=data.get("scheduled_at", interview.scheduled_at),
+            interviewers=panel,
+        )
+        return Response(s.InterviewSerializer(interview).data)
+
+
+class InterviewScorecards(Private, APIView):
+    """The submitted scorecards of an interview, with the page's blind rule: an interviewer
+    reads them only once their own is submitted."""
+
+    @extend_schema(responses=s.SubmittedScorecardSerializer(many=True))
+    def get(self, request, pk):
+        interview = get_object_or_404(Interview, pk=pk)
+        if not request.user.has_perm(MANAGER_PERMISSION):
+            mine = scoring_services.existing_scorecard(
+                interview=interview, interviewer=request.user
+            )
+            if mine is None and not interview.interviewers.filter(pk=request.user.pk).exists():
+                raise Http404
+            if mine is None or not mine.is_submitted:
+                raise PermissionDenied("Submit your own scorecard to read your colleagues'.")
+        scorecards = interview.scorecards.filter(submitted_at__isnull=False).select_related(
+            "interviewer"
+        )
+        return Response(s.SubmittedScorecardSerializer(scorecards, many=True).data)
+
+
+# Scorecards ----------------------------------------------------------------------------------
+
+
+def my_scorecard(interview, user):
+    """The reader's own scorecard as the API shows it, and its ETag."""
+    scorecard = scoring_services.existing_scorecard(interview=interview, interviewer=user)
+    answers = list(live_questions(interview, user, scorecard))
+    data = s.ScorecardSerializer(
+        {
+            "id": scorecard.pk if scorecard else None,
+            "interview": interview.pk,
+            "interviewer": user.username,
+            "submitted_at": scorecard.submitted_at if scorecard else None,
+            "recommendation": scorecard.recommendation if scorecard else None,
+            "summary": scorecard.summary if scorecard else "",
+            "answers": answers,
+        }
+    ).data
+    body = json.dumps(data, sort_keys=True, default=str).encode()
+    return data, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def check_if_match(request, interview):
+    """A write with If-Match applies only to the scorecard as the writer last read it; run
+    inside the write's transaction, after the scorecard row is locked."""
+    expected = request.headers.get("If-Match")
+    if expected and expected != "*":
+        _, etag = my_scorecard(interview, request.user)
+        if etag not in [tag.strip() for tag in expected.split(",")]:
+            raise PreconditionFailed()
+
+
+def lock_scorecard(interview, user):
+    # Serialises writers of one scorecard, so that an ETag check and the write are one step.
+    return list(
+        interview.scorecards.select_for_update().filter(interviewer=user).values_list("pk")
+    )
+
+
+def scorecard_response(interview, user, status_code=200):
+    data, etag = my_scorecard(interview, user)
+    return Response(data, status=status_code, headers={"ETag": etag})
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="The ETag last read: a write to a scorecard that changed since is refused "
+    "with 412.",
+)
+
+
+class MyScorecard(Private, APIView):
+    """The reader's own scorecard for an interview assigned to them: draft or submitted."""
+
+    @extend_schema(responses=s.ScorecardSerializer)
+    def get(self, request, pk):
+        interview = get_assigned_interview(request.user, pk)
+        return scorecard_response(interview, request.user)
+
+
+class MyAnswer(Private, APIView):
+    @extend_schema(
+        request=s.AnswerChangeSerializer,
+        responses=s.ScorecardSerializer,
+        parameters=[IF_MATCH],
+        description="Change an answer of one's own draft: any of score, skipped, notes and "
+        "marks. A submitted scorecard, or a closed interview, refuses with 409.",
+    )
+    def patch(self, request, pk, question_pk):
+        interview = get_assigned_interview(request.user, pk)
+        question = get_object_or_404(
+            scoring_services.questions_for(interview, request.user), pk=question_pk
+        )
+        serializer = s.AnswerChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        change = dict(serializer.validated_data)
+        if change.get("skipped") and change.get("score") is not None:
+            raise exceptions.ValidationError(
+                {"skipped": ["A skipped question has no rating: send one or the other."]}
+            )
+        with transaction.atomic():
+            lock_scorecard(interview, request.user)
+            check_if_match(request, interview)
+            scoring_services.save_answer(
+                interview_question=question, interviewer=request.user, **change
+            )
+        return scorecard_response(interview, request.user)
+
+
+class MyFollowUps(Private, APIView):
+    @extend_schema(
+        request=s.FollowUpSerializer,
+        responses={201: s.FollowUpCreatedSerializer},
+        parameters=[IF_MATCH],
+    )
+    def post(self, request, pk):
+        interview = get_assigned_interview(request.user, pk)
+        serializer = s.FollowUpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        after = get_object_or_404(
+            scoring_services.questions_for(interview, request.user), pk=data["after"]
+        )
+        with transaction.atomic():
+            lock_scorecard(interview, request.user)
+            check_if_match(request, interview)
+            follow_up = interview_services.add_follow_up(
+                after=after,
+                interviewer=request.user,
+                prompt=data["prompt"],
+                points=data["points"],
+                client_key=data.get("client_key"),
+            )
+        return Response(
+            s.FollowUpCreatedSerializer(follow_up).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MySubmission(Private, APIView):
+    @extend_schema(
+        request=s.SubmitSerializer, responses=s.ScorecardSerializer, parameters=[IF_MATCH]
+    )
+    def post(self, request, pk):
+        interview = get_assigned_interview(request.user, pk)
+        serializer = s.SubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            lock_scorecard(interview, request.user)
+            check_if_match(request, interview)
+            draft = scoring_services.scorecard_for(interview=interview, interviewer=request.user)
+            scoring_services.submit_scorecard(
+                scorecard=draft,
+                recommendation=int(serializer.validated_data["recommendation"]),
+                summary=serializer.validated_data["summary"],
+            )
+        return scorecard_response(interview, request.user)
+
+
+class MyAmendment(Private, APIView):
+    @extend_schema(
+        request=s.AmendSerializer,
+        responses=s.ScorecardSerializer,
+        parameters=[IF_MATCH],
+        description="Change one's submitted scorecard, saying why; the earlier values are "
+        "kept for the hiring managers.",
+    )
+    def post(self, request, pk):
+        interview = get_assigned_interview(request.user, pk)
+        serializer = s.AmendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic():
+            lock_scorecard(interview, request.user)
+            check_if_match(request, interview)
+            scorecard = scoring_services.existing_scorecard(
+                interview=interview, interviewer=request.user
+            )
+            if scorecard is None or not scorecard.is_submitted:
+                raise Conflict("Only a submitted scorecard is amended; a draft is simply edited.")
+            scoring_services.amend_scorecard(
+                scorecard=scorecard,
+                author=request.user,
+                reason=data["reason"],
+                recommendation=int(data["recommendation"]),
+                summary=data["summary"],
+                answers={
+                    answer["question"]: (answer["score"], answer["notes"])
+                    for answer in data["answers"]
+                },
+            )
+        return scorecard_response(interview, request.user)
+
+
+class ScorecardDetail(Private, APIView):
+    """A scorecard by id, with the page's blind rule: its author always, a hiring manager once
+    it is submitted, a colleague once both theirs and it are submitted; 404 otherwise."""
+
+    @extend_schema(responses=s.SubmittedScorecardSerializer)
+    def get(self, request, pk):
+        return Response(s.SubmittedScorecardSerializer(get_scorecard_for(request.user, pk)).data)
+
+
+# Results -------------------------------------------------------------------------------------
+
+
+def by_topic_slug(means: dict, topics) -> dict:
+    """Stored means are keyed topic_<pk>; the API names topics by their slugs."""
+    return {
+        topic.slug: means[selectors.topic_column(topic)]
+        for topic in topics
+        if means.get(selectors.topic_column(topic)) is not None
+    }
+
+
+class CandidateResults(Private, APIView):
+    """A candidate's stored result on each question set they ran, as on their page."""
+
+    @extend_schema(responses=s.CandidateResultSerializer(many=True))
+    def get(self, request, pk):
+        require_perms(request, MANAGER_PERMISSION)
+        candidate = get_object_or_404(Candidate, pk=pk)
+        results = list(
+            CandidateResult.objects.filter(candidate=candidate)
+            .select_related("question_set")
+            .order_by("question_set__title", "question_set")
+        )
+        topics = Topic.objects.filter(
+            pk__in={int(key.removeprefix("topic_")) for r in results for key in r.topic_means}
+        )
+        for result in results:
+            result.disagreement_reasons = selectors.disagreement_reasons(result)
+            result.topic_means = by_topic_slug(result.topic_means, topics)
+        return Response(s.CandidateResultSerializer(results, many=True).data)
+
+
+class Compare(Private, generics.ListAPIView):
+    """The compare page's rows: candidates who ran a question set, with its filters (role,
+    interview status) and sorts (a column name, `-` first for descending)."""
+
+    serializer_class = s.CompareRowSerializer
+
+    def get_queryset(self):
+        require_perms(self.request, MANAGER_PERMISSION)
+        slug = self.request.query_params.get("set", "")
+        if not QuestionSet.objects.filter(slug=slug).exists():
+            raise exceptions.ValidationError({"set": ["No question set has this slug."]})
+        self.comparison = Comparison.from_request(self.request, choices=False)
+        return self.comparison.candidates()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        for candidate in page:
+            candidate.topic_means = {
+                topic.slug: getattr(candidate, selectors.topic_column(topic))
+                for topic in self.comparison.topics
+            }
+        return page
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("set", str, required=True, description="A question set's slug"),
+            OpenApiParameter("role", str, description="The role applied for"),
+            STATUS_PARAMETER,
+            OpenApiParameter(
+                "sort",
+                str,
+                description="name, scorecards, mean, median, spread, tally, coverage or "
+                "topic-<id>; a leading - reverses it",
+            ),
+        ]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+# Tokens --------------------------------------------------------------------------------------
+
+
+class MyTokens(Private, generics.ListAPIView):
+    """The reader's own tokens (never their secrets, which are shown once)."""
+
+    serializer_class = s.TokenSerializer
+
+    def get_queryset(self):
+        return self.request.user.api_tokens.active()
