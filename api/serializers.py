@@ -4,8 +4,14 @@ checked where the pages check it, by the forms and services the views call."""
 from rest_framework import serializers
 
 from config import limits
-from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
-from questions.models import AnswerPoint, Question, QuestionSet
+from interviews.models import (
+    Candidate,
+    Interview,
+    InterviewAnchor,
+    InterviewPoint,
+    InterviewQuestion,
+)
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
 from scoring.models import Mark, Recommendation, Score, Scorecard
 
 from .models import ApiToken
@@ -36,9 +42,16 @@ class AnswerPointSerializer(serializers.ModelSerializer):
         fields = ["position", "text", "weight"]
 
 
+class LevelAnchorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LevelAnchor
+        fields = ["level", "text"]
+
+
 class QuestionSerializer(serializers.ModelSerializer):
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     points = AnswerPointSerializer(many=True, read_only=True)
+    anchors = LevelAnchorSerializer(many=True, read_only=True)
 
     class Meta:
         model = Question
@@ -55,6 +68,7 @@ class QuestionSerializer(serializers.ModelSerializer):
             "suggested_minutes",
             "is_active",
             "points",
+            "anchors",
         ]
 
 
@@ -143,12 +157,19 @@ class PointSerializer(serializers.ModelSerializer):
         fields = ["id", "position", "text", "weight", "mark"]
 
 
+class InterviewAnchorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = InterviewAnchor
+        fields = ["level", "text"]
+
+
 class AnswerSerializer(serializers.ModelSerializer):
-    """An asked question with the reader's answer to it."""
+    """An asked question with the reader's answer to it, and its rating anchors as planned."""
 
     label = serializers.CharField(read_only=True)
     topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     points = PointSerializer(many=True, read_only=True)
+    anchors = InterviewAnchorSerializer(many=True, read_only=True)
     score = serializers.SerializerMethodField()
     skipped = serializers.SerializerMethodField()
     notes = serializers.SerializerMethodField()
@@ -165,6 +186,7 @@ class AnswerSerializer(serializers.ModelSerializer):
             "intent",
             "guidance",
             "points",
+            "anchors",
             "score",
             "skipped",
             "notes",

@@ -66,7 +66,7 @@ class QuestionSetDetail(Private, generics.RetrieveAPIView):
 
     def get_queryset(self):
         return QuestionSet.objects.prefetch_related(
-            "questions__topic", "questions__points"
+            "questions__topic", "questions__points", "questions__anchors"
         ).order_by("pk")
 
 

@@ -3,7 +3,12 @@ import pytest
 from audit.models import AuditEvent
 from interviews.models import Candidate, Interview
 from interviews.tests.factories import CandidateFactory, planned_interview
-from questions.tests.factories import AnswerPointFactory, QuestionFactory, QuestionSetFactory
+from questions.tests.factories import (
+    AnswerPointFactory,
+    LevelAnchorFactory,
+    QuestionFactory,
+    QuestionSetFactory,
+)
 
 from .conftest import client_for
 
@@ -17,6 +22,8 @@ def test_a_question_set_is_read_with_its_questions_and_points(interviewer):
     question_set = QuestionSetFactory(slug="backend", title="Backend")
     question = QuestionFactory(question_set=question_set, position=1, prompt="Why index?")
     AnswerPointFactory(question=question, position=1, text="Reads faster")
+    LevelAnchorFactory(question=question, level=3, text="Names the write cost too.")
+    LevelAnchorFactory(question=question, level=1, text="No idea what an index is.")
     client = client_for(interviewer, write=False)
     listing = client.get("/api/v1/question-sets/").json()
     assert [row["slug"] for row in listing["results"]] == ["backend"]
@@ -24,6 +31,10 @@ def test_a_question_set_is_read_with_its_questions_and_points(interviewer):
     assert detail["questions"][0]["prompt"] == "Why index?"
     assert detail["questions"][0]["points"] == [
         {"position": 1, "text": "Reads faster", "weight": 1}
+    ]
+    assert detail["questions"][0]["anchors"] == [
+        {"level": 1, "text": "No idea what an index is."},
+        {"level": 3, "text": "Names the write cost too."},
     ]
     assert client.get("/api/v1/question-sets/nope/").status_code == 404
 

@@ -4,7 +4,7 @@ import pytest
 
 from audit.models import AuditEvent
 from interviews import services as interview_services
-from interviews.models import Interview
+from interviews.models import Interview, InterviewAnchor
 from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
@@ -38,6 +38,17 @@ def test_reading_ones_scorecard_makes_no_draft(interview, alice):
     assert (data["id"], data["submitted_at"], len(data["answers"])) == (None, None, 2)
     assert data["answers"][0]["points"][0]["mark"] is None
     assert Scorecard.objects.count() == 0
+
+
+def test_answers_carry_their_rating_anchors_as_planned(interview, alice):
+    question = first_question(interview)
+    InterviewAnchor.objects.create(interview_question=question, level=2, text="Some points.")
+    InterviewAnchor.objects.create(interview_question=question, level=4, text="All, with cases.")
+    answers = client_for(alice).get(mine_url(interview)).json()["answers"]
+    assert [answer["anchors"] for answer in answers] == [
+        [{"level": 2, "text": "Some points."}, {"level": 4, "text": "All, with cases."}],
+        [],
+    ]
 
 
 def test_an_answer_is_written_through_the_service(interview, alice):
