@@ -268,6 +268,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two fields are called "level": a question set's seniority and an anchor's rating level.
+    "ENUM_NAME_OVERRIDES": {
+        "SeniorityEnum": "questions.models.QuestionSet.Level",
+        "RatingLevelEnum": "questions.models.LevelAnchor.Level",
+    },
 }
 
 # Email: invitations with calendar attachments, and reminders of late scorecards. Without a
