@@ -315,7 +315,7 @@ class CandidateResultSerializer(ResultNumbers):
     lowest = serializers.FloatField()
     highest = serializers.FloatField()
     split_decision = serializers.BooleanField()
-    disagreement_reasons = serializers.ListField(child=serializers.CharField())
+    disagreement_reasons = serializers.ListField(source="reasons", child=serializers.CharField())
 
 
 class CompareRowSerializer(ResultNumbers):

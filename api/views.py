@@ -19,10 +19,9 @@ from interviews import services as interview_services
 from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
 from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
-from questions.models import Question, QuestionSet, Topic
+from questions.models import Question, QuestionSet
 from scoring import selectors
 from scoring import services as scoring_services
-from scoring.models import CandidateResult
 from scoring.views.compare import Comparison
 from scoring.views.live import get_assigned_interview, live_questions
 from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
@@ -496,16 +495,8 @@ class CandidateResults(Private, APIView):
     def get(self, request, pk):
         require_perms(request, MANAGER_PERMISSION)
         candidate = get_object_or_404(Candidate, pk=pk)
-        results = list(
-            CandidateResult.objects.filter(candidate=candidate)
-            .select_related("question_set")
-            .order_by("question_set__title", "question_set")
-        )
-        topics = Topic.objects.filter(
-            pk__in={int(key.removeprefix("topic_")) for r in results for key in r.topic_means}
-        )
+        results, topics = selectors.results_of(candidate)
         for result in results:
-            result.disagreement_reasons = selectors.disagreement_reasons(result)
             result.topic_means = by_topic_slug(result.topic_means, topics)
         return Response(s.CandidateResultSerializer(results, many=True).data)
 

@@ -26,6 +26,16 @@ def interviewer_pool():
     )
 
 
+def _check_panel(interviewers: Sequence[User]) -> None:
+    if not interviewers:
+        raise ValidationError({"interviewers": "Assign at least one interviewer."})
+    pool = set(interviewer_pool().values_list("pk", flat=True))
+    outsiders = [u for u in interviewers if u.pk not in pool]
+    if outsiders:
+        names = ", ".join(u.username for u in outsiders)
+        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+
+
 @transaction.atomic
 def schedule_interview(
     *,
@@ -40,13 +50,7 @@ def schedule_interview(
     """Plan an interview: snapshot the chosen questions, in the given order, with their
     expected points and level anchors, so later edits to the bank never change what this
     interview asks."""
-    if not interviewers:
-        raise ValidationError({"interviewers": "Assign at least one interviewer."})
-    pool = set(interviewer_pool().values_list("pk", flat=True))
-    outsiders = [u for u in interviewers if u.pk not in pool]
-    if outsiders:
-        names = ", ".join(u.username for u in outsiders)
-        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+    _check_panel(interviewers)
     if not questions:
         raise ValidationError({"questions": "Choose at least one question to ask."})
     for question in questions:
@@ -127,13 +131,7 @@ def reschedule_interview(
             f"This interview is {interview.get_status_display().lower()}: only a scheduled "
             "interview can be moved."
         )
-    if not interviewers:
-        raise ValidationError({"interviewers": "Assign at least one interviewer."})
-    pool = set(interviewer_pool().values_list("pk", flat=True))
-    outsiders = [u for u in interviewers if u.pk not in pool]
-    if outsiders:
-        names = ", ".join(u.username for u in outsiders)
-        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+    _check_panel(interviewers)
     before = set(interview.interviewers.values_list("pk", flat=True))
     after = {u.pk for u in interviewers}
     writing = User.objects.filter(pk__in=before - after, scorecards__interview=interview)

@@ -293,6 +293,24 @@ def disagreement_reasons(candidate: Candidate) -> list[str]:
     return reasons
 
 
+def results_of(candidate: Candidate) -> tuple[list[CandidateResult], list[Topic]]:
+    """A candidate's stored results, one per question set they ran (by title), each with its
+    disagreement reasons, and the topics their topic means name."""
+    results = list(
+        CandidateResult.objects.filter(candidate=candidate)
+        .select_related("question_set")
+        .order_by("question_set__title", "question_set")
+    )
+    topics = list(
+        Topic.objects.filter(
+            pk__in={int(key.removeprefix("topic_")) for r in results for key in r.topic_means}
+        )
+    )
+    for result in results:
+        result.reasons = disagreement_reasons(result)
+    return results, topics
+
+
 ANSWERS_SQL = """
 SELECT c.name, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
        t.name, u.username, r.score, r.skipped,

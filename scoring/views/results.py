@@ -9,11 +9,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from interviews.models import Candidate, Interview, InterviewAnchor, InterviewPoint
-from questions.models import Topic
 
 from .. import selectors, services
 from ..forms import AmendScorecardForm
-from ..models import CandidateResult, PointMark, Rating, Scorecard
+from ..models import PointMark, Rating, Scorecard
 
 # Hiring managers hold this permission; interviewers and curators do not.
 MANAGER_PERMISSION = "interviews.view_candidate"
@@ -143,18 +142,8 @@ def amend_scorecard(request, pk):
 @manager_only
 def candidate_detail(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
-    results = list(
-        CandidateResult.objects.filter(candidate=candidate)
-        .select_related("question_set")
-        .order_by("question_set__title", "question_set")
-    )
-    topics = Topic.objects.filter(
-        pk__in={
-            int(key.removeprefix("topic_")) for result in results for key in result.topic_means
-        }
-    )
+    results, topics = selectors.results_of(candidate)
     for result in results:
-        result.reasons = selectors.disagreement_reasons(result)
         result.topic_list = [
             (topic, result.topic_means[selectors.topic_column(topic)])
             for topic in topics
