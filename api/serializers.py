@@ -318,6 +318,47 @@ class CandidateResultSerializer(ResultNumbers):
     disagreement_reasons = serializers.ListField(source="reasons", child=serializers.CharField())
 
 
+class InterviewerCalibrationSerializer(serializers.Serializer):
+    interviewer = serializers.IntegerField(source="interviewer_id")
+    name = serializers.CharField()
+    scorecards = serializers.IntegerField()
+    ratings = serializers.ListField(
+        child=serializers.IntegerField(), help_text="How many 1, 2, 3 and 4 ratings they gave."
+    )
+    recommendations = serializers.ListField(
+        child=serializers.IntegerField(), help_text="How many strong no, no, yes, strong yes."
+    )
+    median_hours = serializers.FloatField(
+        allow_null=True, help_text="Median hours from the interview's end to submission."
+    )
+    within_24h = serializers.FloatField(allow_null=True)
+    rated_share = serializers.FloatField(allow_null=True)
+    marked_share = serializers.FloatField(allow_null=True)
+    leniency = serializers.FloatField(allow_null=True)
+    leniency_scorecards = serializers.IntegerField(source="leniency_n")
+    leniency_interval = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    leniency_flag = serializers.CharField()
+
+
+class AgreementSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    units = serializers.IntegerField()
+    alpha = serializers.FloatField(allow_null=True, help_text="Krippendorff's α (ordinal).")
+    interval = serializers.ListField(child=serializers.FloatField(), allow_null=True)
+    reading = serializers.CharField()
+
+
+class PanelAgreementSerializer(serializers.Serializer):
+    overall = AgreementSerializer()
+    topics = AgreementSerializer(many=True)
+    questions = AgreementSerializer(many=True)
+
+
+class CalibrationSerializer(serializers.Serializer):
+    interviewers = InterviewerCalibrationSerializer(many=True)
+    agreement = PanelAgreementSerializer()
+
+
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="pk")
     name = serializers.CharField()

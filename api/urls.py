@@ -28,6 +28,7 @@ urlpatterns = [
         "candidates/<int:pk>/results/", api(views.CandidateResults), name="api_candidate_results"
     ),
     path("compare/", api(views.Compare), name="api_compare"),
+    path("calibration/", api(views.Calibration), name="api_calibration"),
     path("interviews/", api(views.InterviewList), name="api_interviews"),
     path("interviews/<int:pk>/", api(views.InterviewDetail), name="api_interview"),
     path("interviews/<int:pk>/cancel/", api(views.InterviewCancel), name="api_interview_cancel"),

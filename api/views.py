@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
@@ -20,8 +21,9 @@ from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
 from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
 from questions.models import Question, QuestionSet
-from scoring import selectors
+from scoring import calibration, selectors
 from scoring import services as scoring_services
+from scoring.views.calibration import CalibrationFilters
 from scoring.views.compare import Comparison
 from scoring.views.live import get_assigned_interview, live_questions
 from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
@@ -499,6 +501,32 @@ class CandidateResults(Private, APIView):
         for result in results:
             result.topic_means = by_topic_slug(result.topic_means, topics)
         return Response(s.CandidateResultSerializer(results, many=True).data)
+
+
+class Calibration(Private, APIView):
+    """The calibration page's figures: each interviewer's submissions, ratings and leniency,
+    and the panel's agreement (Krippendorff's α, ordinal), over submitted scorecards."""
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("set", str, description="A question set's slug"),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="Interviews from this day"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Interviews up to this day"),
+            OpenApiParameter("stage", str, description="An interview stage"),
+        ],
+        responses=s.CalibrationSerializer,
+    )
+    def get(self, request):
+        require_perms(request, MANAGER_PERMISSION)
+        form = CalibrationFilters(request.query_params)
+        if not form.is_valid():
+            raise form_errors(form)
+        scorecards = form.scorecards()
+        figures = {
+            "interviewers": calibration.interviewer_calibration(scorecards),
+            "agreement": calibration.panel_agreement(scorecards),
+        }
+        return Response(s.CalibrationSerializer(figures).data)
 
 
 class Compare(Private, generics.ListAPIView):

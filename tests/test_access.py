@@ -102,6 +102,7 @@ EXPECTED = {
     "api_candidate_erase":     API_FOR_MANAGERS,
     "api_candidate_results":   API_FOR_MANAGERS,
     "api_compare":             API_FOR_MANAGERS,
+    "api_calibration":         API_FOR_MANAGERS,
     "api_interviews":          (401, 200, 200, 200, 200, 403, 200),
     "api_interviews[schedule]": (401, 403, 403, 403, 201, 403, 201),
     "api_interview":           (401, 404, 200, 200, 200, 404, 200),

@@ -66,3 +66,29 @@ def test_results_are_for_managers_only(alice, results):
     assert client.get(f"/api/v1/candidates/{strong.candidate_id}/results/").status_code == 403
     url = f"/api/v1/compare/?set={strong.question_set.slug}"
     assert client.get(url).status_code == 403
+
+
+def test_calibration_figures_as_on_the_page(hiring_manager, alice, bob, results):
+    strong, weak = results
+    asked = strong.questions.count()
+    response = client_for(hiring_manager).get("/api/v1/calibration/")
+    assert response.status_code == 200
+    data = response.json()
+    rows = {row["name"]: row for row in data["interviewers"]}
+    alice_row, bob_row = rows[alice.get_full_name() or "alice"], rows[bob.get_full_name() or "bob"]
+    assert (alice_row["scorecards"], bob_row["scorecards"]) == (2, 1)
+    assert alice_row["ratings"] == [weak.questions.count(), 0, 0, asked]
+    assert bob_row["ratings"] == [0, asked, 0, 0]
+    assert alice_row["recommendations"] == [1, 0, 0, 1]
+    # Alice rated 4 where Bob rated 2 on the one interview they shared.
+    assert (alice_row["leniency"], bob_row["leniency"]) == (2.0, -2.0)
+    assert data["agreement"]["overall"]["units"] == asked
+
+
+def test_calibration_filters_are_checked(hiring_manager, results):
+    client = client_for(hiring_manager)
+    assert client.get("/api/v1/calibration/?from=2026-12-01&to=2026-11-01").status_code == 400
+    assert client.get("/api/v1/calibration/?set=no-such-set").status_code == 400
+    strong, _ = results
+    only_set = client.get(f"/api/v1/calibration/?set={strong.question_set.slug}").json()
+    assert len(only_set["interviewers"]) == 2
