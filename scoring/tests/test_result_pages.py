@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from interviews.models import Candidate
+from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services
 from scoring.views.compare import csv_cell
@@ -246,6 +246,22 @@ def test_the_grid_shows_picked_candidates_side_by_side(client, hiring_manager, b
         (2.5, ["1", "4"]),
     ]
     assert "<svg" in response.text
+
+
+def test_the_grid_shows_the_questions_as_the_interviews_asked_them(
+    client, hiring_manager, backend
+):
+    bank_question = InterviewQuestion.objects.filter(question__isnull=False).first().question
+    asked_prompt = bank_question.prompt
+    bank_question.prompt = "Reworded in the bank after the interviews"
+    bank_question.save()
+    client.force_login(hiring_manager)
+    ids = dict(Candidate.objects.values_list("name", "pk"))
+    response = client.get(
+        reverse("compare_grid"), {"set": "backend", "candidate": [ids["Ada"], ids["Bo"]]}
+    )
+    assert asked_prompt in [question.prompt for question, _, _ in response.context["rows"]]
+    assert "Reworded in the bank" not in response.text
 
 
 @pytest.mark.parametrize("picked", [["Ada"], ["Ada", "Bo", "Cy", "Ada", "x"], []])

@@ -295,16 +295,19 @@ def compare_grid(request):
     by_cell = {
         (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
     }
-    questions = (
-        Question.objects.filter(
-            pk__in=InterviewQuestion.objects.filter(interview__in=interviews).values("question")
-        )
+    # A row per bank question, worded as the first of these interviews asked it: the bank
+    # may have changed since, and the interviews keep their own copy.
+    asked = {}
+    for question in (
+        InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
         .select_related("topic")
-        .order_by("position")
-    )
+        .annotate(bank_position=F("question__position"))
+        .order_by("bank_position", "interview__scheduled_at", "pk")
+    ):
+        asked.setdefault(question.question_id, question)
     rows = []
-    for question in questions:
-        cells = [by_cell.get((question.pk, candidate.pk)) for candidate in candidates]
+    for bank_question, question in asked.items():
+        cells = [by_cell.get((bank_question, candidate.pk)) for candidate in candidates]
         rows.append((question, cells, mark_safe("".join(map(grid_cell, cells)))))
     for candidate in candidates:
         candidate.topic_means = [
