@@ -35,8 +35,9 @@ from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Rating
+from ..models import Rating, Recommendation
 from ..templatetags.scoring import percent, score, score_band
+from .calibration import RECOMMENDATION_COLOURS
 from .results import manager_only
 
 
@@ -50,6 +51,8 @@ class Comparison:
     status: str
     sort: str
     topics: list
+    # The topic columns chosen to show (?topic=<pk>, repeated); all of them when none is.
+    shown_topics: list
 
     SORTS = {
         "name": "name",
@@ -92,6 +95,7 @@ class Comparison:
         if sort.removeprefix("-") not in sortable:
             sort = "name"
         statuses = dict(Interview.Status.choices)
+        chosen = set(request.GET.getlist("topic"))
         return cls(
             question_sets=question_sets,
             question_set=question_set,
@@ -99,6 +103,7 @@ class Comparison:
             status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
             sort=sort,
             topics=topics,
+            shown_topics=[t for t in topics if str(t.pk) in chosen] or topics,
         )
 
     @cached_property
@@ -164,18 +169,32 @@ class Comparison:
             "role": self.role,
             "status": self.status,
             "sort": self.sort,
+            "topic": [t.pk for t in self.shown_topics] if self.some_topics_hidden else [],
             **changes,
         }
-        return urlencode({k: v for k, v in params.items() if v})
+        return urlencode({k: v for k, v in params.items() if v}, doseq=True)
+
+    @property
+    def some_topics_hidden(self):
+        return len(self.shown_topics) < len(self.topics)
+
+    @property
+    def in_effect(self):
+        """The filters and choices as words, printed at the top of the page."""
+        words = [
+            self.question_set.title,
+            self.role or "any role",
+            dict(Interview.Status.choices)[self.status] if self.status else "any status",
+        ]
+        if self.some_topics_hidden:
+            words.append("topics: " + ", ".join(t.name for t in self.shown_topics))
+        return " · ".join(words)
 
 
 def result_cells(candidate):
     """A compare row's cells of numbers. Written here rather than in the template: the
     template engine spent more time on a page's 350 cells than the database on its rows.
     Every value is a number or a fixed word, so nothing needs escaping."""
-    tally = " · ".join(
-        map(str, (candidate.strong_no, candidate.no, candidate.yes, candidate.strong_yes))
-    )
     topics = "".join(
         f'<td class="text-end {score_band(mean)}">{score(mean)}</td>'
         for mean in candidate.topic_means
@@ -184,12 +203,42 @@ def result_cells(candidate):
         f'<td class="text-end" data-column="scorecards">{int(candidate.scorecard_count)}</td>'
         f'<td class="text-end {score_band(candidate.mean)}" data-column="mean">'
         f"{score(candidate.mean)}</td>"
-        f'<td class="text-end" data-column="median">{score(candidate.median)}</td>'
+        f'<td class="text-end {score_band(candidate.median)}" data-column="median">'
+        f"{score(candidate.median)}</td>"
         f'<td class="text-end" data-column="spread">{score(candidate.spread)}</td>'
-        f'<td class="text-end text-nowrap small" data-column="tally"'
-        f' title="Strong no · No · Yes · Strong yes">{tally}</td>'
+        f'<td data-column="tally">{tally_bar(candidate)}</td>'
         f'<td class="text-end" data-column="coverage">{percent(candidate.coverage)}</td>'
         f"{topics}"
+    )
+
+
+# Strong no … Strong yes, as the calibration page's bars, and a text colour that reads on each.
+TALLY_TEXT_COLOURS = ["#fff", "#000", "#000", "#fff"]
+
+
+def tally_bar(candidate):
+    """The recommendation tally as a 100-wide stacked bar, Strong no on the left, each part
+    labelled with its count; the counts in words are its accessible name and tooltip."""
+    counts = [int(candidate.strong_no), int(candidate.no), int(candidate.yes)]
+    counts.append(int(candidate.strong_yes))
+    words = ", ".join(
+        f"{label} {count}" for label, count in zip(Recommendation.labels, counts, strict=True)
+    )
+    total = sum(counts)
+    parts, x = [], 0.0
+    for count, fill, text in zip(counts, RECOMMENDATION_COLOURS, TALLY_TEXT_COLOURS, strict=True):
+        if count:
+            width = count / total * 100
+            parts.append(
+                f'<rect x="{x:.1f}" y="0" width="{width:.1f}" height="16" fill="{fill}"></rect>'
+                f'<text x="{x + width / 2:.1f}" y="12" fill="{text}">{count}</text>'
+            )
+            x += width
+    if not parts:
+        parts.append('<text x="50" y="12">–</text>')
+    return (
+        f'<svg class="tally-bar" width="100" height="16" viewBox="0 0 100 16" role="img"'
+        f' aria-label="Recommendations: {words}"><title>{words}</title>{"".join(parts)}</svg>'
     )
 
 
@@ -208,7 +257,7 @@ def compare(request):
     page = comparison.page(request)
     for candidate in page:
         candidate.topic_means = [
-            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
+            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.shown_topics
         ]
         candidate.result_cells = result_cells(candidate)
     columns = [
@@ -219,9 +268,10 @@ def compare(request):
         ("spread", "Spread"),
         ("tally", "Recommendations"),
         ("coverage", "Coverage"),
-    ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.topics]
+    ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.shown_topics]
     headers = [
         {
+            "key": key,
             "label": label,
             "active": comparison.sort.removeprefix("-") == key,
             "descending": comparison.sort == f"-{key}",
@@ -229,6 +279,9 @@ def compare(request):
         }
         for key, label in columns
     ]
+    # Sorting by a hidden topic column keeps that order; the printed heading names it.
+    sort_labels = dict(columns) | {f"topic-{t.pk}": t.name for t in comparison.topics}
+    sorted_by = sort_labels[comparison.sort.removeprefix("-")]
     return render(
         request,
         "scoring/compare.html",
@@ -236,6 +289,7 @@ def compare(request):
             "comparison": comparison,
             "page": page,
             "headers": headers,
+            "sorted_by": sorted_by,
             "statuses": Interview.Status.choices,
             "query": comparison.query(),
         },
