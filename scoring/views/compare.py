@@ -3,12 +3,14 @@ grid with its chart of topic means, and CSV exports. Hiring managers only."""
 
 import csv
 import io
+import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import batched
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import (
@@ -22,12 +24,13 @@ from django.db.models import (
     StringAgg,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from config.pagination import paginate
@@ -35,7 +38,7 @@ from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Rating, Recommendation
+from ..models import Rating, Recommendation, Score
 from ..templatetags.scoring import percent, score, score_band
 from .calibration import RECOMMENDATION_COLOURS
 from .results import manager_only
@@ -181,10 +184,11 @@ class Comparison:
     @property
     def in_effect(self):
         """The filters and choices as words, printed at the top of the page."""
+        status = dict(Interview.Status.choices)[self.status] if self.status else "any"
         words = [
-            self.question_set.title,
-            self.role or "any role",
-            dict(Interview.Status.choices)[self.status] if self.status else "any status",
+            f"Question set: {self.question_set.title}",
+            f"role: {self.role or 'any'}",
+            f"interview status: {status}",
         ]
         if self.some_topics_hidden:
             words.append("topics: " + ", ".join(t.name for t in self.shown_topics))
@@ -342,9 +346,25 @@ def compare_grid(request):
         .values("scorecard__interview__candidate", "interview_question__question")
         .annotate(
             mean=Avg("score"),
-            scores=StringAgg(Cast("score", CharField()), Value(" · ")),
+            # "interviewer:score" pairs, a skipped rating with no score: "7:"; in no order, as
+            # SQLite before 3.44 cannot order an aggregate.
+            ratings=StringAgg(
+                Concat(
+                    Cast("scorecard__interviewer", CharField()),
+                    Value(":"),
+                    Cast("score", CharField()),
+                ),
+                Value(" "),
+            ),
             skipped=Count("pk", filter=Q(skipped=True)),
         )
+    )
+    interviewers = interviewer_initials(
+        User.objects.filter(
+            scorecards__interview__in=interviews, scorecards__submitted_at__isnull=False
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
     )
     by_cell = {
         (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
@@ -362,7 +382,8 @@ def compare_grid(request):
     rows = []
     for bank_question, question in asked.items():
         cells = [by_cell.get((bank_question, candidate.pk)) for candidate in candidates]
-        rows.append((question, cells, mark_safe("".join(map(grid_cell, cells)))))
+        html = "".join(grid_cell(cell, interviewers) for cell in cells)
+        rows.append((question, cells, mark_safe(html)))
     for candidate in candidates:
         candidate.topic_means = [
             getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
@@ -374,6 +395,7 @@ def compare_grid(request):
             "comparison": comparison,
             "candidates": candidates,
             "rows": rows,
+            "interviewers": interviewers.values(),
             "chart": topic_chart(comparison.topics, candidates),
             "query": comparison.query(),
             "selection": "&".join(f"candidate={pk}" for pk in ids),
@@ -381,15 +403,45 @@ def compare_grid(request):
     )
 
 
-def grid_cell(cell):
-    """A grid cell: the interviewers' ratings of one question, their mean and skips. Written
-    here like the compare page's cells; every value is a number."""
+def interviewer_initials(users):
+    """The grid names each rating's interviewer by initials: {pk: (initials, full name)},
+    in the order of the cells' ratings.
+    Two interviewers with the same initials get a number after the second's."""
+    initials, taken = {}, set()
+    for user in users:
+        name = user.get_full_name() or user.username
+        short = "".join(part[0] for part in name.split()[:3]).upper()
+        unique, number = short, 2
+        while unique in taken:
+            unique, number = f"{short}{number}", number + 1
+        taken.add(unique)
+        initials[user.pk] = (unique, name)
+    return initials
+
+
+def grid_cell(cell, interviewers):
+    """A grid cell: each interviewer's rating of one question (initials, their full name on
+    hover, focus and paper), the mean and skips. Written here like the compare page's
+    cells; names are escaped, every other value is a number."""
     if cell is None:
         return (
             '<td class="text-center"><span class="text-body-secondary small">not asked</span></td>'
         )
     mean = cell["mean"]
-    parts = [f'<span class="fw-semibold">{cell["scores"] or "–"}</span>']
+    given = dict(pair.split(":") for pair in (cell["ratings"] or "").split())
+    ratings = []
+    for interviewer, (initials, name) in interviewers.items():
+        if str(interviewer) not in given:
+            continue
+        rating = given[str(interviewer)]
+        name = escape(name)
+        said = f"{rating} {Score(int(rating)).label}" if rating else "skipped"
+        ratings.append(
+            f'<span class="rating-by" tabindex="0" title="{name}: {said}" data-name="{name}">'
+            f'<span class="rating-initials" aria-hidden="true">{initials}</span>'
+            f'<span class="rating-name">{name}:</span> {rating or "–"}</span>'
+        )
+    parts = [f'<div class="grid-ratings">{"".join(ratings)}</div>']
     if mean is not None:
         parts.append(f'<div class="small">mean {score(mean)}</div>')
     if cell["skipped"]:
@@ -400,36 +452,57 @@ def grid_cell(cell):
 
 
 def topic_chart(topics, candidates):
-    """Geometry of a grouped bar chart of topic means (1–4), drawn as SVG by the template."""
-    bar, gap, group_gap, height, top, left = 18, 2, 26, 160, 10, 34
+    """Geometry of a grouped bar chart of topic means on the 0–4 scale, drawn as SVG by the
+    template: the y axis names the levels, and topic names wrap under their group."""
+    bar, gap, group_gap, plot, top, left = 18, 2, 26, 160, 10, 78
+    line_height, char_width = 13, 6  # at the chart's 11 px font
     group_width = len(candidates) * (bar + gap) + group_gap
+    label_chars = max(8, (group_width - 6) // char_width)
     groups = []
     for index, topic in enumerate(topics):
         x = left + index * group_width
         bars = []
         for number, candidate in enumerate(candidates):
             mean = candidate.topic_means[index]
-            bar_height = 0 if mean is None else (mean / 4) * height
+            bar_height = 0 if mean is None else (mean / 4) * plot
             bars.append(
                 {
                     "x": x + number * (bar + gap),
-                    "y": top + height - bar_height,
+                    "y": top + plot - bar_height,
                     "height": bar_height,
                     "mean": mean,
                     "series": number,
                     "candidate": candidate,
                 }
             )
+        lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]
         groups.append(
-            {"topic": topic, "x": x, "label_x": x + (group_width - group_gap) / 2, "bars": bars}
+            {
+                "topic": topic,
+                "x": x,
+                "label_x": x + (group_width - group_gap - gap) / 2,
+                "label_lines": [
+                    {"text": line, "y": top + plot + 16 + number * line_height}
+                    for number, line in enumerate(lines)
+                ],
+                "bars": bars,
+            }
         )
+    most_lines = max((len(group["label_lines"]) for group in groups), default=1)
     return {
         "groups": groups,
         "bar": bar,
+        "left": left,
         "width": left + max(1, len(topics)) * group_width,
-        "height": height + top + 60,
-        "baseline": top + height,
-        "gridlines": [{"value": v, "y": top + height - v / 4 * height} for v in (1, 2, 3, 4)],
+        "height": top + plot + 8 + most_lines * line_height,
+        "baseline": top + plot,
+        "gridlines": [
+            {
+                "label": f"{value} {Score(value).label}" if value else "0",
+                "y": top + plot - value / 4 * plot,
+            }
+            for value in range(5)
+        ],
     }
 
 
