@@ -48,7 +48,7 @@ def candidate_create(request):
     if request.method == "POST" and form.is_valid():
         candidate = form.save()
         messages.success(request, f"Added {candidate.name}.")
-        return redirect("candidate_list")
+        return redirect("candidate_detail", candidate.pk)
     return render(request, "interviews/candidate_form.html", {"form": form})
 
 
@@ -59,7 +59,7 @@ def candidate_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, f"Saved {candidate.name}.")
-        return redirect("candidate_list")
+        return redirect("candidate_detail", candidate.pk)
     interviews = candidate.interviews.select_related("question_set").order_by(
         "-scheduled_at", "-pk"
     )

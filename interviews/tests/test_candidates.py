@@ -182,7 +182,8 @@ def test_a_hiring_manager_adds_a_candidate(client, hiring_manager):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("candidate_list")
+    [grace] = Candidate.objects.all()
+    assert response["Location"] == reverse("candidate_detail", args=[grace.pk])
     assert list(Candidate.objects.values_list("name", "email", "role_applied_for", "notes")) == [
         ("Grace Hopper", "grace@example.com", "Backend Developer", "Referred by Ada.")
     ]
@@ -223,7 +224,7 @@ def test_a_hiring_manager_edits_a_candidate(client, hiring_manager, candidate):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("candidate_list")
+    assert response["Location"] == reverse("candidate_detail", args=[candidate.pk])
     candidate.refresh_from_db()
     assert (candidate.name, candidate.email, candidate.role_applied_for, candidate.notes) == (
         "Ada King",
