@@ -1,13 +1,17 @@
 import csv
 import io
+import re
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
 from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
+from questions.models import Topic
+from questions.tests.factories import UserFactory
 from scoring import services
-from scoring.views.compare import csv_cell
+from scoring.views.compare import csv_cell, interviewer_initials, tally_bar, topic_chart
 
 pytestmark = pytest.mark.django_db
 
@@ -240,11 +244,16 @@ def test_the_grid_shows_picked_candidates_side_by_side(client, hiring_manager, b
     assert [c.name for c in response.context["candidates"]] == ["Ada", "Bo"]
     rows = response.context["rows"]
     assert len(rows) == 2
-    cells = rows[0][1]
-    assert [(cell["mean"], sorted(cell["scores"].split(" · "))) for cell in cells] == [
-        (3.5, ["3", "4"]),
-        (2.5, ["1", "4"]),
+    question, cells, cells_html = rows[0]
+    assert [cell["mean"] for cell in cells] == [3.5, 2.5]
+    # Each rating names its interviewer: initials on screen, the name on hover and focus.
+    assert re.findall(r'title="([^"]*)"', cells_html) == [
+        "alice: 4 Excellent",
+        "bob: 3 Good",
+        "alice: 1 Poor",
+        "bob: 4 Excellent",
     ]
+    assert '<span class="rating-initials" aria-hidden="true">A</span>' in cells_html
     assert "<svg" in response.text
 
 
@@ -369,3 +378,94 @@ def test_the_answers_csv_follows_the_filters(client, hiring_manager, backend):
     assert [row[0] for row in rows[1:]] == ["Cy"] * 4
     rows = read_csv(client.get(reverse("compare_detail_csv"), {"role": "Nobody's role"}))
     assert len(rows) == 1
+
+
+# How the compare page and the grid present their numbers ----------------------------------
+
+
+def header_labels(response):
+    return re.findall(r'class="sort-link" href="[^"]*">([^<]*)</a>', response.text)
+
+
+def test_the_topic_columns_shown_are_chosen_in_the_query_string(client, hiring_manager, backend):
+    first, second = Topic.objects.filter(questions__question_set=backend).order_by("pk")
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"topic": [second.pk], "sort": "-mean"})
+    assert header_labels(response)[7:] == [second.name]
+    ada = response.context["page"][0]
+    assert ada.result_cells.count("<td") == 6 + 1
+    # Sorting, the filters and the grid keep the choice; the printed heading names it.
+    assert f"sort=-median&amp;topic={second.pk}" in response.text
+    assert response.text.count(f'<input type="hidden" name="topic" value="{second.pk}">') == 2
+    assert (
+        f"Question set: Backend · role: any · interview status: any · topics: {second.name}"
+        in (response.text)
+    )
+    # All topics shown: the query string does not list them.
+    response = client.get(reverse("compare"), {"topic": [first.pk, second.pk]})
+    assert header_labels(response)[7:] == [first.name, second.name]
+    assert "topic=" not in response.context["query"]
+
+
+@pytest.mark.parametrize("topics", [["x"], ["999999"], [""], ["1.5", "-1"]])
+def test_unknown_topic_columns_are_ignored(client, hiring_manager, backend, topics):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"topic": topics})
+    assert response.status_code == 200
+    assert len(header_labels(response)) == 7 + 2
+
+
+def test_the_median_is_banded_like_the_mean(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"sort": "name"})
+    ada = response.context["page"][0]
+    assert (ada.name, ada.mean, ada.median) == ("Ada", 3.5, 3.5)
+    assert '<td class="text-end score-band-4" data-column="median">3.50</td>' in ada.result_cells
+
+
+def test_the_tally_is_a_labelled_stacked_bar():
+    candidate = SimpleNamespace(strong_no=1, no=0, yes=2, strong_yes=1)
+    bar = tally_bar(candidate)
+    words = "Strong no 1, No 0, Yes 2, Strong yes 1"
+    assert f'role="img" aria-label="Recommendations: {words}"><title>{words}</title>' in bar
+    assert re.findall(r'<rect x="([\d.]+)" y="0" width="([\d.]+)"', bar) == [
+        ("0.0", "25.0"),
+        ("25.0", "50.0"),
+        ("75.0", "25.0"),
+    ]
+    assert re.findall(r"<text [^>]*>(\d+)</text>", bar) == ["1", "2", "1"]
+    nobody = tally_bar(SimpleNamespace(strong_no=0, no=0, yes=0, strong_yes=0))
+    assert "<rect" not in nobody and ">–</text>" in nobody
+
+
+def test_interviewers_with_the_same_initials_are_told_apart():
+    users = [
+        UserFactory(username="aa", first_name="Alice", last_name="Archer"),
+        UserFactory(username="ab", first_name="Anna", last_name="Abbott"),
+        UserFactory(username="bob"),
+    ]
+    assert list(interviewer_initials(users).values()) == [
+        ("AA", "Alice Archer"),
+        ("AA2", "Anna Abbott"),
+        ("B", "bob"),
+    ]
+
+
+def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
+    topics = [SimpleNamespace(name="Caching and performance"), SimpleNamespace(name="APIs")]
+    candidates = [SimpleNamespace(topic_means=[4.0, None]), SimpleNamespace(topic_means=[2, 1])]
+    chart = topic_chart(topics, candidates)
+    assert [line["label"] for line in chart["gridlines"]] == [
+        "0",
+        "1 Poor",
+        "2 Mixed",
+        "3 Good",
+        "4 Excellent",
+    ]
+    assert chart["gridlines"][0]["y"] == chart["baseline"]
+    caching, apis = chart["groups"]
+    assert [line["text"] for line in caching["label_lines"]] == ["Caching", "and", "performance"]
+    assert [line["text"] for line in apis["label_lines"]] == ["APIs"]
+    # Tall enough for the three lines, and no more.
+    assert chart["height"] == 10 + 160 + 8 + 3 * 13
+    assert [bar["height"] for bar in caching["bars"]] == [160, 80]
