@@ -183,15 +183,13 @@ class Comparison:
 
     @property
     def in_effect(self):
-        """The filters and choices as words, printed at the top of the page."""
+        """The filters as words, printed at the top of the compare page and the grid."""
         status = dict(Interview.Status.choices)[self.status] if self.status else "any"
         words = [
             f"Question set: {self.question_set.title}",
             f"role: {self.role or 'any'}",
             f"interview status: {status}",
         ]
-        if self.some_topics_hidden:
-            words.append("topics: " + ", ".join(t.name for t in self.shown_topics))
         return " · ".join(words)
 
 
