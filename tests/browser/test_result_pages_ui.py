@@ -3,6 +3,7 @@ header and candidate column in view and a cue on the side where columns are hidd
 names each rating's interviewer and its chart's labels are whole; a saved new candidate
 lands on their page; axe-core finds nothing on any of these pages."""
 
+import itertools
 from pathlib import Path
 
 import axe_playwright_python
@@ -179,7 +180,7 @@ def test_compare_and_grid_read_at_a_glance(page_for, hiring_manager, panel):
     )
     boxes = [label.bounding_box() for label in labels.all()]
     chart = page.locator("svg.topic-chart").bounding_box()
-    for left, right in zip(boxes, boxes[1:]):
+    for left, right in itertools.pairwise(boxes):
         assert left["x"] + left["width"] < right["x"]
     assert chart["x"] <= boxes[0]["x"] and boxes[-1]["x"] + boxes[-1]["width"] <= (
         chart["x"] + chart["width"]
