@@ -407,12 +407,12 @@ def test_the_topic_columns_shown_are_chosen_in_the_query_string(client, hiring_m
     assert "topic=" not in response.context["query"]
 
 
-@pytest.mark.parametrize("topics", [["x"], ["999999"], [""], ["1.5", "-1"]])
-def test_unknown_topic_columns_are_ignored(client, hiring_manager, backend, topics):
+def test_unknown_topic_columns_are_ignored(client, hiring_manager, backend):
     client.force_login(hiring_manager)
-    response = client.get(reverse("compare"), {"topic": topics})
-    assert response.status_code == 200
-    assert len(header_labels(response)) == 7 + 2
+    for topics in [["x"], ["999999"], [""], ["1.5", "-1"]]:
+        response = client.get(reverse("compare"), {"topic": topics})
+        assert response.status_code == 200
+        assert len(header_labels(response)) == 7 + 2
 
 
 def test_the_median_is_banded_like_the_mean(client, hiring_manager, backend):
