@@ -33,6 +33,7 @@ from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 SEED = 20261129
 RESAMPLES = 1000
+BOOTSTRAP_BLOCK = 1_000_000  # values drawn at a time
 SCORES = Score.values  # 1–4
 # Fewer scorecards than this make a bootstrap interval of a mean too rough to flag anyone.
 LENIENCY_MIN_SCORECARDS = 5
@@ -96,8 +97,13 @@ def bootstrap_mean(
     """95 % percentile interval of the mean of `values`, resampled with replacement."""
     if len(values) < 2:
         return None
-    picks = _rng(*key).integers(0, len(values), size=(resamples, len(values)))
-    return percentile_interval(values[picks].mean(axis=1))
+    rng, n = _rng(*key), len(values)
+    # In blocks of about a million picks: the same draws as all at once, in bounded memory.
+    block, means = max(1, BOOTSTRAP_BLOCK // n), []
+    for done in range(0, resamples, block):
+        picks = rng.integers(0, n, size=(min(block, resamples - done), n))
+        means.append(values[picks].mean(axis=1))
+    return percentile_interval(np.concatenate(means))
 
 
 # Interviewers ------------------------------------------------------------------------------
@@ -373,22 +379,25 @@ def panel_agreement(
     """Krippendorff's α (ordinal) over units = asked questions rated by two or more
     interviewers, coders = interviewers, values 1–4 (a skipped answer is a missing value),
     overall, per topic and per bank question (worst first); three queries."""
-    units = list(
+    # One row per unit: its topic, its bank question (0 for a follow-up) and its counts of
+    # each score, read into the array row by row.
+    units = np.fromiter(
         Rating.objects.filter(scorecard__in=scorecards.values("pk"), score__isnull=False)
         .values("interview_question")
         .annotate(
             topic=F("interview_question__topic"),
-            question=F("interview_question__question"),
+            question=Coalesce("interview_question__question", 0),
             coders=Count("pk"),
             **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
         )
         .filter(coders__gte=2)
         .order_by("interview_question")
         .values_list("topic", "question", *(f"score_{value}" for value in SCORES))
+        .iterator(chunk_size=10_000),
+        dtype=np.dtype((np.int64, 2 + len(SCORES))),
     )
-    counts = np.array([unit[2:] for unit in units], dtype=float).reshape(-1, len(SCORES))
-    topic_ids = np.array([unit[0] for unit in units])
-    question_ids = np.array([unit[1] or 0 for unit in units])
+    topic_ids, question_ids = units[:, 0], units[:, 1]
+    counts = units[:, 2:].astype(float)
 
     def agreement(label, selected, key, question_id=None):
         selected_counts = counts[selected]
@@ -403,7 +412,7 @@ def panel_agreement(
     result = PanelAgreement(
         overall=agreement("All questions", np.ones(len(units), dtype=bool), (0,))
     )
-    if not units:
+    if not len(units):
         return result
     for topic in Topic.objects.filter(pk__in=set(topic_ids.tolist())):
         result.topics.append(agreement(topic.name, topic_ids == topic.pk, (1, topic.pk)))
@@ -505,20 +514,24 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         item = questions[row["question"]]
         item.times_asked, item.answers = row["times_asked"], row["answers"]
 
-    # One row per submitted rating or skip of the set's interviews, follow-ups included: a
-    # scorecard's other questions are all of its rated questions.
-    answered = np.array(
+    # One row per submitted rating or skip of the set's interviews, follow-ups included (a
+    # scorecard's other questions are all of its rated questions): score 0 is a skip,
+    # question 0 a follow-up. Read into the array row by row, never held as Python tuples.
+    answered = np.fromiter(
         Rating.objects.filter(
             Q(score__isnull=False) | Q(skipped=True),
             scorecard__submitted_at__isnull=False,
             scorecard__interview__question_set=question_set,
         )
-        .values_list("scorecard", "interview_question__question", "score")
-        .order_by(),
-        dtype=float,
-    ).reshape(-1, 3)
+        .values_list(
+            "scorecard", Coalesce("interview_question__question", 0), Coalesce("score", 0)
+        )
+        .order_by()
+        .iterator(chunk_size=10_000),
+        dtype=np.dtype((float, 3)),
+    )
     scorecard_ids, question_ids, scores = answered.T
-    rated = ~np.isnan(scores)
+    rated = scores > 0
     # Each scorecard's count and sum of ratings, spread back onto its rows.
     sheet = np.unique(scorecard_ids, return_inverse=True)[1]
     count = np.bincount(sheet, weights=rated)[sheet]
