@@ -1,7 +1,8 @@
 """Seeded benchmark data, written with a few bulk statements: N candidates, each with one
 completed interview on the junior backend set (24 questions) and a submitted scorecard from
-each of three interviewers, every question rated and about half the points marked; one
-candidate in 25 is only scheduled. Plus one open interview for the live page."""
+each of three interviewers (one rates higher, one lower), submitted within two days of the
+interview, every question rated but about one in 30 skipped, and about half the points
+marked; one candidate in 25 is only scheduled. Plus one open interview for the live page."""
 
 import random
 from datetime import timedelta
@@ -24,6 +25,9 @@ SET_SLUG = "junior-backend-developer"
 ROLES = ["Backend Developer", "Platform Engineer", "Data Engineer"]
 SURNAMES = ["Okafor", "Tanaka", "Fischer", "Rossi", "Raman", "Becker", "Martin", "Kumar"]
 BATCH = 250  # candidates written per round of statements
+# Added to each interviewer's ratings, so that calibration has someone to flag.
+LENIENCY = [0.4, 0.0, -0.4]
+SKIPPED = 1 / 30
 
 
 def generate(size: int, *, seed: int = 10) -> dict:
@@ -173,24 +177,31 @@ def _write_batch(rng, numbers, question_set, questions, points, interviewers, st
             interviewer=interviewer,
             recommendation=min(4, max(1, round(ability[interview.pk] + rng.uniform(-1, 1)))),
             summary="Seeded by the benchmark.",
-            submitted_at=interview.completed_at,
+            submitted_at=interview.completed_at + timedelta(hours=rng.uniform(0, 48)),
         )
         for interview in submitted
         for interviewer in interviewers
     )
-    ratings = Rating.objects.bulk_create(
-        Rating(
+    leniency = {user.pk: bias for user, bias in zip(interviewers, LENIENCY, strict=True)}
+
+    def rate(scorecard, iq):
+        if rng.random() < SKIPPED:
+            return Rating(scorecard=scorecard, interview_question=iq, skipped=True)
+        score = ability[scorecard.interview_id] + leniency[scorecard.interviewer_id]
+        return Rating(
             scorecard=scorecard,
             interview_question=iq,
-            score=min(4, max(1, round(ability[scorecard.interview_id] + rng.gauss(0, 0.7)))),
+            score=min(4, max(1, round(score + rng.gauss(0, 0.7)))),
             notes=rng.choice(["", "Clear, with an example.", "Needed prompting on the why."]),
         )
-        for scorecard in scorecards
-        for iq in asked_of[scorecard.interview_id]
+
+    ratings = Rating.objects.bulk_create(
+        rate(scorecard, iq) for scorecard in scorecards for iq in asked_of[scorecard.interview_id]
     )
     PointMark.objects.bulk_create(
         PointMark(rating=rating, point=point, mark=rng.choice(Mark.values))
         for rating in ratings
+        if not rating.skipped
         for point in points_of.get(rating.interview_question_id, [])
         if rng.random() < 0.5
     )

@@ -18,14 +18,13 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
@@ -34,6 +33,7 @@ from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 SEED = 20261129
 RESAMPLES = 1000
+BOOTSTRAP_BLOCK = 1_000_000  # values drawn at a time
 SCORES = Score.values  # 1–4
 # Fewer scorecards than this make a bootstrap interval of a mean too rough to flag anyone.
 LENIENCY_MIN_SCORECARDS = 5
@@ -97,8 +97,13 @@ def bootstrap_mean(
     """95 % percentile interval of the mean of `values`, resampled with replacement."""
     if len(values) < 2:
         return None
-    picks = _rng(*key).integers(0, len(values), size=(resamples, len(values)))
-    return percentile_interval(values[picks].mean(axis=1))
+    rng, n = _rng(*key), len(values)
+    # In blocks of about a million picks: the same draws as all at once, in bounded memory.
+    block, means = max(1, BOOTSTRAP_BLOCK // n), []
+    for done in range(0, resamples, block):
+        picks = rng.integers(0, n, size=(min(block, resamples - done), n))
+        means.append(values[picks].mean(axis=1))
+    return percentile_interval(np.concatenate(means))
 
 
 # Interviewers ------------------------------------------------------------------------------
@@ -147,29 +152,6 @@ class InterviewerCalibration:
         return ""
 
 
-def _others_mean():
-    """For a Scorecard queryset: the mean score of the other submitted scorecards of the same
-    interview, None when there are none."""
-    others = Scorecard.objects.filter(
-        interview=OuterRef("interview"), submitted_at__isnull=False, score_mean__isnull=False
-    ).exclude(pk=OuterRef("pk"))
-    return _single(others, "interview", Avg("score_mean"))
-
-
-def _plan_size():
-    """For a Scorecard queryset: how many questions its interviewer worked through (the plan
-    and their own follow-ups)."""
-    plan = InterviewQuestion.objects.filter(interview=OuterRef("interview")).filter(
-        Q(added_by__isnull=True) | Q(added_by=OuterRef("interviewer"))
-    )
-    return _single(plan, "interview", Count("pk"))
-
-
-def _planned_minutes():
-    planned = InterviewQuestion.objects.filter(interview=OuterRef("interview"), follow_up_number=0)
-    return _single(planned, "interview", Sum("suggested_minutes"))
-
-
 def interviewer_calibration(
     scorecards: QuerySet[Scorecard], *, resamples: int = RESAMPLES
 ) -> list[InterviewerCalibration]:
@@ -181,31 +163,33 @@ def interviewer_calibration(
     scheduled time if it never started) plus the suggested minutes of its planned questions:
     `completed_at` is stamped when the last scorecard is submitted, so it would measure the
     panel's slowest member rather than the conversation's end."""
-    counted = scorecards.values("pk")
-    rated = Rating.objects.filter(scorecard__in=counted, score__isnull=False)
-    scorecards = scorecards.annotate(others=_others_mean())
-    recommended = {
-        value: Count("pk", filter=Q(recommendation=value)) for value in Recommendation.values
-    }
-    rows = (
-        scorecards.annotate(plan=_plan_size())
-        .values("interviewer")
-        .annotate(
-            username=F("interviewer__username"),
-            first_name=F("interviewer__first_name"),
-            last_name=F("interviewer__last_name"),
-            count=Count("pk"),
-            questions=Sum("plan"),
-            leniency=Avg(F("score_mean") - F("others")),
-            leniency_n=Count("pk", filter=Q(others__isnull=False, score_mean__isnull=False)),
-            **{f"recommended_{value}": aggregate for value, aggregate in recommended.items()},
+    # One row per scorecard, in interviewer (by name) and interview order.
+    sheets = list(
+        scorecards.order_by(
+            "interviewer__first_name",
+            "interviewer__last_name",
+            "interviewer__username",
+            "interviewer",
+            "interview",
+        ).values_list(
+            "interviewer",
+            "interviewer__username",
+            "interviewer__first_name",
+            "interviewer__last_name",
+            "interview",
+            "recommendation",
+            "submitted_at",
+            "interview__started_at",
+            "interview__scheduled_at",
+            "score_mean",
         )
-        .order_by("interviewer__first_name", "interviewer__last_name", "interviewer__username")
     )
+    questions_added, planned_minutes = _plans(scorecards)
+    rated = Rating.objects.filter(scorecard__in=scorecards, score__isnull=False)
     # Separate queries for ratings, points and marks: joining them would multiply the rows.
     ratings = {
         row["scorecard__interviewer"]: row
-        for row in Rating.objects.filter(scorecard__in=counted)
+        for row in Rating.objects.filter(scorecard__in=scorecards)
         .values("scorecard__interviewer")
         .annotate(
             rated=Count("pk", filter=Q(score__isnull=False)),
@@ -215,43 +199,60 @@ def interviewer_calibration(
         .order_by()
     }
     expected = dict(
-        InterviewPoint.objects.filter(interview_question__ratings__in=rated)
-        .values("interview_question__ratings__scorecard__interviewer")
-        .annotate(count=Count("pk"))
+        rated.values("scorecard__interviewer")
+        .annotate(count=Count("interview_question__points"))
         .order_by()
-        .values_list("interview_question__ratings__scorecard__interviewer", "count")
+        .values_list("scorecard__interviewer", "count")
     )
     marked = dict(
-        PointMark.objects.filter(rating__in=rated)
-        .values("rating__scorecard__interviewer")
-        .annotate(count=Count("pk"))
+        rated.values("scorecard__interviewer")
+        .annotate(count=Count("marks"))
         .order_by()
-        .values_list("rating__scorecard__interviewer", "count")
+        .values_list("scorecard__interviewer", "count")
     )
-    arrays = _scorecard_arrays(scorecards)
+    # The others' mean of each scorecard from its interview's sum and count of scores.
+    panel_sum, panel_count = {}, {}
+    for sheet in sheets:
+        interview, mean = sheet[4], sheet[9]
+        if mean is not None:
+            panel_sum[interview] = panel_sum.get(interview, 0.0) + mean
+            panel_count[interview] = panel_count.get(interview, 0) + 1
+    by_interviewer = {}
+    for sheet in sheets:
+        by_interviewer.setdefault(sheet[0], []).append(sheet)
     result = []
-    for row in rows:
-        interviewer = row["interviewer"]
+    for interviewer, own in by_interviewer.items():
+        _, username, first_name, last_name = own[0][:4]
         rating = ratings.get(interviewer, {})
-        name = f"{row['first_name']} {row['last_name']}".strip() or row["username"]
+        hours, differences, questions = [], [], 0
+        for *_, interview, _, submitted, started, scheduled, mean in own:
+            questions += questions_added.get((interview, None), 0)
+            questions += questions_added.get((interview, interviewer), 0)
+            minutes = planned_minutes.get(interview, 0)
+            end = (started or scheduled) + datetime.timedelta(minutes=minutes)
+            hours.append((submitted - end).total_seconds() / 3600)
+            others = panel_count.get(interview, 0) - (mean is not None)
+            if mean is not None and others:
+                differences.append(mean - (panel_sum[interview] - mean) / others)
+        hours, differences = np.array(hours), np.array(differences)
         item = InterviewerCalibration(
             interviewer_id=interviewer,
-            name=name,
-            scorecards=row["count"],
-            recommendations=[row[f"recommended_{value}"] for value in Recommendation.values],
+            name=f"{first_name} {last_name}".strip() or username,
+            scorecards=len(own),
+            recommendations=[
+                sum(sheet[5] == value for sheet in own) for value in Recommendation.values
+            ],
             ratings=[rating.get(f"score_{value}", 0) for value in SCORES],
             rated=rating.get("rated", 0),
             skipped=rating.get("skipped", 0),
-            questions=row["questions"] or 0,
+            questions=questions,
             points_expected=expected.get(interviewer, 0),
             points_marked=marked.get(interviewer, 0),
-            leniency=row["leniency"],
-            leniency_n=row["leniency_n"],
+            leniency=float(differences.mean()) if len(differences) else None,
+            leniency_n=len(differences),
+            median_hours=float(np.median(hours)),
+            within_24h=float(np.mean(hours <= SUBMITTED_WITHIN.total_seconds() / 3600)),
         )
-        hours, differences = arrays.get(interviewer, (np.array([]), np.array([])))
-        if len(hours):
-            item.median_hours = float(np.median(hours))
-            item.within_24h = float(np.mean(hours <= SUBMITTED_WITHIN.total_seconds() / 3600))
         if len(differences) >= LENIENCY_MIN_SCORECARDS:
             item.leniency_interval = bootstrap_mean(
                 differences, key=(interviewer,), resamples=resamples
@@ -260,31 +261,22 @@ def interviewer_calibration(
     return result
 
 
-def _scorecard_arrays(scorecards: QuerySet[Scorecard]) -> dict[int, tuple]:
-    """Per interviewer: hours from each interview's end to submission, and each scorecard's
-    difference from the rest of its panel (in interview order), from one query."""
-    rows = scorecards.annotate(minutes=_planned_minutes()).values_list(
-        "interviewer",
-        "interview",
-        "submitted_at",
-        "interview__started_at",
-        "interview__scheduled_at",
-        "minutes",
-        "score_mean",
-        "others",
+def _plans(scorecards: QuerySet[Scorecard]) -> tuple[dict, dict]:
+    """The number of questions per (interview, who added them: None for the plan, else an
+    interviewer's own follow-ups), and the suggested minutes of each interview's plan."""
+    rows = (
+        InterviewQuestion.objects.filter(interview__in=scorecards.values("interview"))
+        .values("interview", "added_by")
+        .annotate(
+            count=Count("pk"), minutes=Sum("suggested_minutes", filter=Q(follow_up_number=0))
+        )
+        .order_by()
     )
-    hours, differences = {}, {}
-    for interviewer, _, submitted, started, scheduled, minutes, mean, others in sorted(
-        rows, key=lambda row: (row[0], row[1])
-    ):
-        end = (started or scheduled) + datetime.timedelta(minutes=minutes or 0)
-        hours.setdefault(interviewer, []).append((submitted - end).total_seconds() / 3600)
-        if mean is not None and others is not None:
-            differences.setdefault(interviewer, []).append(mean - others)
-    return {
-        interviewer: (np.array(values), np.array(differences.get(interviewer, [])))
-        for interviewer, values in hours.items()
-    }
+    questions, minutes = {}, {}
+    for row in rows:
+        questions[row["interview"], row["added_by"]] = row["count"]
+        minutes[row["interview"]] = minutes.get(row["interview"], 0) + (row["minutes"] or 0)
+    return questions, minutes
 
 
 # Panel agreement ---------------------------------------------------------------------------
@@ -363,8 +355,13 @@ def bootstrap_alpha(
     value_counts = value_counts[value_counts.sum(axis=1) >= 2]
     if len(value_counts) < 2:
         return None
-    # Units with the same counts are interchangeable: draw how many of each pattern.
-    patterns, frequency = np.unique(value_counts, axis=0, return_counts=True)
+    # Units with the same counts are interchangeable: draw how many of each pattern. Each
+    # pattern is numbered in base (largest count + 1), which sorts the patterns as rows would
+    # sort and is much faster to find than unique rows.
+    base = int(value_counts.max()) + 1
+    numbers = value_counts.astype(np.int64) @ base ** np.arange(value_counts.shape[1])[::-1]
+    _, first, frequency = np.unique(numbers, return_index=True, return_counts=True)
+    patterns = value_counts[first]
     weights = _rng(*key).multinomial(len(value_counts), frequency / len(value_counts), resamples)
     return percentile_interval(ordinal_alpha_resampled(patterns, weights))
 
@@ -382,22 +379,25 @@ def panel_agreement(
     """Krippendorff's α (ordinal) over units = asked questions rated by two or more
     interviewers, coders = interviewers, values 1–4 (a skipped answer is a missing value),
     overall, per topic and per bank question (worst first); three queries."""
-    units = list(
+    # One row per unit: its topic, its bank question (0 for a follow-up) and its counts of
+    # each score, read into the array row by row.
+    units = np.fromiter(
         Rating.objects.filter(scorecard__in=scorecards.values("pk"), score__isnull=False)
         .values("interview_question")
         .annotate(
             topic=F("interview_question__topic"),
-            question=F("interview_question__question"),
+            question=Coalesce("interview_question__question", 0),
             coders=Count("pk"),
             **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
         )
         .filter(coders__gte=2)
         .order_by("interview_question")
         .values_list("topic", "question", *(f"score_{value}" for value in SCORES))
+        .iterator(chunk_size=10_000),
+        dtype=np.dtype((np.int64, 2 + len(SCORES))),
     )
-    counts = np.array([unit[2:] for unit in units], dtype=float).reshape(-1, len(SCORES))
-    topic_ids = np.array([unit[0] for unit in units])
-    question_ids = np.array([unit[1] or 0 for unit in units])
+    topic_ids, question_ids = units[:, 0], units[:, 1]
+    counts = units[:, 2:].astype(float)
 
     def agreement(label, selected, key, question_id=None):
         selected_counts = counts[selected]
@@ -412,7 +412,7 @@ def panel_agreement(
     result = PanelAgreement(
         overall=agreement("All questions", np.ones(len(units), dtype=bool), (0,))
     )
-    if not units:
+    if not len(units):
         return result
     for topic in Topic.objects.filter(pk__in=set(topic_ids.tolist())):
         result.topics.append(agreement(topic.name, topic_ids == topic.pk, (1, topic.pk)))
@@ -486,7 +486,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
     spread = (n * sxx - sx * sx) * (n * syy - sy * sy)
     if spread <= 0:
         return None
-    return (n * sxy - sx * sy) / math.sqrt(spread)
+    return float((n * sxy - sx * sy) / math.sqrt(spread))
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
@@ -514,67 +514,74 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         item = questions[row["question"]]
         item.times_asked, item.answers = row["times_asked"], row["answers"]
 
-    # Conditions on the joined scorecard rather than `pk IN (scorecards)`, which SQLite
-    # plans badly at scale.
-    ratings = Rating.objects.filter(
-        scorecard__submitted_at__isnull=False, interview_question__question__in=list(questions)
-    )
-    scorecard_ratings = Rating.objects.filter(scorecard=OuterRef("scorecard"), score__isnull=False)
-    x = Cast("score", FloatField())
-    others = Q(score__isnull=False, other_count__gt=0)
-    with_others = ratings.annotate(
-        other_count=_single(scorecard_ratings, "scorecard", Count("pk")) - 1,
-        other_mean=Cast(
-            _single(scorecard_ratings, "scorecard", Sum("score")) - F("score"), FloatField()
+    # One row per submitted rating or skip of the set's interviews, follow-ups included (a
+    # scorecard's other questions are all of its rated questions): score 0 is a skip,
+    # question 0 a follow-up. Read into the array row by row, never held as Python tuples.
+    answered = np.fromiter(
+        Rating.objects.filter(
+            Q(score__isnull=False) | Q(skipped=True),
+            scorecard__submitted_at__isnull=False,
+            scorecard__interview__question_set=question_set,
         )
-        / Cast(F("other_count"), FloatField()),
-    )
-    by_question = (
-        with_others.values("interview_question__question")
-        .annotate(
-            rated=Count("pk", filter=Q(score__isnull=False)),
-            skipped=Count("pk", filter=Q(skipped=True)),
-            mean=Avg("score"),
-            n=Count("pk", filter=others),
-            sx=Sum(x, filter=others),
-            sy=Sum("other_mean", filter=others),
-            sxy=Sum(x * F("other_mean"), filter=others),
-            sxx=Sum(x * x, filter=others),
-            syy=Sum(F("other_mean") * F("other_mean"), filter=others),
-            **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
+        .values_list(
+            "scorecard", Coalesce("interview_question__question", 0), Coalesce("score", 0)
         )
         .order_by()
+        .iterator(chunk_size=10_000),
+        dtype=np.dtype((float, 3)),
     )
-    for row in by_question:
-        item = questions[row["interview_question__question"]]
-        item.rated, item.skipped, item.mean = row["rated"], row["skipped"], row["mean"]
-        item.ratings = [row[f"score_{value}"] for value in SCORES]
-        item.discrimination_n = row["n"]
+    scorecard_ids, question_ids, scores = answered.T
+    rated = scores > 0
+    # Each scorecard's count and sum of ratings, spread back onto its rows.
+    sheet = np.unique(scorecard_ids, return_inverse=True)[1]
+    count = np.bincount(sheet, weights=rated)[sheet]
+    total = np.bincount(sheet, weights=np.where(rated, scores, 0))[sheet]
+    for question_id, item in questions.items():
+        own = question_ids == question_id
+        x = scores[own & rated]
+        item.skipped = int(np.sum(own & ~rated))
+        item.rated = len(x)
+        item.mean = float(x.sum() / len(x)) if len(x) else None
+        item.ratings = [int(np.sum(x == value)) for value in SCORES]
+        with_others = own & rated & (count > 1)
+        x = scores[with_others]
+        y = (total[with_others] - x) / (count[with_others] - 1)
+        item.discrimination_n = len(x)
         item.discrimination = correlation(
-            row["n"], row["sx"], row["sy"], row["sxy"], row["sxx"], row["syy"]
+            len(x), x.sum(), y.sum(), (x * y).sum(), (x * x).sum(), (y * y).sum()
         )
 
     texts = {
         (point.question_id, point.position): point.text
         for point in AnswerPoint.objects.filter(question__in=list(questions))
     }
-    rated = ratings.filter(score__isnull=False)
-    # Answers and marks per point in two queries: joining both would multiply the rows.
-    marks = {
-        (row["point__interview_question__question"], row["point__position"], row["mark"]): row[
-            "count"
-        ]
-        for row in PointMark.objects.filter(rating__in=rated)
-        .values("point__interview_question__question", "point__position", "mark")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
+    # Answers and marks per point in two queries (joining both would multiply the rows), with
+    # conditions on joined rows rather than `rating IN (…)`, which SQLite plans badly.
     points = (
-        InterviewPoint.objects.filter(interview_question__ratings__in=rated)
+        InterviewPoint.objects.filter(
+            interview_question__question__in=list(questions),
+            interview_question__ratings__score__isnull=False,
+            interview_question__ratings__scorecard__submitted_at__isnull=False,
+        )
         .values("interview_question__question", "position")
         .annotate(answers=Count("pk"))
         .order_by("interview_question__question", "position")
     )
+    # A mark's question is its rating's: grouping by it spares a join.
+    marks = {
+        (row["rating__interview_question__question"], row["point__position"], row["mark"]): row[
+            "count"
+        ]
+        for row in PointMark.objects.filter(
+            mark__in=[Mark.COVERED, Mark.PARTIAL],
+            rating__interview_question__question__in=list(questions),
+            rating__score__isnull=False,
+            rating__scorecard__submitted_at__isnull=False,
+        )
+        .values("rating__interview_question__question", "point__position", "mark")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
     for row in points:
         question_id, position = row["interview_question__question"], row["position"]
         questions[question_id].points.append(

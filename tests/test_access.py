@@ -329,12 +329,18 @@ def score(interview, interviewer, questions, *, submit=False):
     """A scorecard with a rating, notes and a mark on each of `questions`."""
     scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
     for question in questions:
-        services.rate_question(scorecard=scorecard, interview_question=question, score=3)
-        services.write_notes(
-            scorecard=scorecard, interview_question=question, notes=f"{interviewer}-NOTES"
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, score=3
+        )
+        services.save_answer(
+            interview_question=question,
+            interviewer=scorecard.interviewer,
+            notes=f"{interviewer}-NOTES",
         )
         point = question.points.order_by("position").first()
-        services.mark_point(scorecard=scorecard, interview_question=question, point=point, mark=2)
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, marks={point.pk: 2}
+        )
     if submit:
         services.submit_scorecard(
             scorecard=scorecard, recommendation=Recommendation.YES, summary="Hire."

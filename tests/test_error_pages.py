@@ -18,7 +18,9 @@ def test_a_403_shows_the_apps_reason_and_the_navigation(client, alice, bob):
     interview = planned_interview(interviewers=[alice, bob])
     scorecard = services.scorecard_for(interview=interview, interviewer=bob)
     for question in interview.questions.all():
-        services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, score=3
+        )
     services.submit_scorecard(scorecard=scorecard, recommendation=Recommendation.YES, summary="")
     client.force_login(alice)
     response = client.get(reverse("interview_scorecards", args=[interview.pk]))

@@ -144,15 +144,18 @@ def world(request, interviewer, hiring_manager, curator, superuser):
     )
     scorecard = services.scorecard_for(interview=interview, interviewer=ivy)
     for question_asked, notes in ((asked, "rating.notes"), (follow_up, "follow_up.notes")):
-        services.rate_question(scorecard=scorecard, interview_question=question_asked, score=3)
-        services.mark_point(
-            scorecard=scorecard,
-            interview_question=question_asked,
-            point=question_asked.points.get(),
-            mark=Mark.COVERED,
+        services.save_answer(
+            interview_question=question_asked, interviewer=scorecard.interviewer, score=3
         )
-        services.write_notes(
-            scorecard=scorecard, interview_question=question_asked, notes=hostile(notes)
+        services.save_answer(
+            interview_question=question_asked,
+            interviewer=scorecard.interviewer,
+            marks={question_asked.points.get().pk: Mark.COVERED},
+        )
+        services.save_answer(
+            interview_question=question_asked,
+            interviewer=scorecard.interviewer,
+            notes=hostile(notes),
         )
     services.submit_scorecard(
         scorecard=scorecard,
@@ -167,9 +170,9 @@ def world(request, interviewer, hiring_manager, curator, superuser):
         summary=text["scorecard.summary"],
         answers={asked.pk: (4, hostile("amended.notes"))},
     )
-    services.write_notes(
-        scorecard=services.scorecard_for(interview=interview, interviewer=olive),
+    services.save_answer(
         interview_question=asked,
+        interviewer=services.scorecard_for(interview=interview, interviewer=olive).interviewer,
         notes=hostile("draft.notes"),
     )
     # Texts typed into forms and search boxes by the tests, not stored beforehand.
@@ -593,9 +596,11 @@ def test_csv_exports_keep_text_verbatim_and_quote_formulas(client, world, hiring
     other.save()
     olive = world.interviewer("olive")
     draft = services.scorecard_for(interview=world.interview, interviewer=olive)
-    services.rate_question(scorecard=draft, interview_question=world.asked, score=2)
-    services.write_notes(
-        scorecard=draft, interview_question=world.asked, notes='=HYPERLINK("http://x")'
+    services.save_answer(interview_question=world.asked, interviewer=draft.interviewer, score=2)
+    services.save_answer(
+        interview_question=world.asked,
+        interviewer=draft.interviewer,
+        notes='=HYPERLINK("http://x")',
     )
     services.submit_scorecard(scorecard=draft, recommendation=Recommendation.NO, summary="")
     client.force_login(hiring_manager)

@@ -28,7 +28,9 @@ def scored(alice, bob):
     for interviewer in (alice, bob):
         scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
         for question in interview.questions.all():
-            services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+            services.save_answer(
+                interview_question=question, interviewer=scorecard.interviewer, score=3
+            )
         services.submit_scorecard(
             scorecard=scorecard, recommendation=Recommendation.YES, summary="Solid."
         )

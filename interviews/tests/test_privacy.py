@@ -24,11 +24,15 @@ def scored_candidate(alice):
     interview = planned_interview(interviewers=[alice], candidate=candidate, questions=2)
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
     first, second = interview.questions.order_by("position")
-    services.rate_question(scorecard=scorecard, interview_question=first, score=4)
-    services.rate_question(scorecard=scorecard, interview_question=second, score=2)
-    services.write_notes(scorecard=scorecard, interview_question=first, notes="Grace said X.")
-    services.mark_point(
-        scorecard=scorecard, interview_question=first, point=first.points.first(), mark=2
+    services.save_answer(interview_question=first, interviewer=scorecard.interviewer, score=4)
+    services.save_answer(interview_question=second, interviewer=scorecard.interviewer, score=2)
+    services.save_answer(
+        interview_question=first, interviewer=scorecard.interviewer, notes="Grace said X."
+    )
+    services.save_answer(
+        interview_question=first,
+        interviewer=scorecard.interviewer,
+        marks={first.points.first().pk: 2},
     )
     services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Grace is great.")
     services.amend_scorecard(

@@ -483,9 +483,13 @@ def test_the_panel_shows_who_submitted_and_never_a_draft(
 ):
     question = interview.questions.first()
     draft = scoring_services.scorecard_for(interview=interview, interviewer=bob)
-    scoring_services.rate_question(scorecard=draft, interview_question=question, score=1)
-    scoring_services.write_notes(
-        scorecard=draft, interview_question=question, notes="Bob's private draft note"
+    scoring_services.save_answer(
+        interview_question=question, interviewer=draft.interviewer, score=1
+    )
+    scoring_services.save_answer(
+        interview_question=question,
+        interviewer=draft.interviewer,
+        notes="Bob's private draft note",
     )
     submit(interview, alice)
     client.force_login(hiring_manager)

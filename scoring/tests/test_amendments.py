@@ -12,9 +12,11 @@ pytestmark = pytest.mark.django_db
 def submitted(interview, alice):
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
     first, second, _ = interview.questions.order_by("position")
-    services.rate_question(scorecard=scorecard, interview_question=first, score=2)
-    services.rate_question(scorecard=scorecard, interview_question=second, score=2)
-    services.write_notes(scorecard=scorecard, interview_question=first, notes="Hesitant.")
+    services.save_answer(interview_question=first, interviewer=scorecard.interviewer, score=2)
+    services.save_answer(interview_question=second, interviewer=scorecard.interviewer, score=2)
+    services.save_answer(
+        interview_question=first, interviewer=scorecard.interviewer, notes="Hesitant."
+    )
     services.submit_scorecard(
         scorecard=scorecard, recommendation=Recommendation.NO, summary="Unsure."
     )

@@ -19,8 +19,10 @@ BOB_FOLLOW_UP = "BOB-PRIVATE-FOLLOW-UP"
 def bobs_work(interview, bob):
     scorecard = services.scorecard_for(interview=interview, interviewer=bob)
     question = interview.questions.order_by("position").first()
-    services.rate_question(scorecard=scorecard, interview_question=question, score=4)
-    services.write_notes(scorecard=scorecard, interview_question=question, notes=BOB_NOTES)
+    services.save_answer(interview_question=question, interviewer=scorecard.interviewer, score=4)
+    services.save_answer(
+        interview_question=question, interviewer=scorecard.interviewer, notes=BOB_NOTES
+    )
     add_follow_up(after=question, interviewer=bob, prompt=BOB_FOLLOW_UP)
     return scorecard
 

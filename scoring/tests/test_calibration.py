@@ -48,14 +48,20 @@ def scored(interview, interviewer, scores, *, marks=None, recommendation=3, at=N
     questions = list(interview.questions.order_by("position"))
     for index, (question, score) in enumerate(zip(questions, scores, strict=True)):
         if score is None:
-            services.skip_question(scorecard=scorecard, interview_question=question, skipped=True)
-            continue
-        services.rate_question(scorecard=scorecard, interview_question=question, score=score)
-        points = question.points.order_by("position")
-        for point, mark in zip(points, (marks or {}).get(index, []), strict=False):
-            services.mark_point(
-                scorecard=scorecard, interview_question=question, point=point, mark=mark
+            services.save_answer(
+                interview_question=question, interviewer=interviewer, skipped=True
             )
+            continue
+        points = question.points.order_by("position")
+        services.save_answer(
+            interview_question=question,
+            interviewer=interviewer,
+            score=score,
+            marks={
+                point.pk: mark
+                for point, mark in zip(points, (marks or {}).get(index, []), strict=False)
+            },
+        )
     services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
     if at is not None:
         Scorecard.objects.filter(pk=scorecard.pk).update(submitted_at=at)
@@ -207,7 +213,9 @@ def test_a_draft_never_counts(panels, alice, bob):
     third = planned_interview(interviewers=[alice, bob], question_set=panels[0].question_set)
     scored(third, alice, [4, 4])
     draft = services.scorecard_for(interview=third, interviewer=bob)
-    services.rate_question(scorecard=draft, interview_question=third.questions.first(), score=1)
+    services.save_answer(
+        interview_question=third.questions.first(), interviewer=draft.interviewer, score=1
+    )
     rows = {
         row.name: row
         for row in calibration.interviewer_calibration(

@@ -63,12 +63,13 @@ def test_live_page_queries_do_not_grow_with_questions(
     interview = planned_interview(interviewers=[alice, bob], questions=size, points=3)
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
     for question in questions(interview):
-        services.rate_question(scorecard=scorecard, interview_question=question, score=2)
-        services.mark_point(
-            scorecard=scorecard,
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, score=2
+        )
+        services.save_answer(
             interview_question=question,
-            point=question.points.first(),
-            mark=2,
+            interviewer=scorecard.interviewer,
+            marks={question.points.first().pk: 2},
         )
     client.force_login(alice)
     # session, user, permissions ×2 and waiting scorecards (navigation), interview, scorecard,
@@ -171,9 +172,9 @@ def test_bad_input_is_refused_and_changes_nothing(client, interview, alice, data
         key.replace("POINT", str(point.pk)).replace("OTHER", str(other.pk)): value
         for key, value in data.items()
     }
-    services.rate_question(
-        scorecard=services.scorecard_for(interview=interview, interviewer=alice),
+    services.save_answer(
         interview_question=first,
+        interviewer=services.scorecard_for(interview=interview, interviewer=alice).interviewer,
         score=1,
     )
     before = stored(interview)

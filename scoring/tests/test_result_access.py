@@ -16,11 +16,15 @@ def scored(interview, alice, bob):
     """Bob has submitted; Alice has a draft."""
     question = interview.questions.order_by("position").first()
     bobs = services.scorecard_for(interview=interview, interviewer=bob)
-    services.rate_question(scorecard=bobs, interview_question=question, score=4)
-    services.write_notes(scorecard=bobs, interview_question=question, notes="BOB-NOTES")
+    services.save_answer(interview_question=question, interviewer=bobs.interviewer, score=4)
+    services.save_answer(
+        interview_question=question, interviewer=bobs.interviewer, notes="BOB-NOTES"
+    )
     services.submit_scorecard(scorecard=bobs, recommendation=Recommendation.YES, summary="")
     alices = services.scorecard_for(interview=interview, interviewer=alice)
-    services.write_notes(scorecard=alices, interview_question=question, notes="ALICE-DRAFT")
+    services.save_answer(
+        interview_question=question, interviewer=alices.interviewer, notes="ALICE-DRAFT"
+    )
     return {"interview": interview, "bob": bobs, "alice": alices}
 
 

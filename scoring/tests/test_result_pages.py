@@ -27,9 +27,11 @@ def run_interview(interviewers, scores, recommendations, candidate=None, questio
     ):
         scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
         for question in interview.questions.all():
-            services.rate_question(scorecard=scorecard, interview_question=question, score=score)
-            services.write_notes(
-                scorecard=scorecard, interview_question=question, notes=f"{interviewer} notes"
+            services.save_answer(
+                interview_question=question,
+                interviewer=interviewer,
+                score=score,
+                notes=f"{interviewer} notes",
             )
         services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
     return interview
@@ -225,8 +227,10 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(value, cell):
 def test_a_formula_in_notes_reaches_the_csv_neutralised(client, hiring_manager, alice):
     interview = planned_interview(interviewers=[alice], questions=1)
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    services.write_notes(
-        scorecard=scorecard, interview_question=interview.questions.get(), notes="=1+1"
+    services.save_answer(
+        interview_question=interview.questions.get(),
+        interviewer=scorecard.interviewer,
+        notes="=1+1",
     )
     services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
     client.force_login(hiring_manager)
@@ -334,9 +338,13 @@ def test_scorecard_page_queries_do_not_grow(
     interview = planned_interview(interviewers=[alice], questions=questions)
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
     for question in interview.questions.all():
-        services.rate_question(scorecard=scorecard, interview_question=question, score=3)
-        services.mark_point(
-            scorecard=scorecard, interview_question=question, point=question.points.first(), mark=1
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, score=3
+        )
+        services.save_answer(
+            interview_question=question,
+            interviewer=scorecard.interviewer,
+            marks={question.points.first().pk: 1},
         )
     services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
     client.force_login(hiring_manager)
@@ -353,11 +361,15 @@ def test_the_scorecard_page_shows_each_answer_with_marks_and_coverage(client, al
     question = interview.questions.get()
     covered, missed = question.points.all()
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
-    services.mark_point(scorecard=scorecard, interview_question=question, point=covered, mark=2)
-    services.mark_point(scorecard=scorecard, interview_question=question, point=missed, mark=0)
-    services.write_notes(
-        scorecard=scorecard, interview_question=question, notes="Gave an example."
+    services.save_answer(interview_question=question, interviewer=scorecard.interviewer, score=3)
+    services.save_answer(
+        interview_question=question, interviewer=scorecard.interviewer, marks={covered.pk: 2}
+    )
+    services.save_answer(
+        interview_question=question, interviewer=scorecard.interviewer, marks={missed.pk: 0}
+    )
+    services.save_answer(
+        interview_question=question, interviewer=scorecard.interviewer, notes="Gave an example."
     )
     services.submit_scorecard(scorecard=scorecard, recommendation=4, summary="Hire her.")
     client.force_login(alice)

@@ -38,15 +38,18 @@ def worked_example(alice, bob):
     q1, q2, q3 = interview.questions.order_by("position")
 
     def answer(scorecard, question, score=None, marks=(), skipped=False):
-        if skipped:
-            services.skip_question(scorecard=scorecard, interview_question=question, skipped=True)
-        if score:
-            services.rate_question(scorecard=scorecard, interview_question=question, score=score)
-        for point, mark in zip(question.points.order_by("position"), marks, strict=False):
-            if mark is not None:
-                services.mark_point(
-                    scorecard=scorecard, interview_question=question, point=point, mark=mark
-                )
+        points = question.points.order_by("position")
+        services.save_answer(
+            interview_question=question,
+            interviewer=scorecard.interviewer,
+            score=score,
+            skipped=skipped,
+            marks={
+                point.pk: mark
+                for point, mark in zip(points, marks, strict=False)
+                if mark is not None
+            },
+        )
 
     alices = services.scorecard_for(interview=interview, interviewer=alice)
     # Q1: covered (1), partial (2 × ½), unmarked → 2 / 4 = 0.5
@@ -142,7 +145,9 @@ def test_drafts_and_other_sets_do_not_count(worked_example, alice, bob):
     candidate = worked_example["candidate"]
     other = planned_interview(interviewers=[alice], candidate=candidate)
     draft = services.scorecard_for(interview=other, interviewer=alice)
-    services.rate_question(scorecard=draft, interview_question=other.questions.first(), score=4)
+    services.save_answer(
+        interview_question=other.questions.first(), interviewer=draft.interviewer, score=4
+    )
     result = stored_result(candidate, worked_example["set"])
     assert (result.scorecard_count, result.mean) == (2, 2.0)
     assert not CandidateResult.objects.filter(question_set=other.question_set).exists()
@@ -203,8 +208,8 @@ def test_the_disagreement_rule(means, recommendations, disagreement):
 def test_a_candidate_without_submitted_scorecards_has_no_result(alice):
     interview = planned_interview(interviewers=[alice])
     draft = services.scorecard_for(interview=interview, interviewer=alice)
-    services.rate_question(
-        scorecard=draft, interview_question=interview.questions.first(), score=4
+    services.save_answer(
+        interview_question=interview.questions.first(), interviewer=draft.interviewer, score=4
     )
     stored = selectors.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id

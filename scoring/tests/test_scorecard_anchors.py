@@ -20,8 +20,8 @@ def test_each_rating_shows_its_levels_anchor_as_planned(client, alice):
     interview = planned_interview(interviewers=[alice], question_set=question_set)
     first, second = interview.questions.all()
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    services.rate_question(scorecard=scorecard, interview_question=first, score=3)
-    services.rate_question(scorecard=scorecard, interview_question=second, score=4)
+    services.save_answer(interview_question=first, interviewer=scorecard.interviewer, score=3)
+    services.save_answer(interview_question=second, interviewer=scorecard.interviewer, score=4)
     anchored.anchors.filter(level=3).update(text="Edited later")
     client.force_login(alice)
 

@@ -23,84 +23,89 @@ def test_a_scorecard_is_one_per_interviewer_and_only_for_the_assigned(interview,
 
 
 def test_rating_skipping_and_notes(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     question = first_question(interview)
-    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
-    services.write_notes(scorecard=scorecard, interview_question=question, notes="Clear.")
+    services.save_answer(interview_question=question, interviewer=alice, score=3)
+    services.save_answer(interview_question=question, interviewer=alice, notes="Clear.")
     rating = Rating.objects.get()
     assert (rating.score, rating.skipped, rating.notes) == (3, False, "Clear.")
 
-    services.skip_question(scorecard=scorecard, interview_question=question, skipped=True)
+    services.save_answer(interview_question=question, interviewer=alice, skipped=True)
     rating.refresh_from_db()
     assert (rating.score, rating.skipped, rating.notes) == (None, True, "Clear.")
 
-    services.rate_question(scorecard=scorecard, interview_question=question, score=2)
+    services.save_answer(interview_question=question, interviewer=alice, score=2)
     rating.refresh_from_db()
     assert (rating.score, rating.skipped) == (2, False)
 
-    services.rate_question(scorecard=scorecard, interview_question=question, score=None)
+    services.save_answer(interview_question=question, interviewer=alice, score=None)
     rating.refresh_from_db()
     assert rating.score is None
 
 
 def test_the_same_change_twice_leaves_one_result(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     question = first_question(interview)
     point = question.points.first()
     for _ in range(2):
-        services.rate_question(scorecard=scorecard, interview_question=question, score=4)
-        services.mark_point(
-            scorecard=scorecard, interview_question=question, point=point, mark=Mark.PARTIAL
+        services.save_answer(interview_question=question, interviewer=alice, score=4)
+        services.save_answer(
+            interview_question=question,
+            interviewer=alice,
+            marks={point.pk: Mark.PARTIAL},
         )
     assert list(Rating.objects.values_list("score", flat=True)) == [4]
     assert list(PointMark.objects.values_list("mark", flat=True)) == [Mark.PARTIAL]
 
 
 def test_marks_are_set_changed_and_cleared(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     question = first_question(interview)
     point = question.points.first()
-    services.mark_point(
-        scorecard=scorecard, interview_question=question, point=point, mark=Mark.COVERED
+    services.save_answer(
+        interview_question=question,
+        interviewer=alice,
+        marks={point.pk: Mark.COVERED},
     )
-    services.mark_point(
-        scorecard=scorecard, interview_question=question, point=point, mark=Mark.MISSED
+    services.save_answer(
+        interview_question=question,
+        interviewer=alice,
+        marks={point.pk: Mark.MISSED},
     )
     assert list(PointMark.objects.values_list("mark", flat=True)) == [Mark.MISSED]
-    services.mark_point(scorecard=scorecard, interview_question=question, point=point, mark=None)
+    services.save_answer(interview_question=question, interviewer=alice, marks={point.pk: None})
     assert PointMark.objects.count() == 0
 
 
 @pytest.mark.parametrize("score", [0, 5, -1])
 def test_a_rating_outside_1_to_4_is_refused(interview, alice, score):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     with pytest.raises(ValidationError, match="A rating is 1 to 4"):
-        services.rate_question(
-            scorecard=scorecard, interview_question=first_question(interview), score=score
+        services.save_answer(
+            interview_question=first_question(interview),
+            interviewer=alice,
+            score=score,
         )
     assert Rating.objects.count() == 0
 
 
 def test_a_mark_for_a_point_of_another_question_is_refused(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     first, second = interview.questions.order_by("position")[:2]
     with pytest.raises(ValidationError, match="belongs to another question"):
-        services.mark_point(
-            scorecard=scorecard,
+        services.save_answer(
             interview_question=first,
-            point=second.points.first(),
-            mark=Mark.COVERED,
+            interviewer=alice,
+            marks={second.points.first().pk: Mark.COVERED},
         )
     assert PointMark.objects.count() == 0
 
 
 def test_a_question_of_another_interview_is_refused(interview, alice, bob):
     other = planned_interview(interviewers=[bob])
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    with pytest.raises(ValidationError, match="not part of this interview"):
-        services.rate_question(
-            scorecard=scorecard, interview_question=first_question(other), score=3
-        )
+    services.scorecard_for(interview=interview, interviewer=alice)
+    with pytest.raises(PermissionDenied, match="not an interviewer of this interview"):
+        services.save_answer(interview_question=first_question(other), interviewer=alice, score=3)
     assert Rating.objects.count() == 0
 
 
@@ -108,9 +113,9 @@ def test_another_interviewers_follow_up_is_not_mine_to_rate(interview, alice, bo
     follow_up = add_follow_up(
         after=first_question(interview), interviewer=bob, prompt="Why?", points=["Because"]
     )
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     with pytest.raises(ValidationError, match="not part of this interview"):
-        services.rate_question(scorecard=scorecard, interview_question=follow_up, score=3)
+        services.save_answer(interview_question=follow_up, interviewer=alice, score=3)
     assert list(services.questions_for(interview, alice)) == list(
         interview.questions.filter(added_by=None)
     )
@@ -120,7 +125,7 @@ def test_another_interviewers_follow_up_is_not_mine_to_rate(interview, alice, bo
 def test_submitting_locks_the_scorecard(interview, alice):
     scorecard = services.scorecard_for(interview=interview, interviewer=alice)
     question = first_question(interview)
-    services.rate_question(scorecard=scorecard, interview_question=question, score=3)
+    services.save_answer(interview_question=question, interviewer=alice, score=3)
     services.submit_scorecard(
         scorecard=scorecard, recommendation=Recommendation.YES, summary="  Good.  "
     )
@@ -131,7 +136,7 @@ def test_submitting_locks_the_scorecard(interview, alice):
         True,
     )
     with pytest.raises(services.ScorecardLocked):
-        services.rate_question(scorecard=scorecard, interview_question=question, score=1)
+        services.save_answer(interview_question=question, interviewer=alice, score=1)
     with pytest.raises(services.ScorecardLocked):
         services.submit_scorecard(
             scorecard=scorecard, recommendation=Recommendation.NO, summary=""
@@ -163,11 +168,13 @@ def test_the_interview_completes_when_the_last_interviewer_submits(interview, al
 
 
 def test_a_cancelled_interview_takes_no_scores(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
+    services.scorecard_for(interview=interview, interviewer=alice)
     cancel_interview(interview=interview)
     with pytest.raises(services.ScorecardLocked, match="cancelled"):
-        services.rate_question(
-            scorecard=scorecard, interview_question=first_question(interview), score=3
+        services.save_answer(
+            interview_question=first_question(interview),
+            interviewer=alice,
+            score=3,
         )
     assert Rating.objects.count() == 0
     assert Interview.objects.get().status == "cancelled"

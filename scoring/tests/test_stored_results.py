@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def submit(interview, interviewer, score, recommendation):
     scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
     for question in interview.questions.all():
-        services.rate_question(scorecard=scorecard, interview_question=question, score=score)
+        services.save_answer(
+            interview_question=question, interviewer=scorecard.interviewer, score=score
+        )
     return services.submit_scorecard(
         scorecard=scorecard, recommendation=recommendation, summary="Seen."
     )

@@ -183,23 +183,25 @@ class Command(BaseCommand):
             questions = questions[: len(questions) // 2]
         for question in questions:
             if chance.random() < 0.08:
-                scoring_services.skip_question(
-                    scorecard=scorecard, interview_question=question, skipped=True
+                scoring_services.save_answer(
+                    interview_question=question, interviewer=interviewer, skipped=True
                 )
                 continue
             score = min(4, max(1, round(chance.gauss(ability, 0.6))))
-            scoring_services.rate_question(
-                scorecard=scorecard, interview_question=question, score=score
-            )
-            scoring_services.write_notes(
-                scorecard=scorecard, interview_question=question, notes=chance.choice(NOTES[score])
-            )
+            notes = chance.choice(NOTES[score])
+            marks = {}
             for point in question.points.all():
                 covered = chance.random() < score / 4.5
-                mark = Mark.COVERED if covered else chance.choice([Mark.PARTIAL, Mark.MISSED])
-                scoring_services.mark_point(
-                    scorecard=scorecard, interview_question=question, point=point, mark=mark
+                marks[point.pk] = (
+                    Mark.COVERED if covered else chance.choice([Mark.PARTIAL, Mark.MISSED])
                 )
+            scoring_services.save_answer(
+                interview_question=question,
+                interviewer=interviewer,
+                score=score,
+                notes=notes,
+                marks=marks,
+            )
         if submit:
             recommendation = min(4, max(1, round(ability + chance.uniform(-0.4, 0.4))))
             scoring_services.submit_scorecard(
