@@ -4,13 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def store_existing_results(apps, schema_editor):
-    # The current arithmetic, reading only columns this migration's dependencies have.
-    from scoring import selectors
-
-    selectors.recompute_results()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("interviews", "0001_initial"),
@@ -69,5 +62,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(store_existing_results, migrations.RunPython.noop),
     ]
