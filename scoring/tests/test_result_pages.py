@@ -82,6 +82,14 @@ def test_compare_filters_by_role_and_status(client, hiring_manager, backend, ali
     )
     response = client.get(reverse("compare"), {"status": "scheduled"})
     assert [row[0] for row in compare_rows(response)] == ["Di"]
+    # Only scheduled, Di has an empty stored result, listed after every number.
+    response = client.get(reverse("compare"), {"sort": "-mean"})
+    assert compare_rows(response) == [
+        ("Ada", 3.5, 1.0),
+        ("Bo", 2.5, 3.0),
+        ("Cy", 2.0, 0.0),
+        ("Di", None, None),
+    ]
 
 
 def test_an_unknown_sort_falls_back_to_names(client, hiring_manager, backend):

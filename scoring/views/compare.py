@@ -105,7 +105,7 @@ class Comparison:
     def roles(self):
         """The roles the set's candidates applied for, for the filter's choices."""
         return list(
-            Candidate.objects.filter(interviews__question_set=self.question_set)
+            Candidate.objects.filter(results__question_set=self.question_set)
             .exclude(role_applied_for="")
             .order_by("role_applied_for")
             .values_list("role_applied_for", flat=True)
@@ -113,13 +113,22 @@ class Comparison:
         )
 
     def matching(self):
-        """The candidates with an interview in the set that pass the filters."""
+        """The candidates that pass the filters: the role they applied for, and an interview
+        in the set with the chosen status. `selectors.candidate_results` keeps those with an
+        interview in the set, joining their stored results once."""
         if self.question_set is None:
             return Candidate.objects.none()
-        interviews = Interview.objects.filter(question_set=self.question_set)
+        candidates = Candidate.objects.all()
         if self.status:
-            interviews = interviews.filter(status=self.status)
-        candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
+            candidates = candidates.filter(
+                Exists(
+                    Interview.objects.filter(
+                        candidate=OuterRef("pk"),
+                        question_set=self.question_set,
+                        status=self.status,
+                    )
+                )
+            )
         if self.role:
             # An unknown role matches nobody, as it should.
             candidates = candidates.filter(role_applied_for=self.role)
