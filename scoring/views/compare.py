@@ -310,6 +310,7 @@ def compare_grid(request):
     for question in (
         InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
         .select_related("topic")
+        .only("question", "prompt", "topic__name")
         .annotate(bank_position=F("question__position"))
         .order_by("bank_position", "interview__scheduled_at", "pk")
     ):
