@@ -206,6 +206,10 @@ def test_the_answers_csv_has_a_row_per_candidate_question_and_interviewer(
         "4",
         "0.000",
     )
+    # In name order, whatever order the candidates were added in.
+    Candidate.objects.filter(name="Ada").update(name="Zoe")
+    rows = read_csv(client.get(reverse("compare_detail_csv")))
+    assert [row[0] for row in rows[1::4]] == ["Bo", "Cy", "Zoe"]
 
 
 @pytest.mark.parametrize(
