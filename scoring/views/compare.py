@@ -1,6 +1,7 @@
 """Comparing candidates who ran the same question set: the sortable table, the side-by-side
 grid with its chart of topic means, and CSV exports. Hiring managers only."""
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     CharField,
@@ -120,15 +121,12 @@ class Comparison:
             return Candidate.objects.none()
         candidates = Candidate.objects.all()
         if self.status:
-            candidates = candidates.filter(
-                Exists(
-                    Interview.objects.filter(
-                        candidate=OuterRef("pk"),
-                        question_set=self.question_set,
-                        status=self.status,
-                    )
-                )
+            # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
+            # probe each candidate's interviews through the index of the whole set.
+            interviews = Interview.objects.filter(
+                question_set=self.question_set, status=self.status
             )
+            candidates = candidates.filter(pk__in=interviews.values("candidate"))
         if self.role:
             # An unknown role matches nobody, as it should.
             candidates = candidates.filter(role_applied_for=self.role)
@@ -433,7 +431,14 @@ def csv_response(filename, header, rows):
         writer.writerow(header)
         # One transaction around the reading lets PostgreSQL stream from a server-side
         # cursor, instead of materialising the whole result as a holdable cursor does.
-        with transaction.atomic(savepoint=False):
+        # SQLite streams without one, and takes its write lock at BEGIN (IMMEDIATE mode):
+        # a transaction would hold every autosave back for as long as the download runs.
+        reading = (
+            transaction.atomic(savepoint=False)
+            if connection.vendor == "postgresql"
+            else contextlib.nullcontext()
+        )
+        with reading:
             for batch in batched(rows, 500):
                 writer.writerows(batch)
                 if buffer.tell() >= CSV_PIECE:
