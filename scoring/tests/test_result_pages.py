@@ -7,7 +7,7 @@ from django.urls import reverse
 from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services
-from scoring.views.compare import csv_cell
+from scoring.views.compare import csv_number, csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -221,13 +221,14 @@ def test_the_answers_csv_has_a_row_per_candidate_question_and_interviewer(
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tindent", "'\tindent"),
         ("Plain", "Plain"),
-        (0.5, "0.500"),
-        (None, ""),
-        (3, "3"),
     ],
 )
 def test_csv_cells_that_look_like_formulas_are_neutralised(value, cell):
-    assert csv_cell(value) == cell
+    assert csv_text(value) == cell
+
+
+def test_csv_numbers_have_three_decimals():
+    assert (csv_number(0.5), csv_number(2.0), csv_number(None)) == ("0.500", "2.000", "")
 
 
 def test_a_formula_in_notes_reaches_the_csv_neutralised(client, hiring_manager, alice):
