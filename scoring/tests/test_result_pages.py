@@ -173,6 +173,10 @@ def test_the_table_csv_matches_the_page(client, hiring_manager, backend):
     ]
     assert [row[0] for row in rows[1:]] == ["Ada", "Bo", "Cy"]
     assert rows[2][3:13] == ["2", "2.500", "2.500", "3.000", "1", "0", "0", "1", "0.000", "yes"]
+    # A column per topic: Bo was rated 1 by one and 4 by the other on every question.
+    topics = len(rows[0]) - 13
+    assert topics >= 1
+    assert rows[2][13:] == ["2.500"] * topics
 
 
 def test_the_answers_csv_has_a_row_per_candidate_question_and_interviewer(
