@@ -66,15 +66,17 @@ def generate(size: int, *, seed: int = 10) -> dict:
             rated.values("scorecard").annotate(v=Avg(selectors.rating_coverage())).values("v")
         ),
     )
-    selectors.recompute_results()
 
     live_candidate = Candidate.objects.create(name="Live Candidate", email="live@example.com")
     live = _interview(live_candidate, question_set, start, Interview.Status.SCHEDULED)
     live.save()
     live.interviewers.set(interviewers)
     _ask(live, questions, points)
+    selectors.recompute_results()
     graded = list(
-        Candidate.objects.filter(results__isnull=False).order_by("pk").values_list("pk", flat=True)
+        Candidate.objects.filter(results__scorecard_count__gt=0)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     return {
         "set": SET_SLUG,

@@ -1,7 +1,9 @@
 """Request and response rules every view shares, so no view can forget them."""
 
 import logging
+import time
 
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import BadRequest, SuspiciousOperation, ValidationError
 from django.http import UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -72,3 +74,24 @@ class PrivateCacheMiddleware:
             else:
                 patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class IdleSessionMiddleware:
+    """A signed-in session ends after SESSION_COOKIE_AGE without a request. Rather than
+    saving the session on every request (a database write on every page), the expiry is moved
+    on when the session was last saved a minute or more ago: a session may end up to a minute
+    early, and a page that changes nothing writes nothing."""
+
+    REFRESHED = "refreshed_at"
+    INTERVAL = 60  # seconds
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(self.REFRESHED, 0) >= self.INTERVAL:
+                session[self.REFRESHED] = now
+        return self.get_response(request)

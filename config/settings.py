@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # response, which defeats BREACH.
     "config.compression.PageCompressionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,6 +137,7 @@ if os.environ.get("REDIS_URL"):
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "config.permissions.PermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
@@ -165,7 +167,8 @@ else:
 
 # Sessions end after this long without a request; every request starts the clock again.
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_MINUTES", 60)) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle expiry without a write on every request: config.middleware.IdleSessionMiddleware.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # The pages send the CSRF token from the form, so scripts never need the cookie.

@@ -100,6 +100,7 @@ def schedule_interview(
             for a in anchors_by_question.get(question.pk, [])
         ]
     InterviewAnchor.objects.bulk_create(anchors)
+    scoring_selectors.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
     notifications.interview_changed(interview=interview)
     return interview
 

@@ -179,8 +179,9 @@ def _describe(field, value):
 class CandidateResult(models.Model):
     """A candidate's result on one question set over its submitted scorecards, stored so that
     result pages read rows instead of recomputing them. `selectors.refresh_result` writes it
-    in the transaction of every change that affects it; a row exists only while there is at
-    least one submitted scorecard with a score."""
+    in the transaction of every change that affects it. A candidate has a row for every set
+    they have an interview in, so that comparing a set reads this table alone; until a
+    scorecard is submitted the counts are 0 and the numbers empty."""
 
     candidate = models.ForeignKey(
         "interviews.Candidate", on_delete=models.CASCADE, related_name="results"
@@ -189,11 +190,11 @@ class CandidateResult(models.Model):
         "questions.QuestionSet", on_delete=models.CASCADE, related_name="+"
     )
     scorecard_count = models.PositiveIntegerField()
-    mean = models.FloatField()
-    median = models.FloatField()
-    lowest = models.FloatField()
-    highest = models.FloatField()
-    spread = models.FloatField()
+    mean = models.FloatField(null=True)
+    median = models.FloatField(null=True)
+    lowest = models.FloatField(null=True)
+    highest = models.FloatField(null=True)
+    spread = models.FloatField(null=True)
     coverage = models.FloatField(null=True)
     strong_no = models.PositiveIntegerField()
     no = models.PositiveIntegerField()

@@ -8,9 +8,10 @@
 - A candidate's result on a question set gives each submitted scorecard equal weight: mean,
   median and spread (max − min) of the scorecard scores, the recommendation tally, mean
   coverage, and the mean rating per topic over the submitted ratings of that topic's
-  questions. It is stored as a CandidateResult row (`refresh_result`) whenever a scorecard
-  is submitted or amended and when an interview is cancelled or a candidate erased; result
-  pages read those rows; `recompute_results` rebuilds or checks them.
+  questions. It is stored as a CandidateResult row (`refresh_result`) from the moment an
+  interview in the set is scheduled, afresh whenever a scorecard is submitted or amended and
+  when an interview is cancelled or a candidate erased; result pages read those rows;
+  `recompute_results` rebuilds or checks them.
 """
 
 import math
@@ -22,7 +23,6 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    FilteredRelation,
     FloatField,
     Max,
     Min,
@@ -99,11 +99,14 @@ def _fresh_results(
     *, candidate_ids: list[int] | None = None
 ) -> dict[tuple[int, int], CandidateResult]:
     """Results computed from the scorecards and ratings, as unsaved rows keyed by (candidate
-    pk, question set pk): of the given candidates, or of everyone. The one place for a
-    result's arithmetic, used to store results and to check stored ones."""
+    pk, question set pk), one for each set a candidate has an interview in: of the given
+    candidates, or of everyone. The one place for a result's arithmetic, used to store
+    results and to check stored ones."""
+    interviews = Interview.objects.all()
     scorecards = Scorecard.objects.filter(submitted_at__isnull=False, score_mean__isnull=False)
     ratings = Rating.objects.filter(scorecard__submitted_at__isnull=False, score__isnull=False)
     if candidate_ids is not None:
+        interviews = interviews.filter(candidate__in=candidate_ids)
         scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
         ratings = ratings.filter(scorecard__interview__candidate__in=candidate_ids)
     pair = ("interview__candidate", "interview__question_set")
@@ -111,7 +114,24 @@ def _fresh_results(
     def recommended(value):
         return Count("pk", filter=Q(recommendation=value))
 
-    results = {}
+    results = {
+        (candidate, question_set): CandidateResult(
+            candidate_id=candidate,
+            question_set_id=question_set,
+            scorecard_count=0,
+            strong_no=0,
+            no=0,
+            yes=0,
+            strong_yes=0,
+            net_votes=0,
+            split_decision=False,
+            disagreement=False,
+            topic_means={},
+        )
+        for candidate, question_set in interviews.order_by()
+        .values_list("candidate", "question_set")
+        .distinct()
+    }
     for row in (
         scorecards.order_by()
         .values(*pair)
@@ -127,16 +147,15 @@ def _fresh_results(
             strong_yes=recommended(Recommendation.STRONG_YES),
         )
     ):
-        candidate, question_set = row.pop(pair[0]), row.pop(pair[1])
-        result = CandidateResult(candidate_id=candidate, question_set_id=question_set, **row)
+        result = results[row.pop(pair[0]), row.pop(pair[1])]
+        for field, value in row.items():
+            setattr(result, field, value)
         result.spread = result.highest - result.lowest
         result.net_votes = result.yes + result.strong_yes - result.no - result.strong_no
         result.split_decision = (result.strong_no + result.no) > 0 and (
             result.yes + result.strong_yes
         ) > 0
         result.disagreement = result.split_decision or result.spread >= DISAGREEMENT_SPREAD
-        result.topic_means = {}
-        results[candidate, question_set] = result
     # SQLite has no ordered aggregate, so the median is taken here, from the scores in order.
     scores = {}
     for *key, score in scorecards.order_by().values_list(*pair, "score_mean"):
@@ -152,14 +171,13 @@ def _fresh_results(
         )
         .annotate(mean=Avg("score"))
     ):
-        if (candidate, question_set) in results:
-            results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
+        results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
     return results
 
 
 def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
-    """Store a candidate's result on a question set afresh, or remove it when no submitted
-    scorecard counts any more. Call it inside the transaction of the change."""
+    """Store a candidate's result on a question set afresh, or remove it when they have no
+    interview in the set. Call it inside the transaction of the change."""
     # Concurrent submissions for one candidate must not each store a result that misses
     # the other's scorecard: the candidate's row lock makes them take turns.
     list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
@@ -224,7 +242,7 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
     fresh = _fresh_results()
     stored = {(r.candidate_id, r.question_set_id): r for r in CandidateResult.objects.all()}
     for key in sorted(stored.keys() - fresh.keys()):
-        differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no scorecards")
+        differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no interview")
     for key in sorted(fresh.keys()):
         if key not in stored:
             differences.append(f"candidate {key[0]}, set {key[1]}: missing")
@@ -253,24 +271,17 @@ def candidate_results(
     topics: list[Topic] = (),
     only: str | None = None,
 ) -> QuerySet[Candidate]:
-    """Annotate each candidate with their stored result on `question_set` (empty numbers for
-    a candidate without one), and with the mean rating on each of `topics` as `topic_<pk>`;
-    with `only`, just that one column (to sort by)."""
-    candidates = candidates.alias(
-        result=FilteredRelation("results", condition=Q(results__question_set=question_set))
-    )
-    counts = ["scorecard_count", "strong_no", "no", "yes", "strong_yes", "net_votes"]
-    flags = ["split_decision", "disagreement"]
+    """The candidates with an interview in `question_set`, each annotated with their stored
+    result on it (empty numbers until a scorecard is submitted), and with the mean rating on
+    each of `topics` as `topic_<pk>`; with `only`, just that one column (to sort by)."""
+    # Filtering and annotating through the one relation makes a single join on the
+    # (question_set, candidate) index: every candidate with an interview in the set has a row.
+    candidates = candidates.filter(results__question_set=question_set)
     columns = {
-        **{field: Coalesce(F(f"result__{field}"), 0) for field in counts},
-        **{field: Coalesce(F(f"result__{field}"), False) for field in flags},
-        **{
-            field: F(f"result__{field}")
-            for field in ["mean", "median", "lowest", "highest", "spread", "coverage"]
-        },
+        **{field: F(f"results__{field}") for field in RESULT_FIELDS if field != "topic_means"},
         **{
             topic_column(topic): Cast(
-                KeyTextTransform(topic_column(topic), "result__topic_means"), FloatField()
+                KeyTextTransform(topic_column(topic), "results__topic_means"), FloatField()
             )
             for topic in topics
         },
@@ -294,10 +305,10 @@ def disagreement_reasons(candidate: Candidate) -> list[str]:
 
 
 def results_of(candidate: Candidate) -> tuple[list[CandidateResult], list[Topic]]:
-    """A candidate's stored results, one per question set they ran (by title), each with its
-    disagreement reasons, and the topics their topic means name."""
+    """A candidate's stored results with a submitted scorecard, one per question set (by
+    title), each with its disagreement reasons, and the topics their topic means name."""
     results = list(
-        CandidateResult.objects.filter(candidate=candidate)
+        CandidateResult.objects.filter(candidate=candidate, scorecard_count__gt=0)
         .select_related("question_set")
         .order_by("question_set__title", "question_set")
     )
@@ -321,6 +332,8 @@ FROM scoring_rating r
 JOIN scoring_scorecard s ON s.id = r.scorecard_id
 JOIN interviews_interview i ON i.id = s.interview_id
 JOIN interviews_candidate c ON c.id = i.candidate_id
+JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place FROM interviews_candidate) cp
+    ON cp.id = c.id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
 JOIN questions_topic t ON t.id = iq.topic_id
 JOIN auth_user u ON u.id = s.interviewer_id
@@ -347,7 +360,7 @@ LEFT JOIN (
     GROUP BY m.rating_id
 ) a ON a.rating_id = r.id
 WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
-ORDER BY c.name, c.id, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
+ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
 """
 
 
@@ -361,7 +374,8 @@ def answer_rows(
 
     The points and marks are counted once per question and answer in two grouped tables
     and joined: counting them in subqueries per answer costs seconds at a few hundred
-    thousand answers, as does grouping the wide rows themselves. Rows are fetched in
+    thousand answers, as does grouping the wide rows themselves. The candidates are put in
+    name order once (`cp.place`), not compared by name for every answer. Rows are fetched in
     chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
     where, params = "", [question_set.pk] * 3
     if candidates is not None:

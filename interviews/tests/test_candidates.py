@@ -165,7 +165,7 @@ def test_list_queries_do_not_grow_with_candidates(
     client.force_login(hiring_manager)
     # session, user, user and group permissions, count, page of candidates
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(reverse("candidate_list"))
     assert len(names(response)) == size
 

@@ -195,7 +195,7 @@ def test_my_interviews_queries_do_not_grow(client, alice, bob, django_assert_num
     client.force_login(alice)
     # session, user, user and group permissions, counts, open interviews, done interviews
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("my_interviews"))
     assert sum(section["count"] for section in response.context["sections"]) == size
 

@@ -196,7 +196,7 @@ def test_list_queries_do_not_grow_with_interviews(
     client.force_login(hiring_manager)
     # session, user, user and group permissions, counts, page count, interviews, interviewers
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("interview_list"))
     assert len(response.context["page"].object_list) == size
 
@@ -512,7 +512,7 @@ def test_interview_page_queries_do_not_grow_with_questions(
     client.force_login(hiring_manager)
     # session, user, user and group permissions, interview, panel, questions, points
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(reverse("interview_detail", args=[interview.pk]))
     assert len(response.context["questions"]) == size
 

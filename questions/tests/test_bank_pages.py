@@ -137,6 +137,6 @@ def test_set_page_queries_do_not_grow_with_questions(
     # session, user, set, questions with topics, points, anchors, and the user's and their
     # groups' permissions and waiting scorecards for the navigation
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("question_set_detail", args=["big"]))
     assert len(response.context["questions"]) == size

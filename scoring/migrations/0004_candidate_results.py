@@ -4,13 +4,6 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def store_existing_results(apps, schema_editor):
-    # The current arithmetic, reading only columns this migration's dependencies have.
-    from scoring import selectors
-
-    selectors.recompute_results()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("interviews", "0001_initial"),
@@ -29,11 +22,11 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("scorecard_count", models.PositiveIntegerField()),
-                ("mean", models.FloatField()),
-                ("median", models.FloatField()),
-                ("lowest", models.FloatField()),
-                ("highest", models.FloatField()),
-                ("spread", models.FloatField()),
+                ("mean", models.FloatField(null=True)),
+                ("median", models.FloatField(null=True)),
+                ("lowest", models.FloatField(null=True)),
+                ("highest", models.FloatField(null=True)),
+                ("spread", models.FloatField(null=True)),
                 ("coverage", models.FloatField(null=True)),
                 ("strong_no", models.PositiveIntegerField()),
                 ("no", models.PositiveIntegerField()),
@@ -69,5 +62,4 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(store_existing_results, migrations.RunPython.noop),
     ]

@@ -113,12 +113,12 @@ def test_calibration_queries_do_not_grow(
 ):
     build(size, alice, bob)
     client.force_login(hiring_manager)
-    # Session, user, two for permissions, the session saved; the stages and the sets of the
+    # Session, user, permissions, the session saved; the stages and the sets of the
     # filters; five for interviewers and three for agreement (the set's topics, questions).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         assert client.get(reverse("calibration")).status_code == 200
-    # The same, without the filter's list of sets.
-    with django_assert_num_queries(13):
+    # The same, without the filter's list of sets, nor a session save a minute on.
+    with django_assert_num_queries(9):
         client.get(reverse("calibration_interviewers_csv"))
 
 
@@ -129,7 +129,7 @@ def test_analytics_queries_do_not_grow(
     question_set = build(size, alice, bob)
     client.force_login(curator)
     # Session, user, two for permissions, the session saved, the set; seven for the figures.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(reverse("question_analytics", args=[question_set.slug]))
     assert response.status_code == 200
     assert [row.times_asked for row in response.context["rows"]] == [size] * 3

@@ -72,10 +72,10 @@ def test_live_page_queries_do_not_grow_with_questions(
             marks={question.points.first().pk: 2},
         )
     client.force_login(alice)
-    # session, user, permissions ×2 and waiting scorecards (navigation), interview, scorecard,
+    # session, user, permissions and waiting scorecards (navigation), interview, scorecard,
     # ratings, marks, questions, points, anchors
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         response = client.get(reverse("live_interview", args=[interview.pk]))
     assert len(response.context["questions"]) == size
 

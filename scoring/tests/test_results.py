@@ -150,7 +150,8 @@ def test_drafts_and_other_sets_do_not_count(worked_example, alice, bob):
     )
     result = stored_result(candidate, worked_example["set"])
     assert (result.scorecard_count, result.mean) == (2, 2.0)
-    assert not CandidateResult.objects.filter(question_set=other.question_set).exists()
+    other_result = stored_result(candidate, other.question_set)
+    assert (other_result.scorecard_count, other_result.mean) == (0, None)
     services.submit_scorecard(scorecard=draft, recommendation=Recommendation.YES, summary="")
     other_result = stored_result(candidate, other.question_set)
     assert (other_result.scorecard_count, other_result.mean) == (1, 4.0)
@@ -205,7 +206,7 @@ def test_the_disagreement_rule(means, recommendations, disagreement):
     assert result.disagreement is disagreement
 
 
-def test_a_candidate_without_submitted_scorecards_has_no_result(alice):
+def test_a_candidate_without_submitted_scorecards_has_an_empty_result(alice):
     interview = planned_interview(interviewers=[alice])
     draft = services.scorecard_for(interview=interview, interviewer=alice)
     services.save_answer(
@@ -214,8 +215,8 @@ def test_a_candidate_without_submitted_scorecards_has_no_result(alice):
     stored = selectors.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
     )
-    assert stored is None
-    assert not CandidateResult.objects.exists()
+    assert (stored.scorecard_count, stored.mean, stored.topic_means) == (0, None, {})
+    assert CandidateResult.objects.get().scorecard_count == 0
     result = selectors.candidate_results(
         Candidate.objects.filter(pk=interview.candidate_id), question_set=interview.question_set
     ).get()

@@ -1,8 +1,10 @@
 """Comparing candidates who ran the same question set: the sortable table, the side-by-side
 grid with its chart of topic means, and CSV exports. Hiring managers only."""
 
+import contextlib
 import csv
 import io
+import json
 import textwrap
 from dataclasses import dataclass
 from functools import cached_property
@@ -12,7 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     CharField,
@@ -113,7 +115,7 @@ class Comparison:
     def roles(self):
         """The roles the set's candidates applied for, for the filter's choices."""
         return list(
-            Candidate.objects.filter(interviews__question_set=self.question_set)
+            Candidate.objects.filter(results__question_set=self.question_set)
             .exclude(role_applied_for="")
             .order_by("role_applied_for")
             .values_list("role_applied_for", flat=True)
@@ -121,13 +123,19 @@ class Comparison:
         )
 
     def matching(self):
-        """The candidates with an interview in the set that pass the filters."""
+        """The candidates that pass the filters: the role they applied for, and an interview
+        in the set with the chosen status. `selectors.candidate_results` keeps those with an
+        interview in the set, joining their stored results once."""
         if self.question_set is None:
             return Candidate.objects.none()
-        interviews = Interview.objects.filter(question_set=self.question_set)
+        candidates = Candidate.objects.all()
         if self.status:
-            interviews = interviews.filter(status=self.status)
-        candidates = Candidate.objects.filter(pk__in=interviews.values("candidate"))
+            # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
+            # probe each candidate's interviews through the index of the whole set.
+            interviews = Interview.objects.filter(
+                question_set=self.question_set, status=self.status
+            )
+            candidates = candidates.filter(pk__in=interviews.values("candidate"))
         if self.role:
             # An unknown role matches nobody, as it should.
             candidates = candidates.filter(role_applied_for=self.role)
@@ -373,6 +381,7 @@ def compare_grid(request):
     for question in (
         InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
         .select_related("topic")
+        .only("question", "prompt", "topic__name")
         .annotate(bank_position=F("question__position"))
         .order_by("bank_position", "interview__scheduled_at", "pk")
     ):
@@ -517,15 +526,9 @@ def csv_text(value):
     return "'" + value if value[:1] in CSV_DANGEROUS_START else value
 
 
-def csv_cell(value):
-    """A value as a CSV cell: text made safe, numbers with three decimals, None empty."""
-    if isinstance(value, str):
-        return csv_text(value)
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return str(value)
+def csv_number(value):
+    """A mean, spread or coverage as a CSV cell: three decimals, empty for none."""
+    return "" if value is None else f"{value:.3f}"
 
 
 def raw_rows(queryset):
@@ -538,8 +541,8 @@ def raw_rows(queryset):
 
 
 def csv_response(filename, header, rows):
-    """A CSV download streamed in pieces of about 64 KB (rows are lists of cells made with
-    csv_cell or csv_text): memory stays flat and the first bytes leave at once, however
+    """A CSV download streamed in pieces of about 64 KB (rows are lists of cells: text made
+    safe with csv_text, numbers): memory stays flat and the first bytes leave at once, however
     many rows there are."""
 
     def pieces():
@@ -548,7 +551,14 @@ def csv_response(filename, header, rows):
         writer.writerow(header)
         # One transaction around the reading lets PostgreSQL stream from a server-side
         # cursor, instead of materialising the whole result as a holdable cursor does.
-        with transaction.atomic(savepoint=False):
+        # SQLite streams without one, and takes its write lock at BEGIN (IMMEDIATE mode):
+        # a transaction would hold every autosave back for as long as the download runs.
+        reading = (
+            transaction.atomic(savepoint=False)
+            if connection.vendor == "postgresql"
+            else contextlib.nullcontext()
+        )
+        with reading:
             for batch in batched(rows, 500):
                 writer.writerows(batch)
                 if buffer.tell() >= CSV_PIECE:
@@ -560,10 +570,6 @@ def csv_response(filename, header, rows):
     response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _yes_no(value):
-    return "yes" if value else "no"
 
 
 def csv_name(comparison, kind):
@@ -604,11 +610,46 @@ def compare_csv(request):
         "strong_yes",
         "coverage",
         "disagreement",
-        *(selectors.topic_column(t) for t in comparison.topics),
+        "results__topic_means",
     )
+    # Written out by hand, as the answers CSV is: a call per cell costs more than the query.
+    # The topic means are read from the stored JSON here: one parse per row, where the
+    # database (SQLite above all) would take a key apart for every topic of every row.
+    text, number = csv_text, csv_number
+    topic_keys = [selectors.topic_column(t) for t in comparison.topics]
     rows = (
-        [*map(csv_cell, row[:12]), _yes_no(row[12]), *map(csv_cell, row[13:])]
-        for row in raw_rows(columns)
+        [
+            text(name),
+            text(email),
+            text(role),
+            scorecards,
+            number(mean),
+            number(median),
+            number(spread),
+            strong_no,
+            no,
+            yes,
+            strong_yes,
+            number(coverage),
+            "yes" if disagreement else "no",
+            *map(number, map(json.loads(topic_means).get, topic_keys)),
+        ]
+        for (
+            name,
+            email,
+            role,
+            scorecards,
+            mean,
+            median,
+            spread,
+            strong_no,
+            no,
+            yes,
+            strong_yes,
+            coverage,
+            disagreement,
+            topic_means,
+        ) in raw_rows(columns)
     )
     return csv_response(csv_name(comparison, "candidates"), header, rows)
 
