@@ -24,7 +24,7 @@ def results(**slow):
         50: {
             "addresses": ADDRESSES,
             "ms": ms,
-            "queries": {page["name"]: 10 for page in measured},
+            "queries": {page["name"]: 5 for page in measured},
             "live_bytes": 1,
             "worker_peak_mb": None,
         }
