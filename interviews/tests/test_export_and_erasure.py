@@ -1,12 +1,16 @@
-"""A candidate's export, field by field, and their erasure down to the words of an amendment
-(found wanting by `make mutate`: the export's keys and the amended summary went unchecked)."""
+"""A candidate's export, field by field; their erasure, down to the words of an amendment;
+and no second erasure a year on. `make mutate` found these unchecked."""
+
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from interviews import services
+from interviews.models import Candidate, Interview
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services as scoring
-from scoring.models import Amendment, Mark, Recommendation
+from scoring.models import Amendment, Mark, Recommendation, Scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +130,15 @@ def test_erasing_blanks_the_words_of_an_amendment_and_keeps_its_numbers(amended,
     )
     exported = services.export_candidate(candidate=erased, actor=hiring_manager)
     assert exported["candidate"]["erased_at"] == erased.erased_at.isoformat()
+
+
+def test_a_candidate_erased_long_ago_is_not_inactive_again(amended, hiring_manager):
+    services.erase_candidate(candidate=amended["grace"], actor=hiring_manager)
+    never_erased = CandidateFactory()
+    then = timezone.now() - timedelta(days=400)
+    Candidate.objects.update(updated_at=then)
+    Interview.objects.update(scheduled_at=then, completed_at=then)
+    Scorecard.objects.update(updated_at=then)
+
+    # A year on, the nightly purge must not find her again (erasing twice is refused).
+    assert list(services.inactive_candidates(days=365)) == [never_erased]
