@@ -79,9 +79,9 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_pages_show_the_question_as_the_interview_asked_it(client, edited_bank, page, request):
-    reader, url, shown = PAGES[page]
+@pytest.mark.parametrize("shown_on", PAGES)
+def test_pages_show_the_question_as_the_interview_asked_it(client, edited_bank, shown_on, request):
+    reader, url, shown = PAGES[shown_on]
     client.force_login(request.getfixturevalue(reader))
     response = client.get(url(edited_bank))
     text = response.getvalue().decode()
