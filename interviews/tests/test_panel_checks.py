@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
     ("panel", "message"),
     [
         ([], "Assign at least one interviewer."),
-        (["hiring_manager"], "Not in the Interviewer group: harper."),
+        (["alice", "hiring_manager", "curator"], "Not in the Interviewer group: harper, cora."),
     ],
 )
 def test_a_panel_is_refused_on_its_field(panel, message, request):
