@@ -8,7 +8,7 @@ FIXTURES := junior-backend-developer backend-developer
 # Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
 SIZES ?= 50 500
 
-.PHONY: run setup test lint format bench clean api-conformance
+.PHONY: run setup test lint format bench clean api-conformance mutate
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -34,6 +34,12 @@ test: setup
 api-conformance: setup
 	./api/conformance.sh
 
+# Mutation testing of scoring/selectors.py, scoring/services.py and interviews/services.py
+# against the tests that cover them ([tool.mutmut] in pyproject.toml). Slow; not part of CI.
+mutate: setup
+	$(BIN)/mutmut run
+	$(BIN)/mutmut results
+
 # SQLite always, PostgreSQL too when DATABASE_URL is set; fails when a target is missed.
 bench: setup
 	$(BIN)/python -m bench --sizes $(SIZES)
@@ -47,4 +53,4 @@ format: setup
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 mutants

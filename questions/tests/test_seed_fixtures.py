@@ -1,6 +1,7 @@
 """The two seed question sets that ship as fixtures: complete, faithful to their source
 documents, and safe to load again on top of a live bank."""
 
+import os
 import re
 from pathlib import Path
 
@@ -477,10 +478,27 @@ def load_seeds():
 
 
 def seeds_dir():
+    """The source documents beside the checkout. Without them the faithfulness tests skip on
+    a developer's machine, and fail in CI (`CI` set), where a silent skip would pass them."""
     path = Path(settings.BASE_DIR).parent / "shared" / "seeds"
     if not path.is_dir():
-        pytest.skip(f"The source documents are not at {path}.")
+        message = f"The source documents are not at {path}."
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must have them.", pytrace=False)
+        pytest.skip(message)
     return path
+
+
+@pytest.mark.parametrize(
+    ("ci", "outcome"), [("", pytest.skip.Exception), ("true", pytest.fail.Exception)]
+)
+def test_missing_source_documents_skip_locally_and_fail_in_ci(
+    settings, monkeypatch, tmp_path, ci, outcome
+):
+    settings.BASE_DIR = tmp_path / "checkout"
+    monkeypatch.setenv("CI", ci)
+    with pytest.raises(outcome, match="The source documents are not at"):
+        seeds_dir()
 
 
 def split_sentences(text):

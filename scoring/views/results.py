@@ -22,12 +22,16 @@ manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
 def get_scorecard_for(user, pk) -> Scorecard:
     """A scorecard its reader may see: the author always; a hiring manager once it is
     submitted; another interviewer of the interview once both theirs and it are submitted."""
-    scorecard = get_object_or_404(
+    # One answer for a scorecard hidden and one that does not exist: a draft's id tells nothing.
+    scorecard = (
         Scorecard.objects.select_related(
             "interview__candidate", "interview__question_set", "interviewer"
-        ),
-        pk=pk,
+        )
+        .filter(pk=pk)
+        .first()
     )
+    if scorecard is None:
+        raise Http404
     if scorecard.interviewer_id == user.pk:
         return scorecard
     if scorecard.is_submitted and user.has_perm(MANAGER_PERMISSION):

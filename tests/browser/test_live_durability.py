@@ -263,3 +263,49 @@ def test_a_refused_change_is_shown_and_the_queue_goes_on_a_failing_one_is_retrie
 
     problems.get_by_role("button", name="Dismiss").click()
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved")
+
+
+def test_changes_made_offline_in_an_order_that_matters_end_as_the_last_one(
+    page_for, interview, alice
+):
+    """Skip then rate, rate then skip, mark then unmark, a note rewritten: each ends as last
+    changed. The queue must send in the order made: the server keeps a field's newest version,
+    so an older change arriving after a newer one is refused as overtaken by another tab (and
+    without versions it would win)."""
+    page = page_for(alice, **LAPTOP)
+    page.goto(f"/interviews/{interview.pk}/live/")
+    expect_saved(page)
+    hanging = []
+    page.route("**/live/questions/**", lambda route: hanging.append(route))
+
+    # 1: skipped, then rated 3 while the skip is on its way: two changes of one field queued.
+    with page.expect_request("**/live/questions/**"):
+        page.keyboard.press("x")
+    page.keyboard.press("3")
+    page.context.set_offline(True)
+    hanging[0].abort("internetdisconnected")
+    page.unroute("**/live/questions/**")
+    page.keyboard.press("n")  # 2: rated 3, then skipped
+    page.keyboard.press("3")
+    page.keyboard.press("x")
+    page.keyboard.press("n")  # 3: point 1 covered, point 2 covered, point 1 unmarked
+    for key in "asaaa":
+        page.keyboard.press(key)
+    page.keyboard.press("n")  # 4: the note written, then rewritten twice
+    for note in ("First thought", "Second thought", "Third thought"):
+        page.keyboard.press("e")
+        page.keyboard.press("ControlOrMeta+a")
+        page.keyboard.type(note)
+        page.keyboard.press("Escape")
+    expect(page.locator("#save-status")).to_have_attribute("data-state", "retrying")
+    assert Rating.objects.count() == 0
+
+    page.context.set_offline(False)
+    expect_saved(page)
+    expect(page.locator("#save-problems .save-problem")).to_have_count(0)  # none was overtaken
+    assert answers() == [
+        (1, 0, 3, False, "", []),
+        (2, 0, None, True, "", []),
+        (3, 0, None, False, "", [(2, 2)]),
+        (4, 0, None, False, "Third thought", []),
+    ]
