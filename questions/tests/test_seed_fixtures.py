@@ -1,7 +1,6 @@
 """The two seed question sets that ship as fixtures: complete, faithful to their source
 documents, and safe to load again on top of a live bank."""
 
-import os
 import re
 from pathlib import Path
 
@@ -478,27 +477,27 @@ def load_seeds():
 
 
 def seeds_dir():
-    """The source documents beside the checkout. Without them the faithfulness tests skip on
-    a developer's machine, and fail in CI (`CI` set), where a silent skip would pass them."""
-    path = Path(settings.BASE_DIR).parent / "shared" / "seeds"
+    """The source documents, kept in the repository beside the fixtures written from them
+    (they came from ../shared/seeds), so the faithfulness tests run wherever the code is
+    checked out, CI included: a missing copy fails them rather than skipping them."""
+    path = Path(settings.BASE_DIR) / "fixtures" / "seeds"
     if not path.is_dir():
-        message = f"The source documents are not at {path}."
-        if os.environ.get("CI"):
-            pytest.fail(message + " CI must have them.", pytrace=False)
-        pytest.skip(message)
+        pytest.fail(f"The source documents are not at {path}.", pytrace=False)
     return path
 
 
-@pytest.mark.parametrize(
-    ("ci", "outcome"), [("", pytest.skip.Exception), ("true", pytest.fail.Exception)]
-)
-def test_missing_source_documents_skip_locally_and_fail_in_ci(
-    settings, monkeypatch, tmp_path, ci, outcome
-):
+def test_missing_source_documents_fail_the_faithfulness_tests(settings, tmp_path):
     settings.BASE_DIR = tmp_path / "checkout"
-    monkeypatch.setenv("CI", ci)
-    with pytest.raises(outcome, match="The source documents are not at"):
+    with pytest.raises(pytest.fail.Exception, match="The source documents are not at"):
         seeds_dir()
+
+
+@pytest.mark.parametrize("name", ["junior-backend-developer.txt", "backend-developer.txt"])
+def test_the_copies_are_the_shared_source_documents(name):
+    shared = Path(settings.BASE_DIR).parent / "shared" / "seeds" / name
+    if not shared.is_file():
+        pytest.skip(f"No shared source document at {shared} to compare the copy with.")
+    assert (seeds_dir() / name).read_bytes() == shared.read_bytes()
 
 
 def split_sentences(text):
