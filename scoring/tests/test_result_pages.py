@@ -488,7 +488,10 @@ def test_interviewers_with_the_same_initials_are_told_apart():
 
 def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     topics = [SimpleNamespace(name="Caching and performance"), SimpleNamespace(name="APIs")]
-    candidates = [SimpleNamespace(topic_means=[4.0, None]), SimpleNamespace(topic_means=[2, 1])]
+    candidates = [
+        SimpleNamespace(name="Ada", topic_means=[4.0, None]),
+        SimpleNamespace(name="Bo", topic_means=[2, 1]),
+    ]
     chart = topic_chart(topics, candidates)
     assert [line["label"] for line in chart["gridlines"]] == [
         "0",
@@ -504,3 +507,5 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     # Tall enough for the three lines, and no more.
     assert chart["height"] == 10 + 160 + 8 + 3 * 13
     assert [bar["height"] for bar in caching["bars"]] == [160, 80]
+    assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo, APIs: 1.00"]
+    assert [bar["drawn"] for bar in apis["bars"]] == [False, True]

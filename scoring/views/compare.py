@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import batched
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -378,18 +379,17 @@ def compare_grid(request):
     # A row per bank question, worded as the first of these interviews asked it: the bank
     # may have changed since, and the interviews keep their own copy.
     asked = {}
-    for question in (
+    for bank_question, *words in (
         InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
-        .select_related("topic")
-        .only("question", "prompt", "topic__name")
-        .annotate(bank_position=F("question__position"))
-        .order_by("bank_position", "interview__scheduled_at", "pk")
+        .order_by("question__position", "interview__scheduled_at", "pk")
+        .values_list("question", "question__position", "prompt", "topic__name")
     ):
-        asked.setdefault(question.question_id, question)
+        asked.setdefault(bank_question, AskedQuestion(*words))
+    rating_html = rating_parts(interviewers)
     rows = []
     for bank_question, question in asked.items():
         cells = [by_cell.get((bank_question, candidate.pk)) for candidate in candidates]
-        html = "".join(grid_cell(cell, interviewers) for cell in cells)
+        html = "".join(grid_cell(cell, rating_html) for cell in cells)
         rows.append((question, cells, mark_safe(html)))
     for candidate in candidates:
         candidate.topic_means = [
@@ -410,6 +410,14 @@ def compare_grid(request):
     )
 
 
+class AskedQuestion(NamedTuple):
+    """A grid row's question, as the first of the interviews asked it."""
+
+    bank_position: int
+    prompt: str
+    topic_name: str
+
+
 def interviewer_initials(users):
     """The grid names each rating's interviewer by initials: {pk: (initials, full name)},
     in the order of the cells' ratings.
@@ -426,29 +434,43 @@ def interviewer_initials(users):
     return initials
 
 
-def grid_cell(cell, interviewers):
+def rating_parts(interviewers):
+    """Each interviewer's part of a grid cell for each score they may have given, written
+    once per page rather than once per cell: {interviewer id: {score: html}}, in the
+    interviewers' order, a skipped answer's score being ""."""
+    said = {str(score): f"{score} {label}" for score, label in Score.choices}
+    said[""] = "skipped"
+    parts = {}
+    for interviewer, (initials, name) in interviewers.items():
+        initials, name = escape(initials), escape(name)
+        parts[str(interviewer)] = {
+            given: (
+                f'<span class="rating-by" tabindex="0" title="{name}: {words}"'
+                f' data-name="{name}"><span class="rating-initials" aria-hidden="true">'
+                f'{initials}</span><span class="rating-name">{name}:</span>'
+                f" {given or '–'}</span>"
+            )
+            for given, words in said.items()
+        }
+    return parts
+
+
+def grid_cell(cell, rating_html):
     """A grid cell: each interviewer's rating of one question (initials, their full name on
-    hover, focus and paper), the mean and skips. Written here like the compare page's
-    cells; names are escaped, every other value is a number."""
+    hover, focus and paper; `rating_html` has each interviewer's part for each score, in the
+    interviewers' order), the mean and skips. Written here like the compare page's cells."""
     if cell is None:
         return (
             '<td class="text-center"><span class="text-body-secondary small">not asked</span></td>'
         )
     mean = cell["mean"]
     given = dict(pair.split(":") for pair in (cell["ratings"] or "").split())
-    ratings = []
-    for interviewer, (initials, name) in interviewers.items():
-        if str(interviewer) not in given:
-            continue
-        rating = given[str(interviewer)]
-        name = escape(name)
-        said = f"{rating} {Score(int(rating)).label}" if rating else "skipped"
-        ratings.append(
-            f'<span class="rating-by" tabindex="0" title="{name}: {said}" data-name="{name}">'
-            f'<span class="rating-initials" aria-hidden="true">{initials}</span>'
-            f'<span class="rating-name">{name}:</span> {rating or "–"}</span>'
-        )
-    parts = [f'<div class="grid-ratings">{"".join(ratings)}</div>']
+    ratings = "".join(
+        by_score[given[interviewer]]
+        for interviewer, by_score in rating_html.items()
+        if interviewer in given
+    )
+    parts = [f'<div class="grid-ratings">{ratings}</div>']
     if mean is not None:
         parts.append(f'<div class="small">mean {score(mean)}</div>')
     if cell["skipped"]:
@@ -477,9 +499,10 @@ def topic_chart(topics, candidates):
                     "x": x + number * (bar + gap),
                     "y": top + plot - bar_height,
                     "height": bar_height,
-                    "mean": mean,
+                    "mean": score(mean),
+                    "drawn": mean is not None,
                     "series": number,
-                    "candidate": candidate,
+                    "title": f"{candidate.name}, {topic.name}: {score(mean)}",
                 }
             )
         lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]
@@ -499,7 +522,8 @@ def topic_chart(topics, candidates):
     return {
         "groups": groups,
         "bar": bar,
-        "left": left,
+        "line_x": left - 4,
+        "label_x": left - 8,
         "width": left + max(1, len(topics)) * group_width,
         "height": top + plot + 8 + most_lines * line_height,
         "baseline": top + plot,
@@ -507,6 +531,7 @@ def topic_chart(topics, candidates):
             {
                 "label": f"{value} {Score(value).label}" if value else "0",
                 "y": top + plot - value / 4 * plot,
+                "label_y": top + plot - value / 4 * plot + 4,
             }
             for value in range(5)
         ],
