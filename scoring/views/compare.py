@@ -13,7 +13,6 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import (
@@ -308,8 +307,9 @@ def compare(request):
 
 
 def selected_candidates(request, comparison):
-    """The 2–4 candidates picked for the grid, each with an interview in the set, and the
-    pks of those interviews."""
+    """The 2–4 candidates picked for the grid, each with an interview in the set, the pks of
+    those interviews, and the interviewers who submitted a scorecard in them as (pk, name),
+    in name order."""
     try:
         ids = sorted({int(value) for value in request.GET.getlist("candidate")})
     except ValueError:
@@ -318,13 +318,24 @@ def selected_candidates(request, comparison):
         raise ValidationError("Pick two to four candidates to compare side by side.")
     # Found through the candidates alone and sorted out here: given the set as well,
     # SQLite's planner (which has no statistics) may read the whole set's interviews.
-    interviews = {
-        pk: candidate
-        for pk, candidate, question_set in Interview.objects.filter(candidate__in=ids).values_list(
-            "pk", "candidate", "question_set"
-        )
-        if comparison.question_set and question_set == comparison.question_set.pk
-    }
+    # The panels come in the same query, one row per scorecard (or one without).
+    interviews, panel = {}, {}
+    for pk, candidate, question_set, submitted_at, interviewer, *names in Interview.objects.filter(
+        candidate__in=ids
+    ).values_list(
+        "pk",
+        "candidate",
+        "question_set",
+        "scorecards__submitted_at",
+        "scorecards__interviewer",
+        "scorecards__interviewer__first_name",
+        "scorecards__interviewer__last_name",
+        "scorecards__interviewer__username",
+    ):
+        if comparison.question_set and question_set == comparison.question_set.pk:
+            interviews[pk] = candidate
+            if submitted_at is not None:
+                panel[interviewer] = names
     if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
     candidates = selectors.candidate_results(
@@ -332,14 +343,18 @@ def selected_candidates(request, comparison):
         question_set=comparison.question_set,
         topics=comparison.topics,
     ).order_by("name", "pk")
-    return list(candidates), list(interviews)
+    interviewers = [
+        (pk, f"{first} {last}".strip() or username)
+        for pk, (first, last, username) in sorted(panel.items(), key=lambda item: item[1])
+    ]
+    return list(candidates), list(interviews), interviewers
 
 
 @manager_only
 def compare_grid(request):
     comparison = Comparison.from_request(request, choices=False)
     try:
-        candidates, interviews = selected_candidates(request, comparison)
+        candidates, interviews, interviewers = selected_candidates(request, comparison)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
@@ -366,13 +381,7 @@ def compare_grid(request):
             skipped=Count("pk", filter=Q(skipped=True)),
         )
     )
-    interviewers = interviewer_initials(
-        User.objects.filter(
-            scorecards__interview__in=interviews, scorecards__submitted_at__isnull=False
-        )
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    interviewers = interviewer_initials(interviewers)
     by_cell = {
         (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
     }
@@ -418,19 +427,18 @@ class AskedQuestion(NamedTuple):
     topic_name: str
 
 
-def interviewer_initials(users):
-    """The grid names each rating's interviewer by initials: {pk: (initials, full name)},
-    in the order of the cells' ratings.
+def interviewer_initials(interviewers):
+    """The grid names each rating's interviewer by initials: {pk: (initials, full name)}
+    from (pk, full name) pairs, in their order, which is the order of the cells' ratings.
     Two interviewers with the same initials get a number after the second's."""
     initials, taken = {}, set()
-    for user in users:
-        name = user.get_full_name() or user.username
+    for pk, name in interviewers:
         short = "".join(part[0] for part in name.split()[:3]).upper()
         unique, number = short, 2
         while unique in taken:
             unique, number = f"{short}{number}", number + 1
         taken.add(unique)
-        initials[user.pk] = (unique, name)
+        initials[pk] = (unique, name)
     return initials
 
 
