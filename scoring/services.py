@@ -187,6 +187,11 @@ def _lock_draft_of(
         )
         scorecard = locked.get()
     scorecard.known_points = scorecard.known_points or 0
+    return _still_a_draft(scorecard)
+
+
+def _still_a_draft(scorecard: Scorecard) -> Scorecard:
+    """`scorecard`, if it may still change: a draft of an open interview."""
     if scorecard.is_submitted:
         raise ScorecardLocked("This scorecard was submitted and can no longer change.")
     if not scorecard.interview.is_open:
@@ -200,13 +205,7 @@ def _lock_draft(scorecard: Scorecard) -> Scorecard:
     scorecard = (
         Scorecard.objects.select_for_update().select_related("interview").get(pk=scorecard.pk)
     )
-    if scorecard.is_submitted:
-        raise ScorecardLocked("This scorecard was submitted and can no longer change.")
-    if not scorecard.interview.is_open:
-        raise ScorecardLocked(
-            f"This interview is {scorecard.interview.get_status_display().lower()}."
-        )
-    return scorecard
+    return _still_a_draft(scorecard)
 
 
 @transaction.atomic
