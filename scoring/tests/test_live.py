@@ -9,18 +9,9 @@ from interviews.services import add_follow_up
 from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import PointMark, Rating, Recommendation, Scorecard
+from scoring.tests.live_saves import JSON, questions, save_url
 
 pytestmark = pytest.mark.django_db
-
-JSON = {"Accept": "application/json"}
-
-
-def questions(interview):
-    return list(interview.questions.order_by("position", "follow_up_number"))
-
-
-def save_url(interview, question):
-    return reverse("save_answer", args=[interview.pk, question.pk])
 
 
 def stored(interview):
