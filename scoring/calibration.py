@@ -1,10 +1,12 @@
 """Calibration (who rates how, whether the panel agrees) and question analytics.
 
-Only submitted scorecards count. The database does the counting, summing and averaging, one
-query per table; Python gets per-unit or per-scorecard arrays only where a figure needs them:
-the median time to submit (no portable SQL median), Krippendorff's α (the `krippendorff`
-package) and the bootstrap intervals, which are seeded so that a page reads the same on
-every reload.
+Only submitted scorecards count. The pages read the tallies stored when a scorecard is
+submitted or amended (scoring/tallies.py: per scorecard, per asked question, per asked
+point) rather than every rating and mark, which at thousands of candidates cost seconds to
+join. The database sums those tallies, one query per table; Python gets per-scorecard rows
+or per-unit arrays only where a figure needs them: the median time to submit (no portable
+SQL median), Krippendorff's α (the `krippendorff` package) and the bootstrap intervals,
+which are seeded so that a page reads the same on every reload.
 """
 
 import datetime
