@@ -6,9 +6,8 @@ from scoring import selectors, tallies
 class Command(BaseCommand):
     help = (
         "Rebuild every candidate's stored result, and the tallies of submitted answers, from "
-        "the scorecards. With --check, change "
-        "nothing: list each stored result that differs from a fresh computation, and exit "
-        "non-zero if any does."
+        "the scorecards. With --check, change nothing: list each stored result or tally that "
+        "differs from a fresh computation, and exit non-zero if any does."
     )
 
     def add_arguments(self, parser):
