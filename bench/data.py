@@ -18,7 +18,7 @@ from bench import INTERVIEWERS, MANAGER, PASSWORD
 from config import roles
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet
-from scoring import selectors
+from scoring import selectors, tallies
 from scoring.models import Mark, PointMark, Rating, Scorecard
 
 SET_SLUG = "junior-backend-developer"
@@ -73,6 +73,7 @@ def generate(size: int, *, seed: int = 10) -> dict:
     live.interviewers.set(interviewers)
     _ask(live, questions, points)
     selectors.recompute_results()
+    tallies.recompute_tallies()  # as submit_scorecard stores them, for all at once
     graded = list(
         Candidate.objects.filter(results__scorecard_count__gt=0)
         .order_by("pk")

@@ -1,10 +1,12 @@
 """Calibration (who rates how, whether the panel agrees) and question analytics.
 
-Only submitted scorecards count. The database does the counting, summing and averaging, one
-query per table; Python gets per-unit or per-scorecard arrays only where a figure needs them:
-the median time to submit (no portable SQL median), Krippendorff's α (the `krippendorff`
-package) and the bootstrap intervals, which are seeded so that a page reads the same on
-every reload.
+Only submitted scorecards count. The pages read the tallies stored when a scorecard is
+submitted or amended (scoring/tallies.py: per scorecard, per asked question, per asked
+point) rather than every rating and mark, which at thousands of candidates cost seconds to
+join. The database sums those tallies, one query per table; Python gets per-scorecard rows
+or per-unit arrays only where a figure needs them: the median time to submit (no portable
+SQL median), Krippendorff's α (the `krippendorff` package) and the bootstrap intervals,
+which are seeded so that a page reads the same on every reload.
 """
 
 import datetime
@@ -19,17 +21,16 @@ from django.db.models import (
     Count,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
 
-from interviews.models import Interview, InterviewPoint, InterviewQuestion
+from interviews.models import Interview, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 
-from .models import Mark, PointMark, Rating, Recommendation, Score, Scorecard
+from .models import AnswerTally, PointTally, Rating, Recommendation, Score, Scorecard
 
 SEED = 20261129
 RESAMPLES = 1000
@@ -38,6 +39,9 @@ SCORES = Score.values  # 1–4
 # Fewer scorecards than this make a bootstrap interval of a mean too rough to flag anyone.
 LENIENCY_MIN_SCORECARDS = 5
 SUBMITTED_WITHIN = datetime.timedelta(hours=24)
+# A scorecard's stored tallies that calibration adds up per interviewer.
+TALLIES = ["question_count", "skipped_count", *(f"scored_{value}" for value in SCORES)]
+TALLIES += ["points_expected", "points_marked"]
 ALPHA_RELIABLE = 0.8
 ALPHA_TENTATIVE = 0.667
 # Question flags.
@@ -155,14 +159,15 @@ class InterviewerCalibration:
 def interviewer_calibration(
     scorecards: QuerySet[Scorecard], *, resamples: int = RESAMPLES
 ) -> list[InterviewerCalibration]:
-    """One row per interviewer with a counted scorecard, by name; five queries.
+    """One row per interviewer with a counted scorecard, by name; two queries.
 
-    Leniency is the mean over their scorecards of (their score − the mean score of the other
-    submitted scorecards of the same interview), with a 95 % interval from resampling those
-    interviews. Time to submit runs from the interview's end, taken as its start (its
-    scheduled time if it never started) plus the suggested minutes of its planned questions:
-    `completed_at` is stamped when the last scorecard is submitted, so it would measure the
-    panel's slowest member rather than the conversation's end."""
+    The counts of ratings, skips, questions and points are the scorecards' stored tallies
+    (scoring/tallies.py). Leniency is the mean over their scorecards of (their score − the
+    mean score of the other submitted scorecards of the same interview), with a 95 % interval
+    from resampling those interviews. Time to submit runs from the interview's end, taken as
+    its start (its scheduled time if it never started) plus the suggested minutes of its
+    planned questions: `completed_at` is stamped when the last scorecard is submitted, so it
+    would measure the panel's slowest member rather than the conversation's end."""
     # One row per scorecard, in interviewer (by name) and interview order.
     sheets = list(
         scorecards.order_by(
@@ -182,34 +187,10 @@ def interviewer_calibration(
             "interview__started_at",
             "interview__scheduled_at",
             "score_mean",
+            *TALLIES,
         )
     )
-    questions_added, planned_minutes = _plans(scorecards)
-    rated = Rating.objects.filter(scorecard__in=scorecards, score__isnull=False)
-    # Separate queries for ratings, points and marks: joining them would multiply the rows.
-    ratings = {
-        row["scorecard__interviewer"]: row
-        for row in Rating.objects.filter(scorecard__in=scorecards)
-        .values("scorecard__interviewer")
-        .annotate(
-            rated=Count("pk", filter=Q(score__isnull=False)),
-            skipped=Count("pk", filter=Q(skipped=True)),
-            **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
-        )
-        .order_by()
-    }
-    expected = dict(
-        rated.values("scorecard__interviewer")
-        .annotate(count=Count("interview_question__points"))
-        .order_by()
-        .values_list("scorecard__interviewer", "count")
-    )
-    marked = dict(
-        rated.values("scorecard__interviewer")
-        .annotate(count=Count("marks"))
-        .order_by()
-        .values_list("scorecard__interviewer", "count")
-    )
+    planned_minutes = _planned_minutes(scorecards)
     # The others' mean of each scorecard from its interview's sum and count of scores.
     panel_sum, panel_count = {}, {}
     for sheet in sheets:
@@ -223,11 +204,12 @@ def interviewer_calibration(
     result = []
     for interviewer, own in by_interviewer.items():
         _, username, first_name, last_name = own[0][:4]
-        rating = ratings.get(interviewer, {})
-        hours, differences, questions = [], [], 0
-        for *_, interview, _, submitted, started, scheduled, mean in own:
-            questions += questions_added.get((interview, None), 0)
-            questions += questions_added.get((interview, interviewer), 0)
+        hours, differences = [], []
+        tally = dict.fromkeys(TALLIES, 0)
+        for sheet in own:
+            interview, _, submitted, started, scheduled, mean = sheet[4:10]
+            for name, count in zip(TALLIES, sheet[10:], strict=True):
+                tally[name] += count
             minutes = planned_minutes.get(interview, 0)
             end = (started or scheduled) + datetime.timedelta(minutes=minutes)
             hours.append((submitted - end).total_seconds() / 3600)
@@ -235,6 +217,7 @@ def interviewer_calibration(
             if mean is not None and others:
                 differences.append(mean - (panel_sum[interview] - mean) / others)
         hours, differences = np.array(hours), np.array(differences)
+        ratings = [tally[f"scored_{value}"] for value in SCORES]
         item = InterviewerCalibration(
             interviewer_id=interviewer,
             name=f"{first_name} {last_name}".strip() or username,
@@ -242,12 +225,12 @@ def interviewer_calibration(
             recommendations=[
                 sum(sheet[5] == value for sheet in own) for value in Recommendation.values
             ],
-            ratings=[rating.get(f"score_{value}", 0) for value in SCORES],
-            rated=rating.get("rated", 0),
-            skipped=rating.get("skipped", 0),
-            questions=questions,
-            points_expected=expected.get(interviewer, 0),
-            points_marked=marked.get(interviewer, 0),
+            ratings=ratings,
+            rated=sum(ratings),
+            skipped=tally["skipped_count"],
+            questions=tally["question_count"],
+            points_expected=tally["points_expected"],
+            points_marked=tally["points_marked"],
             leniency=float(differences.mean()) if len(differences) else None,
             leniency_n=len(differences),
             median_hours=float(np.median(hours)),
@@ -261,22 +244,17 @@ def interviewer_calibration(
     return result
 
 
-def _plans(scorecards: QuerySet[Scorecard]) -> tuple[dict, dict]:
-    """The number of questions per (interview, who added them: None for the plan, else an
-    interviewer's own follow-ups), and the suggested minutes of each interview's plan."""
-    rows = (
-        InterviewQuestion.objects.filter(interview__in=scorecards.values("interview"))
-        .values("interview", "added_by")
-        .annotate(
-            count=Count("pk"), minutes=Sum("suggested_minutes", filter=Q(follow_up_number=0))
+def _planned_minutes(scorecards: QuerySet[Scorecard]) -> dict[int, int]:
+    """The suggested minutes of each interview's planned questions (follow-ups excluded)."""
+    return dict(
+        InterviewQuestion.objects.filter(
+            interview__in=scorecards.values("interview"), follow_up_number=0
         )
+        .values("interview")
+        .annotate(minutes=Coalesce(Sum("suggested_minutes"), 0))
         .order_by()
+        .values_list("interview", "minutes")
     )
-    questions, minutes = {}, {}
-    for row in rows:
-        questions[row["interview"], row["added_by"]] = row["count"]
-        minutes[row["interview"]] = minutes.get(row["interview"], 0) + (row["minutes"] or 0)
-    return questions, minutes
 
 
 # Panel agreement ---------------------------------------------------------------------------
@@ -378,24 +356,25 @@ def panel_agreement(
 ) -> PanelAgreement:
     """Krippendorff's α (ordinal) over units = asked questions rated by two or more
     interviewers, coders = interviewers, values 1–4 (a skipped answer is a missing value),
-    overall, per topic and per bank question (worst first); three queries."""
-    # One row per unit: its topic, its bank question (0 for a follow-up) and its counts of
-    # each score, read into the array row by row.
-    units = np.fromiter(
-        Rating.objects.filter(scorecard__in=scorecards.values("pk"), score__isnull=False)
-        .values("interview_question")
-        .annotate(
-            topic=F("interview_question__topic"),
-            question=Coalesce("interview_question__question", 0),
-            coders=Count("pk"),
-            **{f"score_{value}": Count("pk", filter=Q(score=value)) for value in SCORES},
-        )
+    overall, per topic and per bank question (worst first); three queries.
+
+    `scorecards` are all the submitted scorecards of some interviews (as `counted_scorecards`
+    selects them): the units are those interviews' asked questions, counted from their
+    stored tallies (scoring/tallies.py)."""
+    scored = [f"scored_{value}" for value in SCORES]
+    # Units with the same topic, bank question (0 for a follow-up) and counts of each score
+    # are interchangeable: the database counts them, and each row is repeated that often.
+    patterns = np.array(
+        AnswerTally.objects.filter(interview__in=scorecards.values("interview"))
+        .annotate(coders=sum((F(name) for name in scored[1:]), F(scored[0])))
         .filter(coders__gte=2)
-        .order_by("interview_question")
-        .values_list("topic", "question", *(f"score_{value}" for value in SCORES))
-        .iterator(chunk_size=10_000),
-        dtype=np.dtype((np.int64, 2 + len(SCORES))),
-    )
+        .annotate(bank_question=Coalesce("question", 0))
+        .values_list("topic", "bank_question", *scored)
+        .annotate(units=Count("pk"))
+        .order_by("topic", "bank_question", *scored),
+        dtype=np.int64,
+    ).reshape(-1, 3 + len(SCORES))
+    units = np.repeat(patterns[:, :-1], patterns[:, -1], axis=0)
     topic_ids, question_ids = units[:, 0], units[:, 1]
     counts = units[:, 2:].astype(float)
 
@@ -490,107 +469,56 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; seven queries, whatever the number of interviews.
+    """Per question of the set, in order; five queries, whatever the number of interviews,
+    each reading the stored tallies of asked questions and points (scoring/tallies.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
     rated the question and at least one other, Pearson's r between the question's rating and
-    the mean rating of the scorecard's other questions."""
+    the mean rating of the scorecard's other questions (follow-ups included)."""
     questions = {
         question.pk: QuestionAnalytics(question)
         for question in Question.objects.filter(question_set=question_set).select_related("topic")
     }
-    asked = (
-        InterviewQuestion.objects.filter(
-            question__in=list(questions), interview__scorecards__submitted_at__isnull=False
-        )
+    scored = [f"scored_{value}" for value in SCORES]
+    sums = ["paired", "x_sum", "y_sum", "xy_sum", "xx_sum", "yy_sum"]
+    for row in (
+        AnswerTally.objects.filter(question__in=list(questions))
         .values("question")
         .annotate(
             times_asked=Count("interview", distinct=True),
-            answers=Count("interview__scorecards", distinct=True),
+            **{name: Sum(name) for name in ["answers", "skipped", *scored, *sums]},
         )
         .order_by()
-    )
-    for row in asked:
+    ):
         item = questions[row["question"]]
         item.times_asked, item.answers = row["times_asked"], row["answers"]
-
-    # One row per submitted rating or skip of the set's interviews, follow-ups included (a
-    # scorecard's other questions are all of its rated questions): score 0 is a skip,
-    # question 0 a follow-up. Read into the array row by row, never held as Python tuples.
-    answered = np.fromiter(
-        Rating.objects.filter(
-            Q(score__isnull=False) | Q(skipped=True),
-            scorecard__submitted_at__isnull=False,
-            scorecard__interview__question_set=question_set,
-        )
-        .values_list(
-            "scorecard", Coalesce("interview_question__question", 0), Coalesce("score", 0)
-        )
-        .order_by()
-        .iterator(chunk_size=10_000),
-        dtype=np.dtype((float, 3)),
-    )
-    scorecard_ids, question_ids, scores = answered.T
-    rated = scores > 0
-    # Each scorecard's count and sum of ratings, spread back onto its rows.
-    sheet = np.unique(scorecard_ids, return_inverse=True)[1]
-    count = np.bincount(sheet, weights=rated)[sheet]
-    total = np.bincount(sheet, weights=np.where(rated, scores, 0))[sheet]
-    for question_id, item in questions.items():
-        own = question_ids == question_id
-        x = scores[own & rated]
-        item.skipped = int(np.sum(own & ~rated))
-        item.rated = len(x)
-        item.mean = float(x.sum() / len(x)) if len(x) else None
-        item.ratings = [int(np.sum(x == value)) for value in SCORES]
-        with_others = own & rated & (count > 1)
-        x = scores[with_others]
-        y = (total[with_others] - x) / (count[with_others] - 1)
-        item.discrimination_n = len(x)
-        item.discrimination = correlation(
-            len(x), x.sum(), y.sum(), (x * y).sum(), (x * x).sum(), (y * y).sum()
-        )
+        item.skipped = row["skipped"]
+        item.ratings = [row[name] for name in scored]
+        item.rated = sum(item.ratings)
+        total = sum(value * count for value, count in zip(SCORES, item.ratings, strict=True))
+        item.mean = total / item.rated if item.rated else None
+        item.discrimination_n = row["paired"]
+        item.discrimination = correlation(*(row[name] for name in sums))
 
     texts = {
         (point.question_id, point.position): point.text
         for point in AnswerPoint.objects.filter(question__in=list(questions))
     }
-    # Answers and marks per point in two queries (joining both would multiply the rows), with
-    # conditions on joined rows rather than `rating IN (…)`, which SQLite plans badly.
     points = (
-        InterviewPoint.objects.filter(
-            interview_question__question__in=list(questions),
-            interview_question__ratings__score__isnull=False,
-            interview_question__ratings__scorecard__submitted_at__isnull=False,
-        )
-        .values("interview_question__question", "position")
-        .annotate(answers=Count("pk"))
-        .order_by("interview_question__question", "position")
+        PointTally.objects.filter(question__in=list(questions))
+        .values("question", "position")
+        .annotate(answers=Sum("answers"), covered=Sum("covered"), partial=Sum("partial"))
+        .order_by("question", "position")
     )
-    # A mark's question is its rating's: grouping by it spares a join.
-    marks = {
-        (row["rating__interview_question__question"], row["point__position"], row["mark"]): row[
-            "count"
-        ]
-        for row in PointMark.objects.filter(
-            mark__in=[Mark.COVERED, Mark.PARTIAL],
-            rating__interview_question__question__in=list(questions),
-            rating__score__isnull=False,
-            rating__scorecard__submitted_at__isnull=False,
-        )
-        .values("rating__interview_question__question", "point__position", "mark")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
     for row in points:
-        question_id, position = row["interview_question__question"], row["position"]
+        question_id, position = row["question"], row["position"]
         questions[question_id].points.append(
             PointAnalytics(
                 position=position,
                 text=texts.get((question_id, position), "(no longer in the bank)"),
                 answers=row["answers"],
-                covered=marks.get((question_id, position, Mark.COVERED), 0),
-                partial=marks.get((question_id, position, Mark.PARTIAL), 0),
+                covered=row["covered"],
+                partial=row["partial"],
             )
         )
 

@@ -44,6 +44,17 @@ class Scorecard(models.Model):
     # change otherwise), so that candidates are compared in one query.
     score_mean = models.FloatField(null=True, blank=True, editable=False)
     coverage = models.FloatField(null=True, blank=True, editable=False)
+    # Its tallies, stored with them for calibration (scoring/calibration.py, `store_tallies`):
+    # the questions in the interviewer's plan, how many they skipped and rated with each
+    # score, and the expected points of the rated questions and how many of those they marked.
+    question_count = models.PositiveIntegerField(default=0, editable=False)
+    skipped_count = models.PositiveIntegerField(default=0, editable=False)
+    scored_1 = models.PositiveIntegerField(default=0, editable=False)
+    scored_2 = models.PositiveIntegerField(default=0, editable=False)
+    scored_3 = models.PositiveIntegerField(default=0, editable=False)
+    scored_4 = models.PositiveIntegerField(default=0, editable=False)
+    points_expected = models.PositiveIntegerField(default=0, editable=False)
+    points_marked = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -137,6 +148,61 @@ class PointMark(models.Model):
 
     def __str__(self):
         return f"{self.get_mark_display()}: {self.point}"
+
+
+class AnswerTally(models.Model):
+    """The submitted answers to one asked question, stored by `calibration.store_tallies`
+    whenever a scorecard of its interview is submitted or amended (nothing else changes
+    them), so that calibration and question analytics read a row per asked question instead
+    of every rating. A row exists for each asked question that a submitted scorecard's plan
+    held. The sums are those of discrimination: over the rated answers whose scorecard rated
+    another question too, the answer's rating (x) and the mean of the scorecard's other
+    ratings (y)."""
+
+    interview_question = models.OneToOneField(
+        InterviewQuestion, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    # Copied from the asked question, which never changes, so that no page joins it.
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questions.Question", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    topic = models.ForeignKey("questions.Topic", on_delete=models.CASCADE, related_name="+")
+    answers = models.PositiveIntegerField()  # submitted scorecards whose plan held it
+    skipped = models.PositiveIntegerField()
+    scored_1 = models.PositiveIntegerField()
+    scored_2 = models.PositiveIntegerField()
+    scored_3 = models.PositiveIntegerField()
+    scored_4 = models.PositiveIntegerField()
+    paired = models.PositiveIntegerField()  # the n of the sums below
+    x_sum = models.PositiveIntegerField()
+    xx_sum = models.PositiveIntegerField()
+    y_sum = models.FloatField()
+    yy_sum = models.FloatField()
+    xy_sum = models.FloatField()
+
+    def __str__(self):
+        return f"Tally of asked question #{self.interview_question_id}"
+
+
+class PointTally(models.Model):
+    """How often an expected point of a bank question, as asked in one interview, was covered
+    or partly covered in the submitted rated answers to it, out of how many; stored with the
+    answer tallies. Only points of bank questions with a rated answer have a row."""
+
+    point = models.OneToOneField(
+        InterviewPoint, on_delete=models.CASCADE, primary_key=True, related_name="tally"
+    )
+    # Copied from the point and its question, which never change, so that no page joins them.
+    interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    answers = models.PositiveIntegerField()
+    covered = models.PositiveIntegerField()
+    partial = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"Tally of point #{self.point_id}"
 
 
 class Amendment(models.Model):

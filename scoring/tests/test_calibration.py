@@ -173,7 +173,7 @@ def panels(alice, bob, carol):
 
 
 def test_interviewer_figures_by_hand(panels, alice, bob, carol, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(2):
         rows = calibration.interviewer_calibration(calibration.counted_scorecards(), resamples=20)
     by_name = {row.name: row for row in rows}
     assert [row.name for row in rows] == ["alice", "bob", "carol"]
@@ -343,7 +343,7 @@ def analysed(alice):
 
 
 def test_question_analytics_by_hand(analysed, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         rows = calibration.question_analytics(analysed)
     q1, q2, q3 = rows
     assert (q1.times_asked, q1.answers, q1.rated, q1.skipped, q1.skip_rate) == (5, 5, 4, 1, 0.2)

@@ -114,11 +114,11 @@ def test_calibration_queries_do_not_grow(
     build(size, alice, bob)
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
-    # filters; five for interviewers and three for agreement (the set's topics, questions).
-    with django_assert_num_queries(16):
+    # filters; two for interviewers and three for agreement (the set's topics, questions).
+    with django_assert_num_queries(13):
         assert client.get(reverse("calibration")).status_code == 200
     # The same, without the filter's list of sets, nor a session save a minute on.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         client.get(reverse("calibration_interviewers_csv"))
 
 
@@ -128,8 +128,8 @@ def test_analytics_queries_do_not_grow(
 ):
     question_set = build(size, alice, bob)
     client.force_login(curator)
-    # Session, user, two for permissions, the session saved, the set; seven for the figures.
-    with django_assert_num_queries(14):
+    # Session, user, two for permissions, the session saved, the set; five for the figures.
+    with django_assert_num_queries(12):
         response = client.get(reverse("question_analytics", args=[question_set.slug]))
     assert response.status_code == 200
     assert [row.times_asked for row in response.context["rows"]] == [size] * 3

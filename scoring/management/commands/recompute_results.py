@@ -1,13 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring import selectors
+from scoring import selectors, tallies
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every candidate's stored result from the scorecards. With --check, change "
-        "nothing: list each stored result that differs from a fresh computation, and exit "
-        "non-zero if any does."
+        "Rebuild every candidate's stored result, and the tallies of submitted answers, from "
+        "the scorecards. With --check, change nothing: list each stored result or tally that "
+        "differs from a fresh computation, and exit non-zero if any does."
     )
 
     def add_arguments(self, parser):
@@ -19,6 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, check=False, **options):
         differences = selectors.recompute_results(check=check)
+        differences += tallies.recompute_tallies(check=check)
         for difference in differences:
             self.stderr.write(difference)
         if check and differences:
