@@ -504,3 +504,55 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     assert [bar["height"] for bar in caching["bars"]] == [160, 80]
     assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo, APIs: 1.00"]
     assert [bar["drawn"] for bar in apis["bars"]] == [False, True]
+
+
+def test_the_role_choices_are_the_sets_roles_in_order(client, hiring_manager, backend, alice):
+    planned_interview(interviewers=[alice], candidate=CandidateFactory(role_applied_for=""))
+    planned_interview(
+        interviewers=[alice],
+        question_set=backend,
+        candidate=CandidateFactory(name="Di", role_applied_for="Analyst"),
+    )
+    planned_interview(interviewers=[alice], candidate=CandidateFactory(role_applied_for="Other"))
+    planned_interview(
+        interviewers=[alice],
+        question_set=backend,
+        candidate=CandidateFactory(name="Ed", role_applied_for=""),
+    )
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend"})
+    assert response.context["comparison"].roles == [
+        "Analyst",
+        "Backend Developer",
+        "Platform Engineer",
+    ]
+
+
+def test_sorting_and_filtering_follow_an_edited_name_and_role(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    ada = Candidate.objects.get(name="Ada")
+    client.post(
+        reverse("candidate_edit", args=[ada.pk]),
+        {"name": "Zed", "email": ada.email, "role_applied_for": "Platform Engineer"},
+    )
+    response = client.get(reverse("compare"), {"set": "backend"})
+    assert [row[0] for row in compare_rows(response)] == ["Bo", "Cy", "Zed"]
+    response = client.get(reverse("compare"), {"set": "backend", "sort": "-name"})
+    assert [row[0] for row in compare_rows(response)] == ["Zed", "Cy", "Bo"]
+    response = client.get(reverse("compare"), {"set": "backend", "role": "Platform Engineer"})
+    assert [row[0] for row in compare_rows(response)] == ["Cy", "Zed"]
+    assert response.context["comparison"].roles == ["Backend Developer", "Platform Engineer"]
+
+
+def test_sorting_by_a_topic_puts_candidates_without_its_mean_last(
+    client, hiring_manager, backend, alice
+):
+    planned_interview(
+        interviewers=[alice], question_set=backend, candidate=CandidateFactory(name="Al")
+    )
+    topic = Topic.objects.get(pk=InterviewQuestion.objects.order_by("pk").first().topic_id)
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend", "sort": f"topic-{topic.pk}"})
+    assert [c.name for c in response.context["page"]] == ["Cy", "Bo", "Ada", "Al"]
+    response = client.get(reverse("compare"), {"set": "backend", "sort": f"-topic-{topic.pk}"})
+    assert [c.name for c in response.context["page"]] == ["Ada", "Bo", "Cy", "Al"]

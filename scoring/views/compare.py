@@ -21,11 +21,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
     OuterRef,
     Q,
     StringAgg,
     Value,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
@@ -40,7 +42,7 @@ from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Rating, Recommendation, Score
+from ..models import CandidateResult, Rating, Recommendation, Score
 from ..templatetags.scoring import percent, score, score_band
 from .calibration import RECOMMENDATION_COLOURS
 from .results import manager_only
@@ -114,13 +116,9 @@ class Comparison:
     @cached_property
     def roles(self):
         """The roles the set's candidates applied for, for the filter's choices."""
-        return list(
-            Candidate.objects.filter(results__question_set=self.question_set)
-            .exclude(role_applied_for="")
-            .order_by("role_applied_for")
-            .values_list("role_applied_for", flat=True)
-            .distinct()
-        )
+        if self.question_set is None:
+            return []
+        return selectors.roles_applied_for(self.question_set)
 
     def matching(self):
         """The candidates that pass the filters: the role they applied for, and an interview
@@ -159,11 +157,36 @@ class Comparison:
         )
         return candidates.order_by(order, "name", "pk")
 
+    def results(self):
+        """The stored results of the candidates that pass the filters, in the chosen order.
+        They carry the name and role, so counting, filtering and sorting read that one table,
+        each sort (but a topic's, read from each row's JSON) in order from an index."""
+        if self.question_set is None:
+            return CandidateResult.objects.none()
+        results = CandidateResult.objects.filter(question_set=self.question_set)
+        if self.status:
+            interviews = Interview.objects.filter(
+                question_set=self.question_set, status=self.status
+            )
+            results = results.filter(candidate__in=interviews.values("candidate"))
+        if self.role:
+            results = results.filter(role_applied_for=self.role)
+        key = self.sort.removeprefix("-")
+        descending = self.sort.startswith("-")
+        if key == "name":
+            # Names are never empty: no NULLS LAST, which would keep SQLite off the index.
+            return results.order_by("-name" if descending else "name", "candidate")
+        if key.startswith("topic-"):
+            column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
+        else:
+            column = F(self.SORTS[key])
+        order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
+        return results.order_by(order, "name", "candidate")
+
     def page(self, request):
-        """The requested page of candidates with their results. The page is chosen sorting
-        on one column, and only its 25 candidates' results are read: the database never
-        computes every column of every candidate to keep 25."""
-        page = paginate(request, self.candidates(only_sort_column=True).values_list("pk"))
+        """The requested page of candidates with their results. The page is chosen from the
+        stored results alone, and only its 25 candidates' results are read in full."""
+        page = paginate(request, self.results().values_list("candidate"))
         pks = [pk for (pk,) in page.object_list]
         results = selectors.candidate_results(
             Candidate.objects.filter(pk__in=pks),
