@@ -184,16 +184,13 @@ class Comparison:
         return results.order_by(order, "name", "candidate")
 
     def page(self, request):
-        """The requested page of candidates with their results. The page is chosen from the
-        stored results alone, and only its 25 candidates' results are read in full."""
-        page = paginate(request, self.results().values_list("candidate"))
-        pks = [pk for (pk,) in page.object_list]
-        results = selectors.candidate_results(
-            Candidate.objects.filter(pk__in=pks),
-            question_set=self.question_set,
-            topics=self.topics,
-        ).in_bulk()
-        page.object_list = [results[pk] for pk in pks]
+        """The requested page of stored results, each row with its cells of numbers."""
+        page = paginate(request, self.results())
+        columns = [selectors.topic_column(topic) for topic in self.shown_topics]
+        for result in page:
+            result.result_cells = result_cells(
+                result, [result.topic_means.get(c) for c in columns]
+            )
         return page
 
     def query(self, **changes):
@@ -224,13 +221,13 @@ class Comparison:
         return " · ".join(words)
 
 
-def result_cells(candidate):
-    """A compare row's cells of numbers. Written here rather than in the template: the
-    template engine spent more time on a page's 350 cells than the database on its rows.
-    Every value is a number or a fixed word, so nothing needs escaping."""
+def result_cells(candidate, topic_means):
+    """A compare row's cells of numbers: a stored result's, then the given topic means.
+    Written here rather than in the template: the template engine spent more time on a
+    page's 350 cells than the database on its rows. Every value is a number or a fixed
+    word, so nothing needs escaping."""
     topics = "".join(
-        f'<td class="text-end {score_band(mean)}">{score(mean)}</td>'
-        for mean in candidate.topic_means
+        f'<td class="text-end {score_band(mean)}">{score(mean)}</td>' for mean in topic_means
     )
     return mark_safe(
         f'<td class="text-end" data-column="scorecards">{int(candidate.scorecard_count)}</td>'
@@ -288,11 +285,6 @@ def next_sort(current, key):
 def compare(request):
     comparison = Comparison.from_request(request)
     page = comparison.page(request)
-    for candidate in page:
-        candidate.topic_means = [
-            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.shown_topics
-        ]
-        candidate.result_cells = result_cells(candidate)
     columns = [
         ("name", "Candidate"),
         ("scorecards", "Scorecards"),
