@@ -13,6 +13,31 @@ def copy_names(apps, schema_editor):
     )
 
 
+# Nullable numbers compare sorts by; empty results are listed last either way.
+NULLABLE_SORTS = ["mean", "median", "spread", "coverage"]
+
+
+def add_highest_first_indexes(apps, schema_editor):
+    """Compare sorts numbers highest first with empty results last. PostgreSQL reads an
+    ascending index backwards with NULLs first, so it needs these indexes in that order;
+    SQLite's ascending ones serve it as they are (NULLs first, so last backwards), and its
+    CREATE INDEX takes no NULLS LAST."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in NULLABLE_SORTS:
+        schema_editor.execute(
+            f"CREATE INDEX result_by_{column}_desc ON scoring_candidateresult "
+            f"(question_set_id, {column} DESC NULLS LAST)"
+        )
+
+
+def drop_highest_first_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for column in NULLABLE_SORTS:
+        schema_editor.execute(f"DROP INDEX result_by_{column}_desc")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("interviews", "0001_initial"),
@@ -49,4 +74,5 @@ class Migration(migrations.Migration):
             )
             for column in ["scorecard_count", "mean", "median", "spread", "net_votes", "coverage"]
         ),
+        migrations.RunPython(add_highest_first_indexes, drop_highest_first_indexes),
     ]

@@ -172,16 +172,22 @@ class Comparison:
         if self.role:
             results = results.filter(role_applied_for=self.role)
         key = self.sort.removeprefix("-")
-        descending = self.sort.startswith("-")
-        if key == "name":
-            # Names are never empty: no NULLS LAST, which would keep SQLite off the index.
-            return results.order_by("-name" if descending else "name", "candidate")
         if key.startswith("topic-"):
             column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
+            nullable = True
         else:
             column = F(self.SORTS[key])
-        order = column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
-        return results.order_by(order, "name", "candidate")
+            nullable = CandidateResult._meta.get_field(self.SORTS[key]).null
+        # Empty results come last either way. NULLS LAST only where a column may be empty:
+        # PostgreSQL reads an index backwards with NULLs first, so a descending NULLS LAST
+        # cannot use the plain index (migration 0005 adds ones in that order for PostgreSQL).
+        if self.sort.startswith("-"):
+            order = column.desc(nulls_last=True) if nullable else column.desc()
+        else:
+            order = column.asc(nulls_last=True) if nullable else column.asc()
+        # Ties by name, then by the candidate's pk (not the candidate: that would join them).
+        then = ["candidate_id"] if key == "name" else ["name", "candidate_id"]
+        return results.order_by(order, *then)
 
     def page(self, request):
         """The requested page of stored results, each row with its cells of numbers."""
