@@ -482,10 +482,13 @@ def test_interviewers_with_the_same_initials_are_told_apart():
 
 
 def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
-    topics = [SimpleNamespace(name="Caching and performance"), SimpleNamespace(name="APIs")]
+    topics = [
+        SimpleNamespace(pk=1, name="Caching and performance"),
+        SimpleNamespace(pk=2, name="APIs"),
+    ]
     candidates = [
-        SimpleNamespace(name="Ada", topic_means=[4.0, None]),
-        SimpleNamespace(name="Bo", topic_means=[2, 1]),
+        SimpleNamespace(name="Ada", topic_means={"topic_1": 4.0}),
+        SimpleNamespace(name="Bo <b>", topic_means={"topic_1": 2, "topic_2": 1}),
     ]
     chart = topic_chart(topics, candidates)
     assert [line["label"] for line in chart["gridlines"]] == [
@@ -502,8 +505,16 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     # Tall enough for the three lines, and no more.
     assert chart["height"] == 10 + 160 + 8 + 3 * 13
     assert [bar["height"] for bar in caching["bars"]] == [160, 80]
-    assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo, APIs: 1.00"]
+    assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo <b>, APIs: 1.00"]
     assert [bar["drawn"] for bar in apis["bars"]] == [False, True]
+    # Drawn as SVG, names escaped; a missing mean draws no bar but fills its table cell.
+    assert apis["svg"] == (
+        '<rect fill="url(#series-1)" stroke="#212529" stroke-width="0.5" x="164" y="130.0"'
+        ' width="18" height="40.0"><title>Bo &lt;b&gt;, APIs: 1.00</title></rect>'
+        '<text class="chart-label" text-anchor="middle"><tspan x="163.0" y="186">APIs</tspan>'
+        "</text>"
+    )
+    assert apis["cells"] == '<td class="text-end">–</td><td class="text-end">1.00</td>'
 
 
 def test_the_role_choices_are_the_sets_roles_in_order(client, hiring_manager, backend, alice):

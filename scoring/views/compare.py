@@ -328,9 +328,9 @@ def compare(request):
 
 
 def selected_candidates(request, comparison):
-    """The 2–4 candidates picked for the grid, each with an interview in the set, the pks of
-    those interviews, and the interviewers who submitted a scorecard in them as (pk, name),
-    in name order."""
+    """The stored results of the 2–4 candidates picked for the grid, each with an interview
+    in the set, in name order; the pks of those interviews; and the interviewers who
+    submitted a scorecard in them as (pk, name), in name order."""
     try:
         ids = sorted({int(value) for value in request.GET.getlist("candidate")})
     except ValueError:
@@ -359,16 +359,15 @@ def selected_candidates(request, comparison):
                 panel[interviewer] = names
     if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
-    candidates = selectors.candidate_results(
-        Candidate.objects.filter(pk__in=ids),
-        question_set=comparison.question_set,
-        topics=comparison.topics,
-    ).order_by("name", "pk")
+    # Probes of the (question set, candidate) index.
+    results = CandidateResult.objects.filter(
+        question_set=comparison.question_set, candidate__in=ids
+    ).order_by("name", "candidate_id")
     interviewers = [
         (pk, f"{first} {last}".strip() or username)
         for pk, (first, last, username) in sorted(panel.items(), key=lambda item: item[1])
     ]
-    return list(candidates), list(interviews), interviewers
+    return list(results), list(interviews), interviewers
 
 
 @manager_only
@@ -379,7 +378,7 @@ def compare_grid(request):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
-    ids = [c.pk for c in candidates]
+    ids = [c.candidate_id for c in candidates]
     cells = (
         Rating.objects.filter(
             scorecard__submitted_at__isnull=False,
@@ -418,13 +417,9 @@ def compare_grid(request):
     rating_html = rating_parts(interviewers)
     rows = []
     for bank_question, question in asked.items():
-        cells = [by_cell.get((bank_question, candidate.pk)) for candidate in candidates]
+        cells = [by_cell.get((bank_question, c.candidate_id)) for c in candidates]
         html = "".join(grid_cell(cell, rating_html) for cell in cells)
         rows.append((question, cells, mark_safe(html)))
-    for candidate in candidates:
-        candidate.topic_means = [
-            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
-        ]
     return render(
         request,
         "scoring/compare_grid.html",
@@ -510,8 +505,10 @@ def grid_cell(cell, rating_html):
 
 
 def topic_chart(topics, candidates):
-    """Geometry of a grouped bar chart of topic means on the 0–4 scale, drawn as SVG by the
-    template: the y axis names the levels, and topic names wrap under their group."""
+    """Geometry of a grouped bar chart of the candidates' stored topic means on the 0–4
+    scale: the y axis names the levels, and topic names wrap under their group. Each group's
+    bars and label come drawn as SVG (`svg`), and its means as table cells (`cells`), written
+    here like the compare page's cells."""
     bar, gap, group_gap, plot, top, left = 18, 2, 26, 160, 10, 78
     line_height, char_width = 13, 6  # at the chart's 11 px font
     group_width = len(candidates) * (bar + gap) + group_gap
@@ -521,7 +518,7 @@ def topic_chart(topics, candidates):
         x = left + index * group_width
         bars = []
         for number, candidate in enumerate(candidates):
-            mean = candidate.topic_means[index]
+            mean = candidate.topic_means.get(selectors.topic_column(topic))
             bar_height = 0 if mean is None else (mean / 4) * plot
             bars.append(
                 {
@@ -535,16 +532,34 @@ def topic_chart(topics, candidates):
                 }
             )
         lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]
+        label_x = x + (group_width - group_gap - gap) / 2
+        label_lines = [
+            {"text": line, "y": top + plot + 16 + number * line_height}
+            for number, line in enumerate(lines)
+        ]
+        svg = "".join(
+            f'<rect fill="url(#series-{b["series"]})" stroke="#212529" stroke-width="0.5"'
+            f' x="{b["x"]}" y="{b["y"]:.1f}" width="{bar}" height="{b["height"]:.1f}">'
+            f"<title>{escape(b['title'])}</title></rect>"
+            for b in bars
+            if b["drawn"]
+        ) + '<text class="chart-label" text-anchor="middle">{}</text>'.format(
+            "".join(
+                f'<tspan x="{label_x:.1f}" y="{line["y"]}">{escape(line["text"])}</tspan>'
+                for line in label_lines
+            )
+        )
         groups.append(
             {
                 "topic": topic,
                 "x": x,
-                "label_x": x + (group_width - group_gap - gap) / 2,
-                "label_lines": [
-                    {"text": line, "y": top + plot + 16 + number * line_height}
-                    for number, line in enumerate(lines)
-                ],
+                "label_x": label_x,
+                "label_lines": label_lines,
                 "bars": bars,
+                "svg": mark_safe(svg),
+                "cells": mark_safe(
+                    "".join(f'<td class="text-end">{b["mean"]}</td>' for b in bars)
+                ),
             }
         )
     most_lines = max((len(group["label_lines"]) for group in groups), default=1)
