@@ -567,3 +567,27 @@ def test_sorting_by_a_topic_puts_candidates_without_its_mean_last(
     assert [c.name for c in response.context["page"]] == ["Cy", "Bo", "Ada", "Al"]
     response = client.get(reverse("compare"), {"set": "backend", "sort": f"-topic-{topic.pk}"})
     assert [c.name for c in response.context["page"]] == ["Ada", "Bo", "Cy", "Al"]
+
+
+def test_each_compare_row_links_its_candidate_and_flags_disagreement(
+    client, hiring_manager, backend
+):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend"})
+    ids = dict(Candidate.objects.values_list("name", "pk"))
+    rows = re.findall(r'<tr data-candidate="(\d+)">.*?</tr>', response.text, re.S)
+    assert rows == [str(ids["Ada"]), str(ids["Bo"]), str(ids["Cy"])]
+    for name in ("Ada", "Bo", "Cy"):
+        link = f'<a href="{reverse("candidate_detail", args=[ids[name]])}">{name}</a>'
+        assert link in response.text
+    # Bo's interviewers fall on both sides of hire; Ada's and Cy's do not.
+    flagged = re.findall(
+        r'value="(\d+)" aria-label="Pick (\w+)"><div><span class="text-nowrap">'
+        r'<a [^>]*>\w+</a>( <span class="badge)?',
+        response.text,
+    )
+    assert [(name, bool(badge)) for _, name, badge in flagged] == [
+        ("Ada", False),
+        ("Bo", True),
+        ("Cy", False),
+    ]

@@ -190,13 +190,16 @@ class Comparison:
         return results.order_by(order, *then)
 
     def page(self, request):
-        """The requested page of stored results, each row with its cells of numbers."""
+        """The requested page of stored results, each with its table row (`row`)."""
         page = paginate(request, self.results())
         columns = [selectors.topic_column(topic) for topic in self.shown_topics]
+        # Each candidate's address is this prefix and their pk: one reverse() a page.
+        candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
         for result in page:
             result.result_cells = result_cells(
                 result, [result.topic_means.get(c) for c in columns]
             )
+            result.row = result_row(result, f"{candidates_url}{result.candidate_id}/")
         return page
 
     def query(self, **changes):
@@ -225,6 +228,31 @@ class Comparison:
             f"interview status: {status}",
         ]
         return " · ".join(words)
+
+
+def result_row(result, url):
+    """A compare row: the candidate's pick box, name (a link to `url`), disagreement badge
+    and role, then the result's cells. Written here, like the cells, for the same reason."""
+    name = escape(result.name)
+    badge = (
+        ' <span class="badge text-bg-warning" title="Interviewers disagree">disagree</span>'
+        if result.disagreement
+        else ""
+    )
+    role = (
+        f'<div class="small text-body-secondary text-nowrap">{escape(result.role_applied_for)}'
+        "</div>"
+        if result.role_applied_for
+        else ""
+    )
+    return mark_safe(
+        f'<tr data-candidate="{result.candidate_id}"><th scope="row" class="sticky-column'
+        ' fw-normal"><div class="d-flex align-items-start gap-2"><input class="form-check-input'
+        ' flex-shrink-0 no-print" type="checkbox" name="candidate"'
+        f' value="{result.candidate_id}" aria-label="Pick {name}"><div><span'
+        f' class="text-nowrap"><a href="{url}">{name}</a>{badge}</span>{role}</div></div></th>'
+        f"{result.result_cells}</tr>"
+    )
 
 
 def result_cells(candidate, topic_means):
