@@ -13,6 +13,7 @@ from scoring import services
 from scoring.views.compare import (
     csv_number,
     csv_text,
+    grid_question,
     interviewer_initials,
     tally_bar,
     topic_chart,
@@ -591,3 +592,13 @@ def test_each_compare_row_links_its_candidate_and_flags_disagreement(
         ("Bo", True),
         ("Cy", False),
     ]
+
+
+def test_a_grid_row_heading_cuts_a_long_prompt_and_escapes_it():
+    question = SimpleNamespace(bank_position=7, prompt="<b>Why</b> " + "x" * 100, topic_name="A&B")
+    heading = grid_question(question)
+    prompt = "&lt;b&gt;Why&lt;/b&gt; " + "x" * 78 + "…"
+    assert heading == (
+        '<th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
+        f'7.</span> {prompt} <span class="small text-body-secondary">· A&amp;B</span></th>'
+    )

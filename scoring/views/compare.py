@@ -36,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from config.pagination import paginate
 from interviews.models import Candidate, Interview, InterviewQuestion
@@ -447,7 +448,7 @@ def compare_grid(request):
     for bank_question, question in asked.items():
         cells = [by_cell.get((bank_question, c.candidate_id)) for c in candidates]
         html = "".join(grid_cell(cell, rating_html) for cell in cells)
-        rows.append((question, cells, mark_safe(html)))
+        rows.append((question, cells, mark_safe(grid_question(question) + html)))
     return render(
         request,
         "scoring/compare_grid.html",
@@ -505,6 +506,17 @@ def rating_parts(interviewers):
             for given, words in said.items()
         }
     return parts
+
+
+def grid_question(question):
+    """A grid row's heading: the question's place in the bank, its prompt as asked (cut to
+    90 characters) and its topic. Written here like the cells."""
+    prompt = escape(Truncator(question.prompt).chars(90))
+    return (
+        '<th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
+        f"{question.bank_position}.</span> {prompt} <span"
+        f' class="small text-body-secondary">· {escape(question.topic_name)}</span></th>'
+    )
 
 
 def grid_cell(cell, rating_html):
