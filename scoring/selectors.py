@@ -274,11 +274,10 @@ def candidate_results(
     *,
     question_set: QuestionSet | None,
     topics: list[Topic] = (),
-    only: str | None = None,
 ) -> QuerySet[Candidate]:
     """The candidates with an interview in `question_set`, each annotated with their stored
     result on it (empty numbers until a scorecard is submitted), and with the mean rating on
-    each of `topics` as `topic_<pk>`; with `only`, just that one column (to sort by)."""
+    each of `topics` as `topic_<pk>`."""
     # Filtering and annotating through the one relation makes a single join on the
     # (question_set, candidate) index: every candidate with an interview in the set has a row.
     candidates = candidates.filter(results__question_set=question_set)
@@ -295,8 +294,6 @@ def candidate_results(
             for topic in topics
         },
     }
-    if only is not None:
-        columns = {only: columns[only]} if only in columns else {}
     return candidates.annotate(**columns)
 
 

@@ -140,16 +140,13 @@ class Comparison:
             candidates = candidates.filter(role_applied_for=self.role)
         return candidates
 
-    def candidates(self, *, only_sort_column=False):
-        """The matching candidates with their stored results, in the chosen order; with
-        `only_sort_column`, with just the column they are sorted by."""
+    def candidates(self):
+        """The matching candidates annotated with their stored results, in the chosen order
+        (the CSV export and the API: they read every row, email included)."""
         key = self.sort.removeprefix("-")
         column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
         candidates = selectors.candidate_results(
-            self.matching(),
-            question_set=self.question_set,
-            topics=self.topics,
-            only=column if only_sort_column else None,
+            self.matching(), question_set=self.question_set, topics=self.topics
         )
         order = (
             F(column).desc(nulls_last=True)
