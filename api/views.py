@@ -102,7 +102,7 @@ def save_candidate(request, candidate):
     form = CandidateForm(current | serializer.validated_data, instance=candidate)
     if not form.is_valid():
         raise form_errors(form)
-    return form.save()
+    return interview_services.save_candidate(form=form)
 
 
 class CandidateDetail(Private, APIView):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
+from django.forms import ModelForm
 from django.utils import timezone
 
 from audit import services as audit
@@ -293,6 +294,15 @@ def export_candidate(*, candidate: Candidate, actor: User | None) -> dict:
     }
     audit.record(actor=actor, action="candidate_exported", subject=f"Candidate #{candidate.pk}")
     return data
+
+
+@transaction.atomic
+def save_candidate(*, form: ModelForm) -> Candidate:
+    """Save a candidate from their valid CandidateForm, and store their results afresh:
+    the results carry the name and role that compare sorts and filters by."""
+    candidate = form.save()
+    scoring_selectors.refresh_results_of(candidate)
+    return candidate
 
 
 @transaction.atomic

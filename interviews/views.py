@@ -46,7 +46,7 @@ def candidate_list(request):
 def candidate_create(request):
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        candidate = form.save()
+        candidate = services.save_candidate(form=form)
         messages.success(request, f"Added {candidate.name}.")
         return redirect("candidate_detail", candidate.pk)
     return render(request, "interviews/candidate_form.html", {"form": form})
@@ -57,7 +57,7 @@ def candidate_edit(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_candidate(form=form)
         messages.success(request, f"Saved {candidate.name}.")
         return redirect("candidate_detail", candidate.pk)
     interviews = candidate.interviews.select_related("question_set").order_by(

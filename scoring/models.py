@@ -247,7 +247,9 @@ class CandidateResult(models.Model):
     result pages read rows instead of recomputing them. `selectors.refresh_result` writes it
     in the transaction of every change that affects it. A candidate has a row for every set
     they have an interview in, so that comparing a set reads this table alone; until a
-    scorecard is submitted the counts are 0 and the numbers empty."""
+    scorecard is submitted the counts are 0 and the numbers empty. The candidate's name and
+    role are copied here (and stored afresh when they change) so that compare counts,
+    filters, sorts and pages through one table, each sort read in order from an index."""
 
     candidate = models.ForeignKey(
         "interviews.Candidate", on_delete=models.CASCADE, related_name="results"
@@ -255,6 +257,8 @@ class CandidateResult(models.Model):
     question_set = models.ForeignKey(
         "questions.QuestionSet", on_delete=models.CASCADE, related_name="+"
     )
+    name = models.CharField(max_length=200)
+    role_applied_for = models.CharField(max_length=200, blank=True)
     scorecard_count = models.PositiveIntegerField()
     mean = models.FloatField(null=True)
     median = models.FloatField(null=True)
@@ -277,6 +281,23 @@ class CandidateResult(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["question_set", "candidate"], name="candidateresult_one_per_set"
+            ),
+        ]
+        # Compare's sorts end with the name and the candidate, to be total; its role filter's
+        # choices are read from the roles index.
+        indexes = [
+            models.Index(fields=["question_set", "name", "candidate"], name="result_by_name"),
+            models.Index(fields=["question_set", "role_applied_for"], name="result_by_role"),
+            *(
+                models.Index(fields=["question_set", column], name=f"result_by_{column}")
+                for column in [
+                    "scorecard_count",
+                    "mean",
+                    "median",
+                    "spread",
+                    "net_votes",
+                    "coverage",
+                ]
             ),
         ]
 

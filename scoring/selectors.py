@@ -118,6 +118,8 @@ def _fresh_results(
         (candidate, question_set): CandidateResult(
             candidate_id=candidate,
             question_set_id=question_set,
+            name=name,
+            role_applied_for=role,
             scorecard_count=0,
             strong_no=0,
             no=0,
@@ -128,8 +130,8 @@ def _fresh_results(
             disagreement=False,
             topic_means={},
         )
-        for candidate, question_set in interviews.order_by()
-        .values_list("candidate", "question_set")
+        for candidate, question_set, name, role in interviews.order_by()
+        .values_list("candidate", "question_set", "candidate__name", "candidate__role_applied_for")
         .distinct()
     }
     for row in (
@@ -197,7 +199,8 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
 
 
 def refresh_results_of(candidate: Candidate) -> None:
-    """Store afresh the candidate's result on every question set they were interviewed on."""
+    """Store afresh the candidate's result on every question set they were interviewed on:
+    after their scorecards change, or their name or role (which the results carry)."""
     for question_set_id in (
         Interview.objects.filter(candidate=candidate)
         .order_by()
@@ -208,6 +211,8 @@ def refresh_results_of(candidate: Candidate) -> None:
 
 
 RESULT_FIELDS = [
+    "name",
+    "role_applied_for",
     "scorecard_count",
     "mean",
     "median",
@@ -269,16 +274,19 @@ def candidate_results(
     *,
     question_set: QuestionSet | None,
     topics: list[Topic] = (),
-    only: str | None = None,
 ) -> QuerySet[Candidate]:
     """The candidates with an interview in `question_set`, each annotated with their stored
     result on it (empty numbers until a scorecard is submitted), and with the mean rating on
-    each of `topics` as `topic_<pk>`; with `only`, just that one column (to sort by)."""
+    each of `topics` as `topic_<pk>`."""
     # Filtering and annotating through the one relation makes a single join on the
     # (question_set, candidate) index: every candidate with an interview in the set has a row.
     candidates = candidates.filter(results__question_set=question_set)
     columns = {
-        **{field: F(f"results__{field}") for field in RESULT_FIELDS if field != "topic_means"},
+        **{
+            field: F(f"results__{field}")
+            for field in RESULT_FIELDS
+            if field not in {"name", "role_applied_for", "topic_means"}
+        },
         **{
             topic_column(topic): Cast(
                 KeyTextTransform(topic_column(topic), "results__topic_means"), FloatField()
@@ -286,9 +294,33 @@ def candidate_results(
             for topic in topics
         },
     }
-    if only is not None:
-        columns = {only: columns[only]} if only in columns else {}
     return candidates.annotate(**columns)
+
+
+ROLES_SQL = """
+WITH RECURSIVE roles(role) AS (
+    SELECT MIN(role_applied_for) FROM {table}
+    WHERE question_set_id = %s AND role_applied_for > ''
+    UNION ALL
+    SELECT (
+        SELECT MIN(role_applied_for) FROM {table}
+        WHERE question_set_id = %s AND role_applied_for > roles.role
+    )
+    FROM roles WHERE roles.role IS NOT NULL
+)
+SELECT role FROM roles WHERE role IS NOT NULL
+"""
+
+
+def roles_applied_for(question_set: QuestionSet) -> list[str]:
+    """The roles the candidates with an interview in the set applied for, in order. Read
+    from the stored results' (question set, role) index a step from each role to the next,
+    one probe per role: a DISTINCT would read every candidate's entry."""
+    with connections[CandidateResult.objects.db].cursor() as cursor:
+        cursor.execute(
+            ROLES_SQL.format(table=CandidateResult._meta.db_table), [question_set.pk] * 2
+        )
+        return [role for (role,) in cursor.fetchall()]
 
 
 def disagreement_reasons(candidate: Candidate) -> list[str]:

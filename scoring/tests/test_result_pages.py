@@ -13,6 +13,7 @@ from scoring import services
 from scoring.views.compare import (
     csv_number,
     csv_text,
+    grid_question,
     interviewer_initials,
     tally_bar,
     topic_chart,
@@ -131,9 +132,9 @@ def test_compare_queries_do_not_grow_with_candidates(
     for _ in range(size - 1):
         run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
     client.force_login(hiring_manager)
-    # session, user, permissions, sets, topics, roles, count, page, the page's results
+    # session, user, permissions, sets, topics, roles, count, the page's results
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("compare"), {"sort": "-median"})
     assert response.context["page"].paginator.count == size
 
@@ -482,10 +483,13 @@ def test_interviewers_with_the_same_initials_are_told_apart():
 
 
 def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
-    topics = [SimpleNamespace(name="Caching and performance"), SimpleNamespace(name="APIs")]
+    topics = [
+        SimpleNamespace(pk=1, name="Caching and performance"),
+        SimpleNamespace(pk=2, name="APIs"),
+    ]
     candidates = [
-        SimpleNamespace(name="Ada", topic_means=[4.0, None]),
-        SimpleNamespace(name="Bo", topic_means=[2, 1]),
+        SimpleNamespace(name="Ada", topic_means={"topic_1": 4.0}),
+        SimpleNamespace(name="Bo <b>", topic_means={"topic_1": 2, "topic_2": 1}),
     ]
     chart = topic_chart(topics, candidates)
     assert [line["label"] for line in chart["gridlines"]] == [
@@ -502,5 +506,99 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     # Tall enough for the three lines, and no more.
     assert chart["height"] == 10 + 160 + 8 + 3 * 13
     assert [bar["height"] for bar in caching["bars"]] == [160, 80]
-    assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo, APIs: 1.00"]
+    assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo <b>, APIs: 1.00"]
     assert [bar["drawn"] for bar in apis["bars"]] == [False, True]
+    # Drawn as SVG, names escaped; a missing mean draws no bar but fills its table cell.
+    assert apis["svg"] == (
+        '<rect fill="url(#series-1)" stroke="#212529" stroke-width="0.5" x="164" y="130.0"'
+        ' width="18" height="40.0"><title>Bo &lt;b&gt;, APIs: 1.00</title></rect>'
+        '<text class="chart-label" text-anchor="middle"><tspan x="163.0" y="186">APIs</tspan>'
+        "</text>"
+    )
+    assert apis["cells"] == '<td class="text-end">–</td><td class="text-end">1.00</td>'
+
+
+def test_the_role_choices_are_the_sets_roles_in_order(client, hiring_manager, backend, alice):
+    planned_interview(interviewers=[alice], candidate=CandidateFactory(role_applied_for=""))
+    planned_interview(
+        interviewers=[alice],
+        question_set=backend,
+        candidate=CandidateFactory(name="Di", role_applied_for="Analyst"),
+    )
+    planned_interview(interviewers=[alice], candidate=CandidateFactory(role_applied_for="Other"))
+    planned_interview(
+        interviewers=[alice],
+        question_set=backend,
+        candidate=CandidateFactory(name="Ed", role_applied_for=""),
+    )
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend"})
+    assert response.context["comparison"].roles == [
+        "Analyst",
+        "Backend Developer",
+        "Platform Engineer",
+    ]
+
+
+def test_sorting_and_filtering_follow_an_edited_name_and_role(client, hiring_manager, backend):
+    client.force_login(hiring_manager)
+    ada = Candidate.objects.get(name="Ada")
+    client.post(
+        reverse("candidate_edit", args=[ada.pk]),
+        {"name": "Zed", "email": ada.email, "role_applied_for": "Platform Engineer"},
+    )
+    response = client.get(reverse("compare"), {"set": "backend"})
+    assert [row[0] for row in compare_rows(response)] == ["Bo", "Cy", "Zed"]
+    response = client.get(reverse("compare"), {"set": "backend", "sort": "-name"})
+    assert [row[0] for row in compare_rows(response)] == ["Zed", "Cy", "Bo"]
+    response = client.get(reverse("compare"), {"set": "backend", "role": "Platform Engineer"})
+    assert [row[0] for row in compare_rows(response)] == ["Cy", "Zed"]
+    assert response.context["comparison"].roles == ["Backend Developer", "Platform Engineer"]
+
+
+def test_sorting_by_a_topic_puts_candidates_without_its_mean_last(
+    client, hiring_manager, backend, alice
+):
+    planned_interview(
+        interviewers=[alice], question_set=backend, candidate=CandidateFactory(name="Al")
+    )
+    topic = Topic.objects.get(pk=InterviewQuestion.objects.order_by("pk").first().topic_id)
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend", "sort": f"topic-{topic.pk}"})
+    assert [c.name for c in response.context["page"]] == ["Cy", "Bo", "Ada", "Al"]
+    response = client.get(reverse("compare"), {"set": "backend", "sort": f"-topic-{topic.pk}"})
+    assert [c.name for c in response.context["page"]] == ["Ada", "Bo", "Cy", "Al"]
+
+
+def test_each_compare_row_links_its_candidate_and_flags_disagreement(
+    client, hiring_manager, backend
+):
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": "backend"})
+    ids = dict(Candidate.objects.values_list("name", "pk"))
+    rows = re.findall(r'<tr data-candidate="(\d+)">.*?</tr>', response.text, re.S)
+    assert rows == [str(ids["Ada"]), str(ids["Bo"]), str(ids["Cy"])]
+    for name in ("Ada", "Bo", "Cy"):
+        link = f'<a href="{reverse("candidate_detail", args=[ids[name]])}">{name}</a>'
+        assert link in response.text
+    # Bo's interviewers fall on both sides of hire; Ada's and Cy's do not.
+    flagged = re.findall(
+        r'value="(\d+)" aria-label="Pick (\w+)"><div><span class="text-nowrap">'
+        r'<a [^>]*>\w+</a>( <span class="badge)?',
+        response.text,
+    )
+    assert [(name, bool(badge)) for _, name, badge in flagged] == [
+        ("Ada", False),
+        ("Bo", True),
+        ("Cy", False),
+    ]
+
+
+def test_a_grid_row_heading_cuts_a_long_prompt_and_escapes_it():
+    question = SimpleNamespace(bank_position=7, prompt="<b>Why</b> " + "x" * 100, topic_name="A&B")
+    heading = grid_question(question)
+    prompt = "&lt;b&gt;Why&lt;/b&gt; " + "x" * 78 + "…"
+    assert heading == (
+        '<th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
+        f'7.</span> {prompt} <span class="small text-body-secondary">· A&amp;B</span></th>'
+    )

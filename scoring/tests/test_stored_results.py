@@ -4,7 +4,10 @@ finds and mends a stored result that does not."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
+from rest_framework.test import APIClient
 
+from api.models import create_token
 from interviews import services as interview_services
 from interviews.tests.factories import planned_interview
 from scoring import services
@@ -133,3 +136,61 @@ def test_check_reports_missing_and_orphaned_results(alice, capsys):
     assert capsys.readouterr().err == (
         f"candidate {pk}, set {orphan.question_set_id}: stored but has no interview\n"
     )
+
+
+def test_the_result_carries_the_candidate_name_and_role_through_edits_and_erasure(
+    client, alice, hiring_manager
+):
+    """Compare sorts and filters by the name and role stored on the result: every way of
+    changing them stores them again."""
+    interview = planned_interview(interviewers=[alice])
+    candidate = interview.candidate
+    result = result_of(interview)
+    assert (result.name, result.role_applied_for) == (
+        candidate.name,
+        candidate.role_applied_for,
+    )
+
+    client.force_login(hiring_manager)
+    response = client.post(
+        reverse("candidate_edit", args=[candidate.pk]),
+        {"name": "Zoë Renamed", "email": candidate.email, "role_applied_for": "SRE"},
+    )
+    assert response.status_code == 302
+    result = result_of(interview)
+    assert (result.name, result.role_applied_for) == ("Zoë Renamed", "SRE")
+    check_results()
+
+    _, secret = create_token(user=hiring_manager, name="test", can_write=True)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    response = api.patch(
+        f"/api/v1/candidates/{candidate.pk}/", {"role_applied_for": "Data Engineer"}, format="json"
+    )
+    assert response.status_code == 200
+    result = result_of(interview)
+    assert (result.name, result.role_applied_for) == ("Zoë Renamed", "Data Engineer")
+    check_results()
+
+    interview_services.erase_candidate(candidate=candidate, actor=hiring_manager)
+    assert result_of(interview).name == f"Erased candidate #{candidate.pk}"
+    check_results()
+
+
+def test_check_reports_a_stale_name_or_role(alice, capsys):
+    interview = planned_interview(interviewers=[alice])
+    CandidateResult.objects.update(name="Old name", role_applied_for="Old role")
+    with pytest.raises(CommandError):
+        check_results()
+    pk, set_pk, candidate = (
+        interview.candidate_id,
+        interview.question_set_id,
+        interview.candidate,
+    )
+    assert capsys.readouterr().err.splitlines() == [
+        f"candidate {pk}, set {set_pk}: name is 'Old name', not {candidate.name!r}",
+        f"candidate {pk}, set {set_pk}: role_applied_for is 'Old role', "
+        f"not {candidate.role_applied_for!r}",
+    ]
+    call_command("recompute_results")
+    check_results()

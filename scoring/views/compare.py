@@ -21,11 +21,13 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FloatField,
     OuterRef,
     Q,
     StringAgg,
     Value,
 )
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat
 from django.db.models.sql.constants import MULTI
 from django.http import StreamingHttpResponse
@@ -34,13 +36,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from config.pagination import paginate
 from interviews.models import Candidate, Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
-from ..models import Rating, Recommendation, Score
+from ..models import CandidateResult, Rating, Recommendation, Score
 from ..templatetags.scoring import percent, score, score_band
 from .calibration import RECOMMENDATION_COLOURS
 from .results import manager_only
@@ -114,13 +117,9 @@ class Comparison:
     @cached_property
     def roles(self):
         """The roles the set's candidates applied for, for the filter's choices."""
-        return list(
-            Candidate.objects.filter(results__question_set=self.question_set)
-            .exclude(role_applied_for="")
-            .order_by("role_applied_for")
-            .values_list("role_applied_for", flat=True)
-            .distinct()
-        )
+        if self.question_set is None:
+            return []
+        return selectors.roles_applied_for(self.question_set)
 
     def matching(self):
         """The candidates that pass the filters: the role they applied for, and an interview
@@ -141,16 +140,13 @@ class Comparison:
             candidates = candidates.filter(role_applied_for=self.role)
         return candidates
 
-    def candidates(self, *, only_sort_column=False):
-        """The matching candidates with their stored results, in the chosen order; with
-        `only_sort_column`, with just the column they are sorted by."""
+    def candidates(self):
+        """The matching candidates annotated with their stored results, in the chosen order
+        (the CSV export and the API: they read every row, email included)."""
         key = self.sort.removeprefix("-")
         column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
         candidates = selectors.candidate_results(
-            self.matching(),
-            question_set=self.question_set,
-            topics=self.topics,
-            only=column if only_sort_column else None,
+            self.matching(), question_set=self.question_set, topics=self.topics
         )
         order = (
             F(column).desc(nulls_last=True)
@@ -159,18 +155,49 @@ class Comparison:
         )
         return candidates.order_by(order, "name", "pk")
 
+    def results(self):
+        """The stored results of the candidates that pass the filters, in the chosen order.
+        They carry the name and role, so counting, filtering and sorting read that one table,
+        each sort (but a topic's, read from each row's JSON) in order from an index."""
+        if self.question_set is None:
+            return CandidateResult.objects.none()
+        results = CandidateResult.objects.filter(question_set=self.question_set)
+        if self.status:
+            interviews = Interview.objects.filter(
+                question_set=self.question_set, status=self.status
+            )
+            results = results.filter(candidate__in=interviews.values("candidate"))
+        if self.role:
+            results = results.filter(role_applied_for=self.role)
+        key = self.sort.removeprefix("-")
+        if key.startswith("topic-"):
+            column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
+            nullable = True
+        else:
+            column = F(self.SORTS[key])
+            nullable = CandidateResult._meta.get_field(self.SORTS[key]).null
+        # Empty results come last either way. NULLS LAST only where a column may be empty:
+        # PostgreSQL reads an index backwards with NULLs first, so a descending NULLS LAST
+        # cannot use the plain index (migration 0005 adds ones in that order for PostgreSQL).
+        if self.sort.startswith("-"):
+            order = column.desc(nulls_last=True) if nullable else column.desc()
+        else:
+            order = column.asc(nulls_last=True) if nullable else column.asc()
+        # Ties by name, then by the candidate's pk (not the candidate: that would join them).
+        then = ["candidate_id"] if key == "name" else ["name", "candidate_id"]
+        return results.order_by(order, *then)
+
     def page(self, request):
-        """The requested page of candidates with their results. The page is chosen sorting
-        on one column, and only its 25 candidates' results are read: the database never
-        computes every column of every candidate to keep 25."""
-        page = paginate(request, self.candidates(only_sort_column=True).values_list("pk"))
-        pks = [pk for (pk,) in page.object_list]
-        results = selectors.candidate_results(
-            Candidate.objects.filter(pk__in=pks),
-            question_set=self.question_set,
-            topics=self.topics,
-        ).in_bulk()
-        page.object_list = [results[pk] for pk in pks]
+        """The requested page of stored results, each with its table row (`row`)."""
+        page = paginate(request, self.results())
+        columns = [selectors.topic_column(topic) for topic in self.shown_topics]
+        # Each candidate's address is this prefix and their pk: one reverse() a page.
+        candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
+        for result in page:
+            result.result_cells = result_cells(
+                result, [result.topic_means.get(c) for c in columns]
+            )
+            result.row = result_row(result, f"{candidates_url}{result.candidate_id}/")
         return page
 
     def query(self, **changes):
@@ -201,13 +228,38 @@ class Comparison:
         return " · ".join(words)
 
 
-def result_cells(candidate):
-    """A compare row's cells of numbers. Written here rather than in the template: the
-    template engine spent more time on a page's 350 cells than the database on its rows.
-    Every value is a number or a fixed word, so nothing needs escaping."""
+def result_row(result, url):
+    """A compare row: the candidate's pick box, name (a link to `url`), disagreement badge
+    and role, then the result's cells. Written here, like the cells, for the same reason."""
+    name = escape(result.name)
+    badge = (
+        ' <span class="badge text-bg-warning" title="Interviewers disagree">disagree</span>'
+        if result.disagreement
+        else ""
+    )
+    role = (
+        f'<div class="small text-body-secondary text-nowrap">{escape(result.role_applied_for)}'
+        "</div>"
+        if result.role_applied_for
+        else ""
+    )
+    return mark_safe(
+        f'<tr data-candidate="{result.candidate_id}"><th scope="row" class="sticky-column'
+        ' fw-normal"><div class="d-flex align-items-start gap-2"><input class="form-check-input'
+        ' flex-shrink-0 no-print" type="checkbox" name="candidate"'
+        f' value="{result.candidate_id}" aria-label="Pick {name}"><div><span'
+        f' class="text-nowrap"><a href="{url}">{name}</a>{badge}</span>{role}</div></div></th>'
+        f"{result.result_cells}</tr>"
+    )
+
+
+def result_cells(candidate, topic_means):
+    """A compare row's cells of numbers: a stored result's, then the given topic means.
+    Written here rather than in the template: the template engine spent more time on a
+    page's 350 cells than the database on its rows. Every value is a number or a fixed
+    word, so nothing needs escaping."""
     topics = "".join(
-        f'<td class="text-end {score_band(mean)}">{score(mean)}</td>'
-        for mean in candidate.topic_means
+        f'<td class="text-end {score_band(mean)}">{score(mean)}</td>' for mean in topic_means
     )
     return mark_safe(
         f'<td class="text-end" data-column="scorecards">{int(candidate.scorecard_count)}</td>'
@@ -265,11 +317,6 @@ def next_sort(current, key):
 def compare(request):
     comparison = Comparison.from_request(request)
     page = comparison.page(request)
-    for candidate in page:
-        candidate.topic_means = [
-            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.shown_topics
-        ]
-        candidate.result_cells = result_cells(candidate)
     columns = [
         ("name", "Candidate"),
         ("scorecards", "Scorecards"),
@@ -307,9 +354,9 @@ def compare(request):
 
 
 def selected_candidates(request, comparison):
-    """The 2–4 candidates picked for the grid, each with an interview in the set, the pks of
-    those interviews, and the interviewers who submitted a scorecard in them as (pk, name),
-    in name order."""
+    """The stored results of the 2–4 candidates picked for the grid, each with an interview
+    in the set, in name order; the pks of those interviews; and the interviewers who
+    submitted a scorecard in them as (pk, name), in name order."""
     try:
         ids = sorted({int(value) for value in request.GET.getlist("candidate")})
     except ValueError:
@@ -338,16 +385,15 @@ def selected_candidates(request, comparison):
                 panel[interviewer] = names
     if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
-    candidates = selectors.candidate_results(
-        Candidate.objects.filter(pk__in=ids),
-        question_set=comparison.question_set,
-        topics=comparison.topics,
-    ).order_by("name", "pk")
+    # Probes of the (question set, candidate) index.
+    results = CandidateResult.objects.filter(
+        question_set=comparison.question_set, candidate__in=ids
+    ).order_by("name", "candidate_id")
     interviewers = [
         (pk, f"{first} {last}".strip() or username)
         for pk, (first, last, username) in sorted(panel.items(), key=lambda item: item[1])
     ]
-    return list(candidates), list(interviews), interviewers
+    return list(results), list(interviews), interviewers
 
 
 @manager_only
@@ -358,7 +404,7 @@ def compare_grid(request):
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
-    ids = [c.pk for c in candidates]
+    ids = [c.candidate_id for c in candidates]
     cells = (
         Rating.objects.filter(
             scorecard__submitted_at__isnull=False,
@@ -397,13 +443,9 @@ def compare_grid(request):
     rating_html = rating_parts(interviewers)
     rows = []
     for bank_question, question in asked.items():
-        cells = [by_cell.get((bank_question, candidate.pk)) for candidate in candidates]
+        cells = [by_cell.get((bank_question, c.candidate_id)) for c in candidates]
         html = "".join(grid_cell(cell, rating_html) for cell in cells)
-        rows.append((question, cells, mark_safe(html)))
-    for candidate in candidates:
-        candidate.topic_means = [
-            getattr(candidate, selectors.topic_column(topic)) for topic in comparison.topics
-        ]
+        rows.append((question, cells, mark_safe(grid_question(question) + html)))
     return render(
         request,
         "scoring/compare_grid.html",
@@ -463,6 +505,17 @@ def rating_parts(interviewers):
     return parts
 
 
+def grid_question(question):
+    """A grid row's heading: the question's place in the bank, its prompt as asked (cut to
+    90 characters) and its topic. Written here like the cells."""
+    prompt = escape(Truncator(question.prompt).chars(90))
+    return (
+        '<th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
+        f"{question.bank_position}.</span> {prompt} <span"
+        f' class="small text-body-secondary">· {escape(question.topic_name)}</span></th>'
+    )
+
+
 def grid_cell(cell, rating_html):
     """A grid cell: each interviewer's rating of one question (initials, their full name on
     hover, focus and paper; `rating_html` has each interviewer's part for each score, in the
@@ -489,8 +542,10 @@ def grid_cell(cell, rating_html):
 
 
 def topic_chart(topics, candidates):
-    """Geometry of a grouped bar chart of topic means on the 0–4 scale, drawn as SVG by the
-    template: the y axis names the levels, and topic names wrap under their group."""
+    """Geometry of a grouped bar chart of the candidates' stored topic means on the 0–4
+    scale: the y axis names the levels, and topic names wrap under their group. Each group's
+    bars and label come drawn as SVG (`svg`), and its means as table cells (`cells`), written
+    here like the compare page's cells."""
     bar, gap, group_gap, plot, top, left = 18, 2, 26, 160, 10, 78
     line_height, char_width = 13, 6  # at the chart's 11 px font
     group_width = len(candidates) * (bar + gap) + group_gap
@@ -500,7 +555,7 @@ def topic_chart(topics, candidates):
         x = left + index * group_width
         bars = []
         for number, candidate in enumerate(candidates):
-            mean = candidate.topic_means[index]
+            mean = candidate.topic_means.get(selectors.topic_column(topic))
             bar_height = 0 if mean is None else (mean / 4) * plot
             bars.append(
                 {
@@ -514,16 +569,34 @@ def topic_chart(topics, candidates):
                 }
             )
         lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]
+        label_x = x + (group_width - group_gap - gap) / 2
+        label_lines = [
+            {"text": line, "y": top + plot + 16 + number * line_height}
+            for number, line in enumerate(lines)
+        ]
+        svg = "".join(
+            f'<rect fill="url(#series-{b["series"]})" stroke="#212529" stroke-width="0.5"'
+            f' x="{b["x"]}" y="{b["y"]:.1f}" width="{bar}" height="{b["height"]:.1f}">'
+            f"<title>{escape(b['title'])}</title></rect>"
+            for b in bars
+            if b["drawn"]
+        ) + '<text class="chart-label" text-anchor="middle">{}</text>'.format(
+            "".join(
+                f'<tspan x="{label_x:.1f}" y="{line["y"]}">{escape(line["text"])}</tspan>'
+                for line in label_lines
+            )
+        )
         groups.append(
             {
                 "topic": topic,
                 "x": x,
-                "label_x": x + (group_width - group_gap - gap) / 2,
-                "label_lines": [
-                    {"text": line, "y": top + plot + 16 + number * line_height}
-                    for number, line in enumerate(lines)
-                ],
+                "label_x": label_x,
+                "label_lines": label_lines,
                 "bars": bars,
+                "svg": mark_safe(svg),
+                "cells": mark_safe(
+                    "".join(f'<td class="text-end">{b["mean"]}</td>' for b in bars)
+                ),
             }
         )
     most_lines = max((len(group["label_lines"]) for group in groups), default=1)
