@@ -41,7 +41,7 @@ def drop_highest_first_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("interviews", "0001_initial"),
-        ("scoring", "0004_candidate_results"),
+        ("scoring", "0005_answer_tallies"),
     ]
 
     operations = [
