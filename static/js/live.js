@@ -43,7 +43,13 @@
   let sequence = 0;
   let lastVersion = 0;
 
+  // Once the page is hidden for good (closed, reloaded, left) its queue is stored one last
+  // time, for another tab or the next page to adopt; a timer or an answer arriving after
+  // that must not store it again over what the adopter has done.
+  let gone = false;
+
   function storeQueue(alive = Date.now()) {
+    if (gone) return;
     try {
       if (queue.length) localStorage.setItem(ownKey, JSON.stringify({ alive, changes: queue.map(stored) }));
       else localStorage.removeItem(ownKey);
@@ -692,10 +698,13 @@
   });
   window.addEventListener("pagehide", () => {
     sendAllNow();
-    storeQueue(0); // gone: any other tab may take the queue over at once
+    storeQueue(0); // any other tab may take the queue over at once
+    gone = true;
   });
   window.addEventListener("pageshow", (event) => {
-    if (event.persisted) storeQueue();
+    if (!event.persisted) return;
+    gone = false; // back from the back-forward cache
+    storeQueue();
   });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") sendAllNow();

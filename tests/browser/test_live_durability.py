@@ -135,7 +135,8 @@ def test_two_tabs_offline_keep_both_changes_and_reconcile_online(page_for, inter
     expect(second.locator("#save-status")).to_have_attribute("data-state", "retrying")
     assert queued(second) == [["notes", "Tab A's note on three"], ["score", "2"]]
 
-    first.close(run_before_unload=True)  # accepting its warning
+    with first.expect_event("close"):  # its queue stored for the last time, and adopted
+        first.close(run_before_unload=True)  # accepting its warning
     second.context.set_offline(False)
     expect_saved(second)
     assert answers() == [
