@@ -178,7 +178,7 @@ class Comparison:
             nullable = CandidateResult._meta.get_field(self.SORTS[key]).null
         # Empty results come last either way. NULLS LAST only where a column may be empty:
         # PostgreSQL reads an index backwards with NULLs first, so a descending NULLS LAST
-        # cannot use the plain index (migration 0005 adds ones in that order for PostgreSQL).
+        # cannot use the plain index (migration 0006 adds ones in that order for PostgreSQL).
         if self.sort.startswith("-"):
             order = column.desc(nulls_last=True) if nullable else column.desc()
         else:
