@@ -360,7 +360,7 @@ class CalibrationSerializer(serializers.Serializer):
 
 
 class CompareRowSerializer(ResultNumbers):
-    candidate = serializers.IntegerField(source="pk")
+    candidate = serializers.IntegerField(source="candidate_id")
     name = serializers.CharField()
     role_applied_for = serializers.CharField()
 

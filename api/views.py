@@ -541,13 +541,13 @@ class Compare(Private, generics.ListAPIView):
         if not QuestionSet.objects.filter(slug=slug).exists():
             raise exceptions.ValidationError({"set": ["No question set has this slug."]})
         self.comparison = Comparison.from_request(self.request, choices=False)
-        return self.comparison.candidates()
+        return self.comparison.results()
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        for candidate in page:
-            candidate.topic_means = {
-                topic.slug: getattr(candidate, selectors.topic_column(topic))
+        for result in page:
+            result.topic_means = {
+                topic.slug: result.topic_means.get(selectors.topic_column(topic))
                 for topic in self.comparison.topics
             }
         return page

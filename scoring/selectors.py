@@ -32,7 +32,6 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -269,34 +268,6 @@ def topic_column(topic: Topic) -> str:
     return f"topic_{topic.pk}"
 
 
-def candidate_results(
-    candidates: QuerySet[Candidate],
-    *,
-    question_set: QuestionSet | None,
-    topics: list[Topic] = (),
-) -> QuerySet[Candidate]:
-    """The candidates with an interview in `question_set`, each annotated with their stored
-    result on it (empty numbers until a scorecard is submitted), and with the mean rating on
-    each of `topics` as `topic_<pk>`."""
-    # Filtering and annotating through the one relation makes a single join on the
-    # (question_set, candidate) index: every candidate with an interview in the set has a row.
-    candidates = candidates.filter(results__question_set=question_set)
-    columns = {
-        **{
-            field: F(f"results__{field}")
-            for field in RESULT_FIELDS
-            if field not in {"name", "role_applied_for", "topic_means"}
-        },
-        **{
-            topic_column(topic): Cast(
-                KeyTextTransform(topic_column(topic), "results__topic_means"), FloatField()
-            )
-            for topic in topics
-        },
-    }
-    return candidates.annotate(**columns)
-
-
 ROLES_SQL = """
 WITH RECURSIVE roles(role) AS (
     SELECT MIN(role_applied_for) FROM {table}
@@ -397,12 +368,12 @@ ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.use
 
 
 def answer_rows(
-    *, question_set: QuestionSet, candidates: QuerySet[Candidate] | None = None
+    *, question_set: QuestionSet, candidates: QuerySet | None = None
 ) -> Iterator[tuple]:
-    """Every submitted answer on the set (of `candidates` if given), one tuple each, in
-    candidate, interview, question and interviewer order: name, role, interview stage,
-    question position and follow-up number, prompt, topic, interviewer, score, skipped,
-    coverage, expected points, covered, partial, missed, notes.
+    """Every submitted answer on the set (of `candidates`, a query of their pks, if given),
+    one tuple each, in candidate, interview, question and interviewer order: name, role,
+    interview stage, question position and follow-up number, prompt, topic, interviewer,
+    score, skipped, coverage, expected points, covered, partial, missed, notes.
 
     The points and marks are counted once per question and answer in two grouped tables
     and joined: counting them in subqueries per answer costs seconds at a few hundred
@@ -411,7 +382,7 @@ def answer_rows(
     chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
     where, params = "", [question_set.pk] * 3
     if candidates is not None:
-        subquery, subquery_params = candidates.values("pk").query.sql_with_params()
+        subquery, subquery_params = candidates.order_by().query.sql_with_params()
         where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
     with connections[Candidate.objects.db].chunked_cursor() as cursor:
         cursor.execute(ANSWERS_SQL.format(candidates=where), params)

@@ -3,7 +3,6 @@
 import pytest
 from django.utils import timezone
 
-from interviews.models import Candidate
 from interviews.tests.factories import CandidateFactory, interviewer_user, planned_interview
 from questions.tests.factories import (
     AnswerPointFactory,
@@ -125,22 +124,6 @@ def test_candidate_result(worked_example):
     ]
 
 
-def test_the_compare_annotations_read_the_stored_result(worked_example):
-    t1, t2 = worked_example["topics"]
-    result = selectors.candidate_results(
-        Candidate.objects.filter(pk=worked_example["candidate"].pk),
-        question_set=worked_example["set"],
-        topics=[t1, t2],
-    ).get()
-    assert (result.scorecard_count, result.mean, result.median, result.net_votes) == (
-        2,
-        2.0,
-        2.0,
-        0,
-    )
-    assert (getattr(result, f"topic_{t1.pk}"), getattr(result, f"topic_{t2.pk}")) == (3.5, 1.5)
-
-
 def test_drafts_and_other_sets_do_not_count(worked_example, alice, bob):
     candidate = worked_example["candidate"]
     other = planned_interview(interviewers=[alice], candidate=candidate)
@@ -217,9 +200,7 @@ def test_a_candidate_without_submitted_scorecards_has_an_empty_result(alice):
     )
     assert (stored.scorecard_count, stored.mean, stored.topic_means) == (0, None, {})
     assert CandidateResult.objects.get().scorecard_count == 0
-    result = selectors.candidate_results(
-        Candidate.objects.filter(pk=interview.candidate_id), question_set=interview.question_set
-    ).get()
+    result = CandidateResult.objects.get()
     assert (result.scorecard_count, result.mean, result.median, result.spread) == (
         0,
         None,

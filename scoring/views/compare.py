@@ -39,7 +39,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from config.pagination import paginate
-from interviews.models import Candidate, Interview, InterviewQuestion
+from interviews.models import Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
 from .. import selectors
@@ -121,53 +121,24 @@ class Comparison:
             return []
         return selectors.roles_applied_for(self.question_set)
 
-    def matching(self):
-        """The candidates that pass the filters: the role they applied for, and an interview
-        in the set with the chosen status. `selectors.candidate_results` keeps those with an
-        interview in the set, joining their stored results once."""
+    def results(self):
+        """The stored results of the candidates that pass the filters (the role they applied
+        for, and an interview in the set with the chosen status), in the chosen order: the
+        page, both CSVs and the API read them. They carry the name and role, so counting,
+        filtering and sorting read that one table, each sort (but a topic's, read from each
+        row's JSON) in order from an index."""
         if self.question_set is None:
-            return Candidate.objects.none()
-        candidates = Candidate.objects.all()
+            return CandidateResult.objects.none()
+        results = CandidateResult.objects.filter(question_set=self.question_set)
         if self.status:
             # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
             # probe each candidate's interviews through the index of the whole set.
             interviews = Interview.objects.filter(
                 question_set=self.question_set, status=self.status
             )
-            candidates = candidates.filter(pk__in=interviews.values("candidate"))
-        if self.role:
-            # An unknown role matches nobody, as it should.
-            candidates = candidates.filter(role_applied_for=self.role)
-        return candidates
-
-    def candidates(self):
-        """The matching candidates annotated with their stored results, in the chosen order
-        (the CSV export and the API: they read every row, email included)."""
-        key = self.sort.removeprefix("-")
-        column = key.replace("-", "_") if key.startswith("topic-") else self.SORTS[key]
-        candidates = selectors.candidate_results(
-            self.matching(), question_set=self.question_set, topics=self.topics
-        )
-        order = (
-            F(column).desc(nulls_last=True)
-            if self.sort.startswith("-")
-            else F(column).asc(nulls_last=True)
-        )
-        return candidates.order_by(order, "name", "pk")
-
-    def results(self):
-        """The stored results of the candidates that pass the filters, in the chosen order.
-        They carry the name and role, so counting, filtering and sorting read that one table,
-        each sort (but a topic's, read from each row's JSON) in order from an index."""
-        if self.question_set is None:
-            return CandidateResult.objects.none()
-        results = CandidateResult.objects.filter(question_set=self.question_set)
-        if self.status:
-            interviews = Interview.objects.filter(
-                question_set=self.question_set, status=self.status
-            )
             results = results.filter(candidate__in=interviews.values("candidate"))
         if self.role:
+            # An unknown role matches nobody, as it should.
             results = results.filter(role_applied_for=self.role)
         key = self.sort.removeprefix("-")
         if key.startswith("topic-"):
@@ -702,9 +673,9 @@ def compare_csv(request):
         "Disagreement",
         *(topic.name for topic in comparison.topics),
     ]
-    columns = comparison.candidates().values_list(
+    columns = comparison.results().values_list(
         "name",
-        "email",
+        "candidate__email",
         "role_applied_for",
         "scorecard_count",
         "mean",
@@ -716,7 +687,7 @@ def compare_csv(request):
         "strong_yes",
         "coverage",
         "disagreement",
-        "results__topic_means",
+        "topic_means",
     )
     # Written out by hand, as the answers CSV is: a call per cell costs more than the query.
     # The topic means are read from the stored JSON here: one parse per row, where the
@@ -784,7 +755,11 @@ def compare_detail_csv(request):
     if comparison.question_set is not None:
         answers = selectors.answer_rows(
             question_set=comparison.question_set,
-            candidates=comparison.matching() if comparison.role or comparison.status else None,
+            candidates=(
+                comparison.results().values("candidate_id")
+                if comparison.role or comparison.status
+                else None
+            ),
         )
     # The columns as selected, but the question's number joins position and follow-up;
     # written out by hand, as a call per cell would cost more than the query.

@@ -8,9 +8,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from config.pagination import PER_PAGE
-from interviews.models import Candidate
 from questions.models import QuestionSet
-from scoring import selectors
+from scoring.models import CandidateResult
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,10 +37,9 @@ def test_compare_sort_by_spread_grid_and_csv(page_for, demo, tmp_path):
     assert "sort=-spread" in page.url
 
     expected = list(
-        selectors.candidate_results(
-            Candidate.objects.filter(interviews__question_set=demo).distinct(),
-            question_set=demo,
-        ).order_by("-spread", "name")
+        CandidateResult.objects.filter(question_set=demo).order_by(
+            "-spread", "name", "candidate_id"
+        )
     )
     expected = [c for c in expected if c.spread is not None] + [
         c for c in expected if c.spread is None
@@ -50,18 +48,20 @@ def test_compare_sort_by_spread_grid_and_csv(page_for, demo, tmp_path):
     # The first page: the demo's history has more candidates than a page holds.
     expect(rows).to_have_count(min(len(expected), PER_PAGE))
     for row, candidate in zip(rows.all(), expected[:PER_PAGE], strict=True):
-        assert row.get_attribute("data-candidate") == str(candidate.pk)
+        assert row.get_attribute("data-candidate") == str(candidate.candidate_id)
         expect(row.locator("[data-column=mean]")).to_have_text(score(candidate.mean))
         expect(row.locator("[data-column=median]")).to_have_text(score(candidate.median))
         expect(row.locator("[data-column=spread]")).to_have_text(score(candidate.spread))
 
     picked = expected[:3]
     for candidate in picked:
-        page.locator(f"tr[data-candidate='{candidate.pk}'] input[name=candidate]").check()
+        page.locator(
+            f"tr[data-candidate='{candidate.candidate_id}'] input[name=candidate]"
+        ).check()
     page.get_by_role("button", name="Side by side (pick 2–4)").click()
     expect(page.get_by_role("heading", name="Side by side · Backend Developer")).to_be_visible()
     for candidate in picked:
-        expect(page.locator(f"[data-summary='{candidate.pk}']")).to_have_text(
+        expect(page.locator(f"[data-summary='{candidate.candidate_id}']")).to_have_text(
             f"{score(candidate.mean)} · {score(candidate.median)} · {score(candidate.spread)}"
         )
     expect(page.locator("svg rect")).not_to_have_count(0)
