@@ -38,6 +38,7 @@ from django.utils import timezone
 from interviews.models import Candidate, Interview, InterviewPoint
 from questions.models import QuestionSet, Topic
 
+from . import tallies
 from .models import CandidateResult, PointMark, Rating, Recommendation, Scorecard
 
 DISAGREEMENT_SPREAD = 1.5
@@ -70,8 +71,10 @@ def with_coverage(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
 
 
 def store_results(scorecard: Scorecard) -> Scorecard:
-    """Compute and store a scorecard's score and coverage from its ratings, and its
-    candidate's result on the question set."""
+    """Compute and store a scorecard's score and coverage from its ratings, its candidate's
+    result on the question set, and the tallies of its interview's submitted answers
+    (`tallies.store_tallies`): everything a submitted scorecard's change affects. Call it
+    inside the transaction of the submit or amend."""
     results = Rating.objects.filter(scorecard=scorecard, score__isnull=False).aggregate(
         mean=Avg("score"), coverage=Avg(rating_coverage())
     )
@@ -80,6 +83,7 @@ def store_results(scorecard: Scorecard) -> Scorecard:
     scorecard.save(update_fields=["score_mean", "coverage"])
     interview = scorecard.interview
     refresh_result(candidate_id=interview.candidate_id, question_set_id=interview.question_set_id)
+    tallies.store_tallies(scorecard)
     return scorecard
 
 

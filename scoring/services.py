@@ -14,7 +14,7 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
-from . import selectors, tallies
+from . import selectors
 from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
@@ -220,7 +220,6 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["recommendation", "summary", "submitted_at", "updated_at"])
     selectors.store_results(scorecard)
-    tallies.store_tallies(scorecard)
     audit.record(
         actor=scorecard.interviewer,
         action="scorecard_submitted",
@@ -290,7 +289,6 @@ def amend_scorecard(
         raise ValidationError("Nothing was changed.")
     scorecard.save(update_fields=["recommendation", "summary", "updated_at"])
     selectors.store_results(scorecard)
-    tallies.store_tallies(scorecard)
     audit.record(
         actor=author,
         action="scorecard_amended",

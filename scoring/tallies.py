@@ -3,11 +3,11 @@ per scorecard, asked question or asked point instead of every rating and mark.
 
 A submitted scorecard changes only when it is amended, and an asked question's answers only
 when a scorecard of its interview is submitted or amended, so `store_tallies` runs in the
-transaction of those two changes and nowhere else (cancelling an interview or erasing a
-candidate keeps the ratings and marks). `fresh_tallies` holds the arithmetic, for one
-interview when storing and for every one when `recompute_tallies` rebuilds or checks them
-(`manage.py recompute_results`). The sums are added in rating order in both, so a stored
-tally equals a fresh one exactly.
+transaction of those two changes, from `selectors.store_results`, and nowhere else
+(cancelling an interview or erasing a candidate keeps the ratings and marks).
+`fresh_tallies` holds the arithmetic, for one interview when storing and for every one when
+`recompute_tallies` rebuilds or checks them (`manage.py recompute_results`). The sums are
+added in rating order in both, so a stored tally equals a fresh one exactly.
 """
 
 from django.db import transaction
