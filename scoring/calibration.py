@@ -31,6 +31,7 @@ from interviews.models import Interview, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 
 from .models import AnswerTally, PointTally, Rating, Recommendation, Score, Scorecard
+from .selectors import person_name
 
 SEED = 20261129
 RESAMPLES = 1000
@@ -220,7 +221,7 @@ def interviewer_calibration(
         ratings = [tally[f"scored_{value}"] for value in SCORES]
         item = InterviewerCalibration(
             interviewer_id=interviewer,
-            name=f"{first_name} {last_name}".strip() or username,
+            name=person_name(first_name, last_name, username),
             scorecards=len(own),
             recommendations=[
                 sum(sheet[5] == value for sheet in own) for value in Recommendation.values

@@ -268,6 +268,12 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
     return differences
 
 
+def person_name(first_name: str, last_name: str, username: str) -> str:
+    """How pages name a person read as plain columns: their full name, or their username
+    without one (as `get_full_name|default:username` in templates)."""
+    return f"{first_name} {last_name}".strip() or username
+
+
 def topic_column(topic: Topic) -> str:
     return f"topic_{topic.pk}"
 

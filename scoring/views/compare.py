@@ -361,8 +361,8 @@ def selected_candidates(request, comparison):
         question_set=comparison.question_set, candidate__in=ids
     ).order_by("name", "candidate_id")
     interviewers = [
-        (pk, f"{first} {last}".strip() or username)
-        for pk, (first, last, username) in sorted(panel.items(), key=lambda item: item[1])
+        (pk, selectors.person_name(*names))
+        for pk, names in sorted(panel.items(), key=lambda item: item[1])
     ]
     return list(results), list(interviews), interviewers
 
