@@ -1,8 +1,10 @@
 """Browser tests drive Debian's Chromium through Playwright against live_server."""
 
+import contextlib
 import os
 import shutil
 import threading
+import time
 
 import pytest
 from django.conf import settings
@@ -51,28 +53,52 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-class OneRequestAtATime(ThreadedWSGIServer):
-    """live_server's threads share the test's one connection to an in-memory SQLite database,
-    so two requests at once (two tabs, a keepalive) would interleave their transactions on it.
-    Here each runs alone; real concurrency is tested against a server over a SQLite file in
+class TrackedServer(ThreadedWSGIServer):
+    """live_server, counting the requests it is handling, so that a test's end can wait for
+    them: closing a page does not stop a request the server has begun (a last autosave),
+    and emptying the database under it would deadlock on PostgreSQL or lose its rows.
+
+    On SQLite its threads share the test's one connection to an in-memory database, so two
+    requests at once (two tabs, a keepalive) would interleave their transactions on it:
+    there each runs alone. Real concurrency is tested against a server over a SQLite file in
     scoring/tests/test_concurrent_saves.py."""
 
-    lock = threading.Lock()
+    one_at_a_time = threading.Lock()
+    handling = threading.Condition()
+    in_flight = 0
 
     def set_app(self, application):
-        def one_at_a_time(environ, start_response):
-            with self.lock:
-                return application(environ, start_response)
+        serial = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
-        super().set_app(one_at_a_time)
+        def tracked(environ, start_response):
+            with TrackedServer.handling:
+                TrackedServer.in_flight += 1
+            try:
+                with self.one_at_a_time if serial else contextlib.nullcontext():
+                    return application(environ, start_response)
+            finally:
+                with TrackedServer.handling:
+                    TrackedServer.in_flight -= 1
+                    TrackedServer.handling.notify_all()
+
+        super().set_app(tracked)
+
+    @classmethod
+    def wait_until_idle(cls, timeout=10):
+        """Wait until no request has been in flight for a moment (one sent as a page closed
+        may reach the server just after)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with cls.handling:
+                cls.handling.wait_for(lambda: cls.in_flight == 0, deadline - time.monotonic())
+            time.sleep(0.1)
+            if cls.in_flight == 0:
+                return
 
 
 @pytest.fixture(scope="session", autouse=True)
-def serial_live_server_on_sqlite():
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
-        yield
-        return
-    original, LiveServerThread.server_class = LiveServerThread.server_class, OneRequestAtATime
+def tracked_live_server():
+    original, LiveServerThread.server_class = LiveServerThread.server_class, TrackedServer
     yield
     LiveServerThread.server_class = original
 
@@ -94,8 +120,8 @@ def log_in(live_server, page):
 @pytest.fixture
 def page_for(transactional_db, live_server, browser):
     """A page in a browser context of its own, already logged in as `user`. Asking for the
-    database first makes the pages close before the database is emptied after the test, so
-    that no request is still running against it then."""
+    database first makes the pages close, and the server finish what they sent, before the
+    database is emptied after the test, so that no request is still running against it then."""
     contexts = []
 
     def new_page(user, **context_options):
@@ -122,3 +148,4 @@ def page_for(transactional_db, live_server, browser):
     yield new_page
     for context in contexts:
         context.close()
+    TrackedServer.wait_until_idle()
