@@ -34,7 +34,7 @@ test: setup
 api-conformance: setup
 	./api/conformance.sh
 
-# Mutation testing of scoring/selectors.py, scoring/services.py and interviews/services.py
+# Mutation testing of scoring/selectors.py, results.py, services.py and interviews/services.py
 # against the tests that cover them ([tool.mutmut] in pyproject.toml). Slow; not part of CI.
 mutate: setup
 	$(BIN)/mutmut run

@@ -18,7 +18,7 @@ from bench import INTERVIEWERS, MANAGER, PASSWORD
 from config import roles
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet
-from scoring import selectors, tallies
+from scoring import results, selectors
 from scoring.models import Mark, PointMark, Rating, Scorecard
 
 SET_SLUG = "junior-backend-developer"
@@ -72,8 +72,8 @@ def generate(size: int, *, seed: int = 10) -> dict:
     live.save()
     live.interviewers.set(interviewers)
     _ask(live, questions, points)
-    selectors.recompute_results()
-    tallies.recompute_tallies()  # as submit_scorecard stores them, for all at once
+    results.recompute_results()
+    results.recompute_tallies()  # as submit_scorecard stores them, for all at once
     graded = list(
         Candidate.objects.filter(results__scorecard_count__gt=0)
         .order_by("pk")

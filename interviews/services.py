@@ -15,7 +15,7 @@ from audit import services as audit
 from config import limits, roles
 from notifications import services as notifications
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
-from scoring import selectors as scoring_selectors
+from scoring import results as scoring_results
 from scoring.models import Amendment, Rating, Scorecard
 
 from .models import Candidate, Interview, InterviewAnchor, InterviewPoint, InterviewQuestion
@@ -101,7 +101,7 @@ def schedule_interview(
             for a in anchors_by_question.get(question.pk, [])
         ]
     InterviewAnchor.objects.bulk_create(anchors)
-    scoring_selectors.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
+    scoring_results.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
     notifications.interview_changed(interview=interview)
     return interview
 
@@ -113,7 +113,7 @@ def cancel_interview(*, interview: Interview) -> Interview:
         raise ValidationError("A completed interview cannot be cancelled.")
     interview.status = Interview.Status.CANCELLED
     interview.save(update_fields=["status"])
-    scoring_selectors.refresh_result(
+    scoring_results.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
     )
     notifications.interview_changed(interview=interview)
@@ -301,7 +301,7 @@ def save_candidate(*, form: ModelForm) -> Candidate:
     """Save a candidate from their valid CandidateForm, and store their results afresh:
     the results carry the name and role that compare sorts and filters by."""
     candidate = form.save()
-    scoring_selectors.refresh_results_of(candidate)
+    scoring_results.refresh_results_of(candidate)
     return candidate
 
 
@@ -325,7 +325,7 @@ def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
         amendment.before = _without_words(amendment.before)
         amendment.after = _without_words(amendment.after)
     Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
-    scoring_selectors.refresh_results_of(candidate)
+    scoring_results.refresh_results_of(candidate)
     audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
     return candidate
 

@@ -1,7 +1,7 @@
 """Calibration (who rates how, whether the panel agrees) and question analytics.
 
 Only submitted scorecards count. The pages read the tallies stored when a scorecard is
-submitted or amended (scoring/tallies.py: per scorecard, per asked question, per asked
+submitted or amended (scoring/results.py: per scorecard, per asked question, per asked
 point) rather than every rating and mark, which at thousands of candidates cost seconds to
 join. The database sums those tallies, one query per table; Python gets per-scorecard rows
 or per-unit arrays only where a figure needs them: the median time to submit (no portable
@@ -163,7 +163,7 @@ def interviewer_calibration(
     """One row per interviewer with a counted scorecard, by name; two queries.
 
     The counts of ratings, skips, questions and points are the scorecards' stored tallies
-    (scoring/tallies.py). Leniency is the mean over their scorecards of (their score − the
+    (scoring/results.py). Leniency is the mean over their scorecards of (their score − the
     mean score of the other submitted scorecards of the same interview), with a 95 % interval
     from resampling those interviews. Time to submit runs from the interview's end, taken as
     its start (its scheduled time if it never started) plus the suggested minutes of its
@@ -361,7 +361,7 @@ def panel_agreement(
 
     `scorecards` are all the submitted scorecards of some interviews (as `counted_scorecards`
     selects them): the units are those interviews' asked questions, counted from their
-    stored tallies (scoring/tallies.py)."""
+    stored tallies (scoring/results.py)."""
     scored = [f"scored_{value}" for value in SCORES]
     # Units with the same topic, bank question (0 for a follow-up) and counts of each score
     # are interchangeable: the database counts them, and each row is repeated that often.
@@ -471,7 +471,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
     """Per question of the set, in order; five queries, whatever the number of interviews,
-    each reading the stored tallies of asked questions and points (scoring/tallies.py).
+    each reading the stored tallies of asked questions and points (scoring/results.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
     rated the question and at least one other, Pearson's r between the question's rating and

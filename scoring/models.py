@@ -44,7 +44,7 @@ class Scorecard(models.Model):
     # change otherwise), so that candidates are compared in one query.
     score_mean = models.FloatField(null=True, blank=True, editable=False)
     coverage = models.FloatField(null=True, blank=True, editable=False)
-    # Its tallies, stored with them for calibration (scoring/tallies.py, `store_tallies`):
+    # Its tallies, stored with them for calibration (scoring/results.py, `store_tallies`):
     # the questions in the interviewer's plan, how many they skipped and rated with each
     # score, and the expected points of the rated questions and how many of those they marked.
     question_count = models.PositiveIntegerField(default=0, editable=False)
@@ -151,7 +151,7 @@ class PointMark(models.Model):
 
 
 class AnswerTally(models.Model):
-    """The submitted answers to one asked question, stored by `tallies.store_tallies`
+    """The submitted answers to one asked question, stored by `results.store_tallies`
     whenever a scorecard of its interview is submitted or amended (nothing else changes
     them), so that calibration and question analytics read a row per asked question instead
     of every rating. A row exists for each asked question that a submitted scorecard's plan
@@ -244,7 +244,7 @@ def _describe(field, value):
 
 class CandidateResult(models.Model):
     """A candidate's result on one question set over its submitted scorecards, stored so that
-    result pages read rows instead of recomputing them. `selectors.refresh_result` writes it
+    result pages read rows instead of recomputing them. `results.refresh_result` writes it
     in the transaction of every change that affects it. A candidate has a row for every set
     they have an interview in, so that comparing a set reads this table alone; until a
     scorecard is submitted the counts are 0 and the numbers empty. The candidate's name and

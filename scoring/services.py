@@ -14,7 +14,7 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
-from . import selectors
+from . import results
 from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
@@ -219,7 +219,7 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     scorecard.summary = summary.strip()
     scorecard.submitted_at = timezone.now()
     scorecard.save(update_fields=["recommendation", "summary", "submitted_at", "updated_at"])
-    selectors.store_results(scorecard)
+    results.store_results(scorecard)
     audit.record(
         actor=scorecard.interviewer,
         action="scorecard_submitted",
@@ -288,7 +288,7 @@ def amend_scorecard(
     if not after:
         raise ValidationError("Nothing was changed.")
     scorecard.save(update_fields=["recommendation", "summary", "updated_at"])
-    selectors.store_results(scorecard)
+    results.store_results(scorecard)
     audit.record(
         actor=author,
         action="scorecard_amended",

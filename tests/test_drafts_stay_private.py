@@ -11,7 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from interviews.tests.factories import CandidateFactory, planned_interview
-from scoring import selectors, services
+from scoring import results, services
 from scoring.models import Mark, Recommendation, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +125,7 @@ def test_a_colleagues_draft_is_on_no_managers_surface(client, panel, hiring_mana
 
     def never_written():
         Scorecard.objects.filter(pk=draft.pk).delete()
-        selectors.recompute_results()
+        results.recompute_results()
 
     def submitted():
         services.submit_scorecard(

@@ -30,7 +30,7 @@ from questions.tests.factories import (
     QuestionSetFactory,
     TopicFactory,
 )
-from scoring import selectors, services
+from scoring import results, services
 from scoring.models import Mark, Recommendation, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -594,7 +594,7 @@ def test_csv_exports_keep_text_verbatim_and_quote_formulas(client, world, hiring
     other = world.other_candidate
     other.name, other.email, other.role_applied_for = "+SUM(1,2)", "-1@example.com", "@SUM(3)"
     other.save()
-    selectors.refresh_results_of(other)  # as saving the candidate's form does
+    results.refresh_results_of(other)  # as saving the candidate's form does
     olive = world.interviewer("olive")
     draft = services.scorecard_for(interview=world.interview, interviewer=olive)
     services.save_answer(interview_question=world.asked, interviewer=draft.interviewer, score=2)

@@ -7,7 +7,7 @@ import pytest
 
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.tests.factories import QuestionSetFactory
-from scoring import selectors, services
+from scoring import results, selectors, services
 from scoring.models import CandidateResult, Recommendation
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def names(interview):
 
 def test_every_missing_result_is_named_by_its_candidate(panels):
     CandidateResult.objects.all().delete()
-    assert selectors.recompute_results(check=True) == [
+    assert results.recompute_results(check=True) == [
         f"{names(panels[0])}: missing",
         f"{names(panels[1])}: missing",
     ]
@@ -61,7 +61,7 @@ def test_rounding_is_not_a_difference_and_half_a_point_is(panels):
     # Computed: means 3.25 and 4.0, spreads 1.5 and 0.0, no coverage (no expected points).
     first.update(mean=3.25 * (1 + 1e-12), coverage=1e-13)
     second.update(mean=4.5, spread=1e-13)
-    assert selectors.recompute_results(check=True) == [
+    assert results.recompute_results(check=True) == [
         f"{names(panels[0])}: coverage is 1e-13, not None",
         f"{names(panels[1])}: mean is 4.5, not 4.0",
     ]

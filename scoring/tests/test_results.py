@@ -10,7 +10,7 @@ from questions.tests.factories import (
     QuestionSetFactory,
     TopicFactory,
 )
-from scoring import selectors, services
+from scoring import results, selectors, services
 from scoring.models import CandidateResult, Mark, Rating, Recommendation, Scorecard
 from scoring.templatetags import scoring as filters
 
@@ -154,7 +154,7 @@ def scorecards_with_means(means, recommendations=None):
             score_mean=mean,
             coverage=0.5,
         )
-    return selectors.refresh_result(
+    return results.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
     )
 
@@ -195,7 +195,7 @@ def test_a_candidate_without_submitted_scorecards_has_an_empty_result(alice):
     services.save_answer(
         interview_question=interview.questions.first(), interviewer=draft.interviewer, score=4
     )
-    stored = selectors.refresh_result(
+    stored = results.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
     )
     assert (stored.scorecard_count, stored.mean, stored.topic_means) == (0, None, {})

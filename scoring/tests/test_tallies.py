@@ -1,4 +1,4 @@
-"""The tallies of submitted answers (scoring/tallies.py) follow submission and amendment, count
+"""The tallies of submitted answers (scoring/results.py) follow submission and amendment, count
 nothing of a draft, and recompute_results rebuilds and checks them."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from interviews import services as interview_services
 from interviews.tests.factories import planned_interview
-from scoring import services, tallies
+from scoring import results, services
 from scoring.models import AnswerTally, Mark, PointTally, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -32,12 +32,12 @@ def submit(interview, interviewer):
 
 def sheet(scorecard):
     scorecard.refresh_from_db()
-    return {field: getattr(scorecard, field) for field in tallies.SCORECARD_FIELDS}
+    return {field: getattr(scorecard, field) for field in results.SCORECARD_FIELDS}
 
 
 def answers(question):
     tally = AnswerTally.objects.get(interview_question=question)
-    return {field: getattr(tally, field) for field in tallies.ANSWER_FIELDS[3:]}
+    return {field: getattr(tally, field) for field in results.ANSWER_FIELDS[3:]}
 
 
 def points(question):
@@ -136,7 +136,7 @@ def test_submitting_stores_the_tallies(panel, alice, bob, carol):
     assert points(follow_up) == []  # a follow-up is no bank question
     # Carol's draft counts nowhere.
     assert sheet(Scorecard.objects.get(interviewer=carol))["scored_1"] == 0
-    assert tallies.recompute_tallies(check=True) == []
+    assert results.recompute_tallies(check=True) == []
 
 
 def test_amending_stores_the_tallies_afresh(panel, alice, bob):
@@ -164,7 +164,7 @@ def test_amending_stores_the_tallies_afresh(panel, alice, bob):
     assert points(first) == [(1, 1, 0, 0), (2, 1, 0, 0)]
     assert answers(second)["scored_2"] == 1
     assert sheet(bobs)["scored_3"] == 1
-    assert tallies.recompute_tallies(check=True) == []
+    assert results.recompute_tallies(check=True) == []
 
 
 def test_recompute_names_a_wrong_tally_and_rebuilds_it(panel, alice, bob):
@@ -173,7 +173,7 @@ def test_recompute_names_a_wrong_tally_and_rebuilds_it(panel, alice, bob):
     Scorecard.objects.filter(pk=alices.pk).update(scored_4=0)
     AnswerTally.objects.filter(interview_question=first).update(skipped=5)
     AnswerTally.objects.filter(interview_question=follow_up).delete()
-    assert tallies.recompute_tallies(check=True) == [
+    assert results.recompute_tallies(check=True) == [
         f"scorecard {alices.pk}: scored_4 is 0, not 1",
         f"asked question {first.pk}: skipped is 5, not 0",
         f"asked question {follow_up.pk}: tally missing",
@@ -181,6 +181,6 @@ def test_recompute_names_a_wrong_tally_and_rebuilds_it(panel, alice, bob):
     with pytest.raises(CommandError, match="3 stored result"):
         call_command("recompute_results", "--check")
     call_command("recompute_results")
-    assert tallies.recompute_tallies(check=True) == []
+    assert results.recompute_tallies(check=True) == []
     assert sheet(alices)["scored_4"] == 1
     assert answers(first)["skipped"] == 0

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from scoring import selectors, tallies
+from scoring import results
 
 
 class Command(BaseCommand):
@@ -18,8 +18,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check=False, **options):
-        differences = selectors.recompute_results(check=check)
-        differences += tallies.recompute_tallies(check=check)
+        differences = results.recompute_results(check=check)
+        differences += results.recompute_tallies(check=check)
         for difference in differences:
             self.stderr.write(difference)
         if check and differences:

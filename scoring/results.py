@@ -1,0 +1,420 @@
+"""Everything that stores what is computed from submitted scorecards: each scorecard's score
+and coverage, each candidate's result on a question set, and the tallies of submitted answers.
+
+Results: a scorecard's score and coverage are stored on it when it is submitted or amended
+(`store_results`), as nothing else can change them. A candidate's result on a question set
+is stored as a CandidateResult row (`refresh_result`) from the moment an interview in the
+set is scheduled, afresh whenever a scorecard is submitted or amended and when an interview
+is cancelled or a candidate erased; result pages read those rows; `recompute_results`
+rebuilds or checks them. The arithmetic is described in `selectors`.
+
+Tallies of submitted answers are stored so that calibration and question analytics read a
+row per scorecard, asked question or asked point instead of every rating and mark.
+A submitted scorecard changes only when it is amended, and an asked question's answers only
+when a scorecard of its interview is submitted or amended, so `store_tallies` runs in the
+transaction of those two changes, from `store_results`, and nowhere else (cancelling an
+interview or erasing a candidate keeps the ratings and marks). `fresh_tallies` holds the
+arithmetic, for one interview when storing and for every one when `recompute_tallies`
+rebuilds or checks them (`manage.py recompute_results`). The sums are added in rating order
+in both, so a stored tally equals a fresh one exactly.
+"""
+
+import math
+import statistics
+
+from django.db import transaction
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.utils import timezone
+
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+
+from .models import (
+    AnswerTally,
+    CandidateResult,
+    Mark,
+    PointMark,
+    PointTally,
+    Rating,
+    Recommendation,
+    Scorecard,
+)
+from .selectors import DISAGREEMENT_SPREAD, rating_coverage
+
+
+def store_results(scorecard: Scorecard) -> Scorecard:
+    """Compute and store a scorecard's score and coverage from its ratings, its candidate's
+    result on the question set, and the tallies of its interview's submitted answers
+    (`store_tallies`): everything a submitted scorecard's change affects. Call it
+    inside the transaction of the submit or amend."""
+    results = Rating.objects.filter(scorecard=scorecard, score__isnull=False).aggregate(
+        mean=Avg("score"), coverage=Avg(rating_coverage())
+    )
+    scorecard.score_mean = results["mean"]
+    scorecard.coverage = results["coverage"]
+    scorecard.save(update_fields=["score_mean", "coverage"])
+    interview = scorecard.interview
+    refresh_result(candidate_id=interview.candidate_id, question_set_id=interview.question_set_id)
+    store_tallies(scorecard)
+    return scorecard
+
+
+def _fresh_results(
+    *, candidate_ids: list[int] | None = None
+) -> dict[tuple[int, int], CandidateResult]:
+    """Results computed from the scorecards and ratings, as unsaved rows keyed by (candidate
+    pk, question set pk), one for each set a candidate has an interview in: of the given
+    candidates, or of everyone. The one place for a result's arithmetic, used to store
+    results and to check stored ones."""
+    interviews = Interview.objects.all()
+    scorecards = Scorecard.objects.filter(submitted_at__isnull=False, score_mean__isnull=False)
+    ratings = Rating.objects.filter(scorecard__submitted_at__isnull=False, score__isnull=False)
+    if candidate_ids is not None:
+        interviews = interviews.filter(candidate__in=candidate_ids)
+        scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
+        ratings = ratings.filter(scorecard__interview__candidate__in=candidate_ids)
+    pair = ("interview__candidate", "interview__question_set")
+
+    def recommended(value):
+        return Count("pk", filter=Q(recommendation=value))
+
+    results = {
+        (candidate, question_set): CandidateResult(
+            candidate_id=candidate,
+            question_set_id=question_set,
+            name=name,
+            role_applied_for=role,
+            scorecard_count=0,
+            strong_no=0,
+            no=0,
+            yes=0,
+            strong_yes=0,
+            net_votes=0,
+            split_decision=False,
+            disagreement=False,
+            topic_means={},
+        )
+        for candidate, question_set, name, role in interviews.order_by()
+        .values_list("candidate", "question_set", "candidate__name", "candidate__role_applied_for")
+        .distinct()
+    }
+    for row in (
+        scorecards.order_by()
+        .values(*pair)
+        .annotate(
+            scorecard_count=Count("pk"),
+            mean=Avg("score_mean"),
+            lowest=Min("score_mean"),
+            highest=Max("score_mean"),
+            coverage=Avg("coverage"),
+            strong_no=recommended(Recommendation.STRONG_NO),
+            no=recommended(Recommendation.NO),
+            yes=recommended(Recommendation.YES),
+            strong_yes=recommended(Recommendation.STRONG_YES),
+        )
+    ):
+        result = results[row.pop(pair[0]), row.pop(pair[1])]
+        for field, value in row.items():
+            setattr(result, field, value)
+        result.spread = result.highest - result.lowest
+        result.net_votes = result.yes + result.strong_yes - result.no - result.strong_no
+        result.split_decision = (result.strong_no + result.no) > 0 and (
+            result.yes + result.strong_yes
+        ) > 0
+        result.disagreement = result.split_decision or result.spread >= DISAGREEMENT_SPREAD
+    # SQLite has no ordered aggregate, so the median is taken here, from the scores in order.
+    scores = {}
+    for *key, score in scorecards.order_by().values_list(*pair, "score_mean"):
+        scores.setdefault(tuple(key), []).append(score)
+    for key, values in scores.items():
+        results[key].median = statistics.median(values)
+    for candidate, question_set, topic, mean in (
+        ratings.order_by()
+        .values_list(
+            "scorecard__interview__candidate",
+            "scorecard__interview__question_set",
+            "interview_question__topic",
+        )
+        .annotate(mean=Avg("score"))
+    ):
+        results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
+    return results
+
+
+def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
+    """Store a candidate's result on a question set afresh, or remove it when they have no
+    interview in the set. Call it inside the transaction of the change."""
+    # Concurrent submissions for one candidate must not each store a result that misses
+    # the other's scorecard: the candidate's row lock makes them take turns.
+    list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
+    # All of the candidate's sets: filtering on the set as well tempts SQLite's planner
+    # (which has no statistics) to read the whole set through its index.
+    fresh = _fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
+    stored = CandidateResult.objects.filter(
+        candidate_id=candidate_id, question_set_id=question_set_id
+    )
+    if fresh is None:
+        stored.delete()
+        return None
+    values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
+    if not stored.update(**values, updated_at=timezone.now()):
+        fresh.save(force_insert=True)
+    return fresh
+
+
+def refresh_results_of(candidate: Candidate) -> None:
+    """Store afresh the candidate's result on every question set they were interviewed on:
+    after their scorecards change, or their name or role (which the results carry)."""
+    for question_set_id in (
+        Interview.objects.filter(candidate=candidate)
+        .order_by()
+        .values_list("question_set", flat=True)
+        .distinct()
+    ):
+        refresh_result(candidate_id=candidate.pk, question_set_id=question_set_id)
+
+
+RESULT_FIELDS = [
+    "name",
+    "role_applied_for",
+    "scorecard_count",
+    "mean",
+    "median",
+    "lowest",
+    "highest",
+    "spread",
+    "coverage",
+    "strong_no",
+    "no",
+    "yes",
+    "strong_yes",
+    "net_votes",
+    "split_decision",
+    "disagreement",
+    "topic_means",
+]
+
+
+def _same(stored, fresh) -> bool:
+    if isinstance(stored, float) and isinstance(fresh, float):
+        # The same sum of floats may round differently in the two databases' engines.
+        return math.isclose(stored, fresh, rel_tol=1e-9, abs_tol=1e-12)
+    if isinstance(stored, dict) and isinstance(fresh, dict):
+        return stored.keys() == fresh.keys() and all(_same(stored[k], fresh[k]) for k in stored)
+    return stored == fresh
+
+
+def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str]:
+    """Compare every stored result with a fresh computation and return the differences in
+    words; unless `check`, also store the fresh results, so that none remains."""
+    differences = []
+    fresh = _fresh_results()
+    stored = {(r.candidate_id, r.question_set_id): r for r in CandidateResult.objects.all()}
+    for key in sorted(stored.keys() - fresh.keys()):
+        differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no interview")
+    for key in sorted(fresh.keys()):
+        if key not in stored:
+            differences.append(f"candidate {key[0]}, set {key[1]}: missing")
+            continue
+        for field in RESULT_FIELDS:
+            before, after = getattr(stored[key], field), getattr(fresh[key], field)
+            if not _same(before, after):
+                differences.append(
+                    f"candidate {key[0]}, set {key[1]}: {field} is {before!r}, not {after!r}"
+                )
+    if not check and differences:
+        with transaction.atomic():
+            CandidateResult.objects.all().delete()
+            CandidateResult.objects.bulk_create(fresh.values(), batch_size=batch_size)
+    return differences
+
+
+SCORECARD_FIELDS = [
+    "question_count",
+    "skipped_count",
+    "scored_1",
+    "scored_2",
+    "scored_3",
+    "scored_4",
+    "points_expected",
+    "points_marked",
+]
+ANSWER_FIELDS = [
+    "interview_id",
+    "question_id",
+    "topic_id",
+    "answers",
+    "skipped",
+    "scored_1",
+    "scored_2",
+    "scored_3",
+    "scored_4",
+    "paired",
+    "x_sum",
+    "xx_sum",
+    "y_sum",
+    "yy_sum",
+    "xy_sum",
+]
+POINT_FIELDS = ["interview_id", "question_id", "position", "answers", "covered", "partial"]
+
+
+def fresh_tallies(
+    interviews: QuerySet[Interview] | None = None,
+) -> tuple[dict[int, dict], dict[int, AnswerTally], dict[int, PointTally]]:
+    """The tallies computed from the submitted scorecards of `interviews` (or of all): each
+    submitted scorecard's, by pk, as a dict of its fields; and unsaved answer and point
+    tallies, by asked question and asked point pk. Five queries."""
+    scorecards = Scorecard.objects.filter(submitted_at__isnull=False)
+    if interviews is not None:
+        scorecards = scorecards.filter(interview__in=interviews)
+    sheets = list(scorecards.order_by("pk").values_list("pk", "interview", "interviewer"))
+    asked = list(
+        InterviewQuestion.objects.filter(interview__in=scorecards.values("interview"))
+        .order_by("pk")
+        .values_list("pk", "interview", "question", "topic", "added_by")
+    )
+    ratings = list(
+        Rating.objects.filter(scorecard__in=scorecards.values("pk"))
+        .order_by("pk")
+        .values_list("pk", "scorecard", "interview_question", "score", "skipped")
+    )
+    points = list(
+        InterviewPoint.objects.filter(
+            interview_question__interview__in=scorecards.values("interview")
+        )
+        .order_by("pk")
+        .values_list("pk", "interview_question", "position")
+    )
+    marks = list(
+        PointMark.objects.filter(
+            rating__scorecard__in=scorecards.values("pk"), rating__score__isnull=False
+        ).values_list("rating", "point", "mark")
+    )
+
+    points_of = {}
+    for _, question, _ in points:
+        points_of[question] = points_of.get(question, 0) + 1
+    by_interview = {}
+    for sheet in sheets:
+        by_interview.setdefault(sheet[1], []).append(sheet)
+    # Each scorecard's plan: the interview's planned questions and its author's follow-ups.
+    sheet_tallies = {pk: dict.fromkeys(SCORECARD_FIELDS, 0) for pk, *_ in sheets}
+    answer_tallies = {}
+    for pk, interview, question, topic, added_by in asked:
+        holders = [s for s in by_interview[interview] if added_by in (None, s[2])]
+        for sheet in holders:
+            sheet_tallies[sheet[0]]["question_count"] += 1
+        if holders:
+            answer_tallies[pk] = AnswerTally(
+                interview_question_id=pk,
+                interview_id=interview,
+                question_id=question,
+                topic_id=topic,
+                answers=len(holders),
+                **dict.fromkeys(ANSWER_FIELDS[4:], 0),
+            )
+
+    rated = {}  # scorecard pk: [count, sum] of its ratings
+    for _, scorecard, _, score, _ in ratings:
+        if score is not None:
+            count_sum = rated.setdefault(scorecard, [0, 0])
+            count_sum[0] += 1
+            count_sum[1] += score
+    marked = {}  # rating pk: its marks by point pk
+    for rating, point, mark in marks:
+        marked.setdefault(rating, {})[point] = mark
+    rated_answers = {}  # asked question pk: its rated ratings' pks
+    for pk, scorecard, question, score, skipped in ratings:
+        sheet, answer = sheet_tallies[scorecard], answer_tallies[question]
+        if skipped:
+            sheet["skipped_count"] += 1
+            answer.skipped += 1
+        if score is None:
+            continue
+        rated_answers.setdefault(question, []).append(pk)
+        sheet[f"scored_{score}"] += 1
+        sheet["points_expected"] += points_of.get(question, 0)
+        sheet["points_marked"] += len(marked.get(pk, {}))
+        setattr(answer, f"scored_{score}", getattr(answer, f"scored_{score}") + 1)
+        count, total = rated[scorecard]
+        if count > 1:
+            others = (total - score) / (count - 1)
+            answer.paired += 1
+            answer.x_sum += score
+            answer.xx_sum += score * score
+            answer.y_sum += others
+            answer.yy_sum += others * others
+            answer.xy_sum += score * others
+
+    point_tallies = {}
+    for pk, question, position in points:
+        answer = answer_tallies.get(question)
+        answered = rated_answers.get(question, [])
+        if answer is None or answer.question_id is None or not answered:
+            continue
+        given = [marked.get(rating, {}).get(pk) for rating in answered]
+        point_tallies[pk] = PointTally(
+            point_id=pk,
+            interview_id=answer.interview_id,
+            question_id=answer.question_id,
+            position=position,
+            answers=len(answered),
+            covered=given.count(Mark.COVERED),
+            partial=given.count(Mark.PARTIAL),
+        )
+    return sheet_tallies, answer_tallies, point_tallies
+
+
+def store_tallies(scorecard: Scorecard) -> None:
+    """Store the tallies of a scorecard just submitted or amended, and of its interview's
+    asked questions and points. Call it inside the transaction of the change."""
+    # Two panel members submitting at once take turns, so neither stores tallies that miss
+    # the other's scorecard.
+    interview = Interview.objects.select_for_update().filter(pk=scorecard.interview_id)
+    list(interview.values_list("pk"))
+    sheets, answers, points = fresh_tallies(interview)
+    Scorecard.objects.filter(pk=scorecard.pk).update(**sheets[scorecard.pk])
+    AnswerTally.objects.filter(interview=scorecard.interview_id).delete()
+    AnswerTally.objects.bulk_create(answers.values())
+    PointTally.objects.filter(interview=scorecard.interview_id).delete()
+    PointTally.objects.bulk_create(points.values())
+
+
+def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[str]:
+    """Compare every stored tally with a fresh computation and return the differences in
+    words; unless `check`, also store the fresh tallies, so that none remains."""
+    sheets, answers, points = fresh_tallies()
+    differences = []
+    stored_sheets = Scorecard.objects.order_by("pk").values_list("pk", *SCORECARD_FIELDS)
+    wrong_sheets = []
+    for pk, *values in stored_sheets:
+        # A draft has no tallies: its fields keep their defaults, 0.
+        fresh = sheets.get(pk, dict.fromkeys(SCORECARD_FIELDS, 0))
+        for field, value in zip(SCORECARD_FIELDS, values, strict=True):
+            if value != fresh[field]:
+                differences.append(f"scorecard {pk}: {field} is {value!r}, not {fresh[field]!r}")
+        if [fresh[field] for field in SCORECARD_FIELDS] != values:
+            wrong_sheets.append(Scorecard(pk=pk, **fresh))
+    for label, model, fresh, fields in (
+        ("asked question", AnswerTally, answers, ANSWER_FIELDS),
+        ("asked point", PointTally, points, POINT_FIELDS),
+    ):
+        stored = {row[0]: row[1:] for row in model.objects.values_list("pk", *fields)}
+        for pk in sorted(stored.keys() - fresh.keys()):
+            differences.append(f"{label} {pk}: tallied but has no submitted answer")
+        for pk in sorted(fresh.keys()):
+            if pk not in stored:
+                differences.append(f"{label} {pk}: tally missing")
+                continue
+            for field, value in zip(fields, stored[pk], strict=True):
+                if value != getattr(fresh[pk], field):
+                    differences.append(
+                        f"{label} {pk}: {field} is {value!r}, not {getattr(fresh[pk], field)!r}"
+                    )
+    if not check and differences:
+        with transaction.atomic():
+            Scorecard.objects.bulk_update(wrong_sheets, SCORECARD_FIELDS, batch_size=batch_size)
+            for model, fresh in ((AnswerTally, answers), (PointTally, points)):
+                model.objects.all().delete()
+                model.objects.bulk_create(fresh.values(), batch_size=batch_size)
+    return differences
