@@ -4,7 +4,7 @@ interviews assigned to them."""
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,21 +14,12 @@ from django.views.decorators.vary import vary_on_headers
 from config.pagination import paginate
 
 from . import selectors, services
+from .access import MANAGE_INTERVIEWS, get_interview_for_manager
 from .forms import CandidateForm, RescheduleInterviewForm, ScheduleInterviewForm
 from .models import Candidate, Interview
 
 # The Done section of "My interviews" shows the latest ones only; it grows forever.
 DONE_SHOWN = 20
-MANAGE_INTERVIEWS = ["interviews.view_interview", "interviews.add_interview"]
-
-
-def get_interview_for_manager(user, pk) -> Interview:
-    """The interview, for a hiring manager; 404 for anyone else, who may not know it exists."""
-    if not user.has_perms(MANAGE_INTERVIEWS):
-        raise Http404
-    return get_object_or_404(
-        Interview.objects.select_related("candidate", "question_set", "created_by"), pk=pk
-    )
 
 
 @permission_required("interviews.view_candidate", raise_exception=True)

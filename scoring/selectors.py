@@ -15,8 +15,10 @@ stored from them (`store_results`, `refresh_result`, the tallies) is in `results
   `results.recompute_results` rebuilds or checks them.
 """
 
+import json
 from collections.abc import Iterator
 
+from django.contrib.auth.models import User
 from django.db import connections
 from django.db.models import (
     Avg,
@@ -24,16 +26,18 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
+    Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Cast, Coalesce
 
-from interviews.models import Candidate, InterviewPoint
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import QuestionSet, Topic
 
-from .models import CandidateResult, PointMark, Rating
+from .models import CandidateResult, PointMark, Rating, Scorecard
 
 DISAGREEMENT_SPREAD = 1.5
 
@@ -73,6 +77,64 @@ def topic_means(ratings: QuerySet[Rating]) -> list[dict]:
         .order_by("interview_question__topic__position", "interview_question__topic__name")
         .values("interview_question__topic__name", "mean", "count")
     )
+
+
+# One key per expected point on the live page, in the home row of the keyboard.
+POINT_KEYS = "asdfghjkl"
+
+
+def questions_for(interview: Interview, interviewer: User) -> QuerySet[InterviewQuestion]:
+    """The questions an interviewer works through: the plan, and their own follow-ups."""
+    return interview.questions.filter(Q(added_by__isnull=True) | Q(added_by=interviewer))
+
+
+def answer_state(rating: Rating | None) -> str:
+    if rating and rating.score:
+        return "rated"
+    return "skipped" if rating and rating.skipped else "untouched"
+
+
+def live_questions(
+    interview: Interview, interviewer: User, scorecard: Scorecard | None
+) -> Iterator[InterviewQuestion]:
+    """The interviewer's questions with points and rating anchors, and their rating and marks
+    if any."""
+    questions = (
+        questions_for(interview, interviewer)
+        .select_related("topic")
+        .prefetch_related(
+            Prefetch("points", queryset=InterviewPoint.objects.order_by("position")), "anchors"
+        )
+    )
+    ratings = (
+        {
+            rating.interview_question_id: rating
+            for rating in Rating.objects.filter(scorecard=scorecard).prefetch_related(
+                Prefetch("marks", queryset=PointMark.objects.only("rating_id", "point_id", "mark"))
+            )
+        }
+        if scorecard
+        else {}
+    )
+    for question in questions:
+        yield with_answer(question, ratings.get(question.pk))
+
+
+def with_answer(question, rating):
+    """The question ready for the page: its rating and state, and each point's mark and key."""
+    question.rating = rating
+    question.state = answer_state(rating)
+    question.label = (
+        f"Question {question.position}.{question.follow_up_number}"
+        if question.is_follow_up
+        else f"Question {question.position}"
+    )
+    question.versions_json = json.dumps(rating.versions if rating else {})
+    marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}
+    for number, point in enumerate(question.points.all()):
+        point.mark = marks.get(point.pk)
+        point.key = POINT_KEYS[number] if number < len(POINT_KEYS) else ""
+    return question
 
 
 def person_name(first_name: str, last_name: str, username: str) -> str:

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from interviews.models import Interview
 from interviews.services import add_follow_up, cancel_interview
 from interviews.tests.factories import planned_interview
-from scoring import services
+from scoring import selectors, services
 from scoring.models import Mark, PointMark, Rating, Recommendation, Scorecard
 
 pytestmark = pytest.mark.django_db
@@ -116,10 +116,10 @@ def test_another_interviewers_follow_up_is_not_mine_to_rate(interview, alice, bo
     services.scorecard_for(interview=interview, interviewer=alice)
     with pytest.raises(ValidationError, match="not part of this interview"):
         services.save_answer(interview_question=follow_up, interviewer=alice, score=3)
-    assert list(services.questions_for(interview, alice)) == list(
+    assert list(selectors.questions_for(interview, alice)) == list(
         interview.questions.filter(added_by=None)
     )
-    assert follow_up in services.questions_for(interview, bob)
+    assert follow_up in selectors.questions_for(interview, bob)
 
 
 def test_submitting_locks_the_scorecard(interview, alice):

@@ -1,7 +1,6 @@
 """The live interview page, its autosave endpoints, finishing a scorecard, and reading the
 submitted scorecards of an interview once the blind rule allows it."""
 
-import json
 import uuid
 
 from django.contrib import messages
@@ -16,33 +15,18 @@ from django.views.decorators.http import require_POST
 
 from config import limits
 from interviews import services as interview_services
-from interviews.models import Interview, InterviewPoint, InterviewQuestion
+from interviews.access import get_assigned_interview
+from interviews.models import InterviewPoint, InterviewQuestion
 
-from .. import services
+from .. import selectors, services
 from ..forms import AnswerChangeForm, FinishScorecardForm
-from ..models import Mark, PointMark, Rating, Scorecard
+from ..models import Mark, Scorecard
 
-# One key per expected point on the live page, in the home row of the keyboard.
-POINT_KEYS = "asdfghjkl"
 MARK_BUTTONS = [
     (Mark.COVERED, "Covered", "success"),
     (Mark.PARTIAL, "Partial", "warning"),
     (Mark.MISSED, "Missed", "danger"),
 ]
-
-
-def answer_state(rating):
-    if rating and rating.score:
-        return "rated"
-    return "skipped" if rating and rating.skipped else "untouched"
-
-
-def get_assigned_interview(user, pk) -> Interview:
-    """The interview, if `user` is one of its interviewers; 404 otherwise."""
-    return get_object_or_404(
-        Interview.objects.select_related("candidate", "question_set").filter(interviewers=user),
-        pk=pk,
-    )
 
 
 def wants_json(request):
@@ -56,47 +40,6 @@ def refuse(request, status, message, field=None):
     return render(request, "scoring/refused.html", {"message": message}, status=status)
 
 
-def live_questions(interview, interviewer, scorecard):
-    """The interviewer's questions with points and rating anchors, and their rating and marks
-    if any."""
-    questions = (
-        services.questions_for(interview, interviewer)
-        .select_related("topic")
-        .prefetch_related(
-            Prefetch("points", queryset=InterviewPoint.objects.order_by("position")), "anchors"
-        )
-    )
-    ratings = (
-        {
-            rating.interview_question_id: rating
-            for rating in Rating.objects.filter(scorecard=scorecard).prefetch_related(
-                Prefetch("marks", queryset=PointMark.objects.only("rating_id", "point_id", "mark"))
-            )
-        }
-        if scorecard
-        else {}
-    )
-    for question in questions:
-        yield with_answer(question, ratings.get(question.pk))
-
-
-def with_answer(question, rating):
-    """The question ready for the page: its rating and state, and each point's mark and key."""
-    question.rating = rating
-    question.state = answer_state(rating)
-    question.label = (
-        f"Question {question.position}.{question.follow_up_number}"
-        if question.is_follow_up
-        else f"Question {question.position}"
-    )
-    question.versions_json = json.dumps(rating.versions if rating else {})
-    marks = {m.point_id: m.mark for m in rating.marks.all()} if rating else {}
-    for number, point in enumerate(question.points.all()):
-        point.mark = marks.get(point.pk)
-        point.key = POINT_KEYS[number] if number < len(POINT_KEYS) else ""
-    return question
-
-
 def live_interview(request, pk):
     """The page only reads: the draft scorecard is made by Start or by the first save."""
     interview = get_assigned_interview(request.user, pk)
@@ -106,7 +49,7 @@ def live_interview(request, pk):
         return redirect("interview_scorecards", pk=interview.pk)
     if not interview.is_open:
         return refuse(request, 409, f"This interview is {interview.get_status_display().lower()}.")
-    questions = list(live_questions(interview, request.user, scorecard))
+    questions = list(selectors.live_questions(interview, request.user, scorecard))
     return render(
         request,
         "scoring/live.html",
@@ -180,7 +123,7 @@ def answer_reply(saved, changes):
 @require_POST
 def add_follow_up(request, pk, question_pk):
     interview = get_assigned_interview(request.user, pk)
-    after = get_object_or_404(services.questions_for(interview, request.user), pk=question_pk)
+    after = get_object_or_404(selectors.questions_for(interview, request.user), pk=question_pk)
     try:
         client_key = (
             uuid.UUID(request.POST["client_key"]) if request.POST.get("client_key") else None
@@ -206,7 +149,7 @@ def add_follow_up(request, pk, question_pk):
     )
     context = {
         "interview": interview,
-        "question": with_answer(follow_up, None),
+        "question": selectors.with_answer(follow_up, None),
         "scores": services.Score.choices,
         "marks": MARK_BUTTONS,
         "notes_limit": limits.NOTES,
@@ -228,7 +171,7 @@ def finish_scorecard(request, pk):
     scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
     if scorecard and scorecard.is_submitted:
         return redirect("interview_scorecards", pk=interview.pk)
-    questions = list(live_questions(interview, request.user, scorecard))
+    questions = list(selectors.live_questions(interview, request.user, scorecard))
     form = FinishScorecardForm(
         request.POST or None,
         instance=scorecard or Scorecard(interview=interview, interviewer=request.user),

@@ -3,47 +3,18 @@ allows it, and never an aggregate: a candidate's result is for hiring managers."
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from interviews.models import Candidate, Interview, InterviewAnchor, InterviewPoint
 
 from .. import selectors, services
+from ..access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from ..forms import AmendScorecardForm
 from ..models import PointMark, Rating, Scorecard
 
-# Hiring managers hold this permission; interviewers and curators do not.
-MANAGER_PERMISSION = "interviews.view_candidate"
 manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
-
-
-def get_scorecard_for(user, pk) -> Scorecard:
-    """A scorecard its reader may see: the author always; a hiring manager once it is
-    submitted; another interviewer of the interview once both theirs and it are submitted."""
-    # One answer for a scorecard hidden and one that does not exist: a draft's id tells nothing.
-    scorecard = (
-        Scorecard.objects.select_related(
-            "interview__candidate", "interview__question_set", "interviewer"
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if scorecard is None:
-        raise Http404
-    if scorecard.interviewer_id == user.pk:
-        return scorecard
-    if scorecard.is_submitted and user.has_perm(MANAGER_PERMISSION):
-        return scorecard
-    if (
-        scorecard.is_submitted
-        and Scorecard.objects.filter(
-            interview=scorecard.interview_id, interviewer=user, submitted_at__isnull=False
-        ).exists()
-    ):
-        return scorecard
-    raise Http404
 
 
 def interview_scorecards(request, pk):
@@ -52,12 +23,7 @@ def interview_scorecards(request, pk):
     interview = get_object_or_404(
         Interview.objects.select_related("candidate", "question_set"), pk=pk
     )
-    if not request.user.has_perm(MANAGER_PERMISSION):
-        mine = Scorecard.objects.filter(interview=interview, interviewer=request.user).first()
-        if mine is None and not interview.interviewers.filter(pk=request.user.pk).exists():
-            raise Http404
-        if mine is None or not mine.is_submitted:
-            raise PermissionDenied("Submit your own scorecard to read your colleagues'.")
+    check_may_read_scorecards(request.user, interview)
     scorecards = Scorecard.objects.filter(
         interview=interview, submitted_at__isnull=False
     ).select_related("interviewer")
@@ -120,7 +86,7 @@ def amend_scorecard(request, pk):
         interviewer=request.user,
         submitted_at__isnull=False,
     )
-    questions = list(services.questions_for(scorecard.interview, request.user))
+    questions = list(selectors.questions_for(scorecard.interview, request.user))
     ratings = {r.interview_question_id: r for r in scorecard.ratings.all()}
     form = AmendScorecardForm(
         request.POST or None, scorecard=scorecard, questions=questions, ratings=ratings
