@@ -4,6 +4,7 @@ checked where the pages check it, by the forms and services the views call."""
 from rest_framework import serializers
 
 from config import limits
+from config.forms import ascii_integer
 from interviews.models import (
     Candidate,
     Interview,
@@ -244,12 +245,10 @@ class AnswerChangeSerializer(serializers.Serializer):
     def validate_marks(self, marks):
         if len(marks) > 100:
             raise serializers.ValidationError("At most 100 marks in one change.")
-        if not all(
-            key.isascii() and key.isdigit() and len(key) < 20 and int(key) <= MAX_ID
-            for key in marks
-        ):
+        ids = [ascii_integer(key, signed=False, max_digits=19) for key in marks]
+        if not all(point is not None and point <= MAX_ID for point in ids):
             raise serializers.ValidationError("Marks are keyed by expected point id.")
-        return {int(key): value for key, value in marks.items()}
+        return dict(zip(ids, marks.values(), strict=True))
 
 
 class FollowUpSerializer(serializers.Serializer):

@@ -1,12 +1,12 @@
-"""The JSON API. Each view finds objects with the pages' helpers (so others' objects are 404
-here too) and writes through the same services, so nothing the pages refuse is possible."""
+"""The JSON API. Each view finds objects with the access lookups the pages use (so others'
+objects are 404 here too) and writes through the same services, so nothing the pages refuse
+is possible."""
 
 import hashlib
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
@@ -15,18 +15,18 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.forms import ascii_integer
 from interviews import selectors as interview_selectors
 from interviews import services as interview_services
+from interviews.access import MANAGE_INTERVIEWS, get_assigned_interview, get_interview_for
 from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
-from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
 from questions.models import Question, QuestionSet
 from scoring import calibration, selectors
 from scoring import services as scoring_services
+from scoring.access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from scoring.views.calibration import CalibrationFilters
 from scoring.views.compare import Comparison
-from scoring.views.live import get_assigned_interview, live_questions
-from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
 
 from . import serializers as s
 from .errors import Conflict, PreconditionFailed
@@ -163,9 +163,9 @@ class InterviewList(Private, generics.ListAPIView):
         candidate = params.get("candidate", "")
         if candidate:
             # A malformed id matches nothing, as an unknown one does.
-            valid = candidate.isascii() and candidate.isdigit() and len(candidate) < 19
+            number = ascii_integer(candidate, signed=False, max_digits=18)
             interviews = (
-                interviews.filter(candidate=int(candidate)) if valid else interviews.none()
+                interviews.filter(candidate=number) if number is not None else interviews.none()
             )
         ordering = params.get("ordering")
         ordering = ordering if ordering in ORDERING else "scheduled_at"
@@ -214,13 +214,6 @@ class InterviewList(Private, generics.ListAPIView):
             created_by=request.user,
         )
         return Response(s.InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
-
-
-def get_interview_for(user, pk) -> Interview:
-    """For a hiring manager, any interview; for an interviewer, one assigned to them."""
-    if user.has_perms(MANAGE_INTERVIEWS):
-        return get_interview_for_manager(user, pk)
-    return get_assigned_interview(user, pk)
 
 
 class InterviewDetail(Private, APIView):
@@ -280,14 +273,7 @@ class InterviewScorecards(Private, APIView):
     @extend_schema(responses=s.SubmittedScorecardSerializer(many=True))
     def get(self, request, pk):
         interview = get_object_or_404(Interview, pk=pk)
-        if not request.user.has_perm(MANAGER_PERMISSION):
-            mine = scoring_services.existing_scorecard(
-                interview=interview, interviewer=request.user
-            )
-            if mine is None and not interview.interviewers.filter(pk=request.user.pk).exists():
-                raise Http404
-            if mine is None or not mine.is_submitted:
-                raise PermissionDenied("Submit your own scorecard to read your colleagues'.")
+        check_may_read_scorecards(request.user, interview)
         scorecards = interview.scorecards.filter(submitted_at__isnull=False).select_related(
             "interviewer"
         )
@@ -300,7 +286,7 @@ class InterviewScorecards(Private, APIView):
 def my_scorecard(interview, user):
     """The reader's own scorecard as the API shows it, and its ETag."""
     scorecard = scoring_services.existing_scorecard(interview=interview, interviewer=user)
-    answers = list(live_questions(interview, user, scorecard))
+    answers = list(selectors.live_questions(interview, user, scorecard))
     data = s.ScorecardSerializer(
         {
             "id": scorecard.pk if scorecard else None,
@@ -367,7 +353,7 @@ class MyAnswer(Private, APIView):
     def patch(self, request, pk, question_pk):
         interview = get_assigned_interview(request.user, pk)
         question = get_object_or_404(
-            scoring_services.questions_for(interview, request.user), pk=question_pk
+            selectors.questions_for(interview, request.user), pk=question_pk
         )
         serializer = s.AnswerChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -397,7 +383,7 @@ class MyFollowUps(Private, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         after = get_object_or_404(
-            scoring_services.questions_for(interview, request.user), pk=data["after"]
+            selectors.questions_for(interview, request.user), pk=data["after"]
         )
         with transaction.atomic():
             lock_scorecard(interview, request.user)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from bench import INTERVIEWERS, MANAGER, PASSWORD
 from config import roles
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
-from questions.models import AnswerPoint, Question, QuestionSet
+from questions.models import Question, QuestionSet
 from scoring import results, selectors
 from scoring.models import Mark, PointMark, Rating, Scorecard
 
@@ -37,9 +37,6 @@ def generate(size: int, *, seed: int = 10) -> dict:
     call_command("loaddata", "-v", "0", "junior-backend-developer", "backend-developer")
     question_set = QuestionSet.objects.get(slug=SET_SLUG)
     questions = list(Question.objects.filter(question_set=question_set, is_active=True))
-    points = {}
-    for point in AnswerPoint.objects.filter(question__in=questions).order_by("position"):
-        points.setdefault(point.question_id, []).append(point)
     password = make_password(PASSWORD)
     manager = User.objects.create(username=MANAGER, password=password)
     manager.groups.add(Group.objects.get(name=roles.HIRING_MANAGER))
@@ -54,7 +51,6 @@ def generate(size: int, *, seed: int = 10) -> dict:
                 range(first, min(size, first + BATCH)),
                 question_set,
                 questions,
-                points,
                 interviewers,
                 start,
             )
@@ -71,7 +67,7 @@ def generate(size: int, *, seed: int = 10) -> dict:
     live = _interview(live_candidate, question_set, start, Interview.Status.SCHEDULED)
     live.save()
     live.interviewers.set(interviewers)
-    _ask(live, questions, points)
+    InterviewQuestion.snapshot((live, position, q) for position, q in enumerate(questions, 1))
     results.recompute_results()
     results.recompute_tallies()  # as submit_scorecard stores them, for all at once
     graded = list(
@@ -105,33 +101,7 @@ def _interview(candidate, question_set, start, status):
     )
 
 
-def _ask(interview, questions, points):
-    asked = InterviewQuestion.objects.bulk_create(
-        _asked(interview, position, question) for position, question in enumerate(questions, 1)
-    )
-    InterviewPoint.objects.bulk_create(
-        InterviewPoint(interview_question=iq, position=p.position, text=p.text, weight=p.weight)
-        for iq, question in zip(asked, questions, strict=True)
-        for p in points.get(question.pk, [])
-    )
-
-
-def _asked(interview, position, question):
-    return InterviewQuestion(
-        interview=interview,
-        question=question,
-        position=position,
-        prompt=question.prompt,
-        topic_id=question.topic_id,
-        kind=question.kind,
-        intent=question.intent,
-        guidance=question.guidance,
-        reference_answer=question.reference_answer,
-        suggested_minutes=question.suggested_minutes,
-    )
-
-
-def _write_batch(rng, numbers, question_set, questions, points, interviewers, start):
+def _write_batch(rng, numbers, question_set, questions, interviewers, start):
     candidates = Candidate.objects.bulk_create(
         Candidate(
             name=f"{rng.choice(SURNAMES)} {number:05}",
@@ -155,16 +125,12 @@ def _write_batch(rng, numbers, question_set, questions, points, interviewers, st
         for i in interviews
         for u in interviewers
     )
-    asked = InterviewQuestion.objects.bulk_create(
-        _asked(interview, position, question)
+    asked = InterviewQuestion.snapshot(
+        (interview, position, question)
         for interview in interviews
         for position, question in enumerate(questions, 1)
     )
-    asked_points = InterviewPoint.objects.bulk_create(
-        InterviewPoint(interview_question=iq, position=p.position, text=p.text, weight=p.weight)
-        for iq in asked
-        for p in points.get(iq.question_id, [])
-    )
+    asked_points = InterviewPoint.objects.filter(interview_question__in=asked).order_by("pk")
     points_of = {}
     for point in asked_points:
         points_of.setdefault(point.interview_question_id, []).append(point)

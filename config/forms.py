@@ -10,7 +10,20 @@ from django.core.validators import MaxLengthValidator
 
 from . import limits
 
-ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+SIGNED = re.compile(r"[+-]?[0-9]+")
+UNSIGNED = re.compile(r"[0-9]+")
+
+
+def ascii_integer(text: str, *, signed: bool = True, max_digits: int | None = None) -> int | None:
+    """The integer `text` writes in ASCII digits (with a sign if `signed`, with at most
+    `max_digits` digits if given), or None if it writes none. The one rule for numbers typed
+    or sent: int() also reads full-width and other scripts' digits ("３"), which no one types
+    into a number box or sends on purpose."""
+    if not (SIGNED if signed else UNSIGNED).fullmatch(text):
+        return None
+    if max_digits is not None and len(text.lstrip("+-")) > max_digits:
+        return None
+    return int(text)
 
 
 class BoundedLoginMixin:
@@ -48,7 +61,7 @@ class AsciiIntegerField(forms.IntegerField):
     scripts' digits, which no one types into a number box on purpose."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not ASCII_INTEGER.fullmatch(str(value).strip()):
+        if value not in self.empty_values and ascii_integer(str(value).strip()) is None:
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         return super().to_python(value)
 

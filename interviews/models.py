@@ -1,12 +1,18 @@
 """Candidates and their interviews. An interview keeps a snapshot of every question it asks,
 so editing or retiring a bank question never changes an interview that already used it."""
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
-from questions.models import LevelAnchor, Question, QuestionSet, Topic
+from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
 
 class Candidate(models.Model):
@@ -74,6 +80,28 @@ class Interview(models.Model):
         """Interviewers may still score it."""
         return self.status in (self.Status.SCHEDULED, self.Status.IN_PROGRESS)
 
+    # The one place an interview's status changes: scheduled → in progress → completed, or
+    # cancelled before it completes. Callers hold the interview's row lock.
+
+    def start(self, *, at=None):
+        """Mark it running from the first time an interviewer opens it live."""
+        if self.status == self.Status.SCHEDULED:
+            self.status = self.Status.IN_PROGRESS
+            self.started_at = at or timezone.now()
+            self.save(update_fields=["status", "started_at"])
+
+    def complete(self):
+        """Mark it done, once the last interviewer of its panel has submitted."""
+        self.status = self.Status.COMPLETED
+        self.completed_at = timezone.now()
+        self.save(update_fields=["status", "completed_at"])
+
+    def cancel(self):
+        if self.status == self.Status.COMPLETED:
+            raise ValidationError("A completed interview cannot be cancelled.")
+        self.status = self.Status.CANCELLED
+        self.save(update_fields=["status"])
+
 
 class InterviewQuestion(models.Model):
     """A question as asked in one interview: a copy of the bank question taken when the
@@ -128,6 +156,48 @@ class InterviewQuestion(models.Model):
     @property
     def is_follow_up(self):
         return self.follow_up_number > 0
+
+    @classmethod
+    def snapshot(cls, plan: Iterable[tuple[Interview, int, Question]]) -> list[InterviewQuestion]:
+        """Copy bank questions into interviews, each (interview, position, question) of `plan`
+        with its expected points and level anchors, so that later edits to the bank never
+        change what an interview asks. Five statements, however many questions and
+        interviews: scheduling copies one interview's, the bench thousands at once."""
+        plan = list(plan)
+        bank = {question.pk for _, _, question in plan}
+        points, anchors = {}, {}
+        for point in AnswerPoint.objects.filter(question__in=bank).order_by("position"):
+            points.setdefault(point.question_id, []).append(point)
+        for anchor in LevelAnchor.objects.filter(question__in=bank).order_by("pk"):
+            anchors.setdefault(anchor.question_id, []).append(anchor)
+        asked = cls.objects.bulk_create(
+            cls(
+                interview=interview,
+                question=question,
+                position=position,
+                prompt=question.prompt,
+                topic_id=question.topic_id,
+                kind=question.kind,
+                intent=question.intent,
+                guidance=question.guidance,
+                reference_answer=question.reference_answer,
+                suggested_minutes=question.suggested_minutes,
+            )
+            for interview, position, question in plan
+        )
+        InterviewPoint.objects.bulk_create(
+            InterviewPoint(
+                interview_question=iq, position=p.position, text=p.text, weight=p.weight
+            )
+            for iq in asked
+            for p in points.get(iq.question_id, [])
+        )
+        InterviewAnchor.objects.bulk_create(
+            InterviewAnchor(interview_question=iq, level=a.level, text=a.text)
+            for iq in asked
+            for a in anchors.get(iq.question_id, [])
+        )
+        return asked
 
 
 class InterviewPoint(models.Model):

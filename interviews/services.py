@@ -14,11 +14,11 @@ from django.utils import timezone
 from audit import services as audit
 from config import limits, roles
 from notifications import services as notifications
-from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
+from questions.models import Question, QuestionSet
 from scoring import results as scoring_results
 from scoring.models import Amendment, Rating, Scorecard
 
-from .models import Candidate, Interview, InterviewAnchor, InterviewPoint, InterviewQuestion
+from .models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
 
 def interviewer_pool():
@@ -70,37 +70,9 @@ def schedule_interview(
         created_by=created_by,
     )
     interview.interviewers.set(interviewers)
-    points_by_question = {}
-    for point in AnswerPoint.objects.filter(question__in=questions).order_by("position"):
-        points_by_question.setdefault(point.question_id, []).append(point)
-    anchors_by_question = {}
-    for anchor in LevelAnchor.objects.filter(question__in=questions):
-        anchors_by_question.setdefault(anchor.question_id, []).append(anchor)
-    anchors = []
-    for position, question in enumerate(questions, start=1):
-        asked = InterviewQuestion.objects.create(
-            interview=interview,
-            question=question,
-            position=position,
-            prompt=question.prompt,
-            topic_id=question.topic_id,
-            kind=question.kind,
-            intent=question.intent,
-            guidance=question.guidance,
-            reference_answer=question.reference_answer,
-            suggested_minutes=question.suggested_minutes,
-        )
-        InterviewPoint.objects.bulk_create(
-            InterviewPoint(
-                interview_question=asked, position=p.position, text=p.text, weight=p.weight
-            )
-            for p in points_by_question.get(question.pk, [])
-        )
-        anchors += [
-            InterviewAnchor(interview_question=asked, level=a.level, text=a.text)
-            for a in anchors_by_question.get(question.pk, [])
-        ]
-    InterviewAnchor.objects.bulk_create(anchors)
+    InterviewQuestion.snapshot(
+        (interview, position, question) for position, question in enumerate(questions, start=1)
+    )
     scoring_results.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
     notifications.interview_changed(interview=interview)
     return interview
@@ -109,10 +81,7 @@ def schedule_interview(
 @transaction.atomic
 def cancel_interview(*, interview: Interview) -> Interview:
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    if interview.status == Interview.Status.COMPLETED:
-        raise ValidationError("A completed interview cannot be cancelled.")
-    interview.status = Interview.Status.CANCELLED
-    interview.save(update_fields=["status"])
+    interview.cancel()
     scoring_results.refresh_result(
         candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
     )
@@ -157,10 +126,7 @@ def reschedule_interview(
 def start_interview(*, interview: Interview) -> Interview:
     """Mark the interview as running from the first time an interviewer opens it live."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    if interview.status == Interview.Status.SCHEDULED:
-        interview.status = Interview.Status.IN_PROGRESS
-        interview.started_at = timezone.now()
-        interview.save(update_fields=["status", "started_at"])
+    interview.start()
     return interview
 
 

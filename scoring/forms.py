@@ -1,5 +1,3 @@
-import re
-
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
@@ -7,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from config import limits
-from config.forms import bounded_text_field
+from config.forms import ascii_integer, bounded_text_field
 
 from .models import Mark, Recommendation, Score, Scorecard
 
@@ -101,14 +99,11 @@ class AmendScorecardForm(forms.Form):
         }
 
 
-ASCII_NUMBER = re.compile(r"[0-9]{1,15}")
-
-
 def ascii_number(value: str, *, what: str) -> int:
-    # int() reads any script's digits ("３"); a number here is typed or sent as ASCII.
-    if not ASCII_NUMBER.fullmatch(value):
+    number = ascii_integer(value, signed=False, max_digits=15)
+    if number is None:
         raise ValidationError(f"{what} must be a number, not {value!r}.")
-    return int(value)
+    return number
 
 
 class AnswerChangeForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Subquery, Value
 from django.utils import timezone
 
 from audit import services as audit
@@ -14,17 +14,12 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
 
-from . import results
+from . import results, selectors
 from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
 class ScorecardLocked(ValidationError):
     """The scorecard was submitted, or its interview is closed: nothing more may change."""
-
-
-def questions_for(interview: Interview, interviewer: User) -> QuerySet[InterviewQuestion]:
-    """The questions an interviewer works through: the plan, and their own follow-ups."""
-    return interview.questions.filter(Q(added_by__isnull=True) | Q(added_by=interviewer))
 
 
 def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
@@ -230,9 +225,7 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     interview = Interview.objects.select_for_update().get(pk=scorecard.interview_id)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")
     if not interview.interviewers.exclude(pk__in=submitted).exists():
-        interview.status = Interview.Status.COMPLETED
-        interview.completed_at = timezone.now()
-        interview.save(update_fields=["status", "completed_at"])
+        interview.complete()
     return scorecard
 
 
@@ -264,7 +257,7 @@ def amend_scorecard(
             before[field], after[field] = getattr(scorecard, field), value
             setattr(scorecard, field, value)
 
-    questions = {q.pk: q for q in questions_for(scorecard.interview, author)}
+    questions = {q.pk: q for q in selectors.questions_for(scorecard.interview, author)}
     ratings = {r.interview_question_id: r for r in scorecard.ratings.all()}
     for question_pk, (score, notes) in answers.items():
         notes = _plain_newlines(notes)

@@ -271,10 +271,7 @@ def create_history(*, manager, interviewers):
             questions=questions,
             created_by=manager,
         )
-        Interview.objects.filter(pk=interview.pk).update(
-            status=Interview.Status.IN_PROGRESS, started_at=scheduled
-        )
-        interview.refresh_from_db()
+        interview.start(at=scheduled)
         ability = chance.uniform(1.3, 3.8)
         asked = list(interview.questions.prefetch_related("points"))
         minutes = sum(question.suggested_minutes for question in asked)
