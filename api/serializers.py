@@ -13,7 +13,7 @@ from interviews.models import (
     InterviewQuestion,
 )
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
-from scoring.models import Mark, Recommendation, Score, Scorecard
+from scoring.models import CandidateResult, Mark, Recommendation, Score, Scorecard
 
 from .models import ApiToken
 
@@ -293,28 +293,52 @@ class AmendSerializer(serializers.Serializer):
 # Results -------------------------------------------------------------------------------------
 
 
-class ResultNumbers(serializers.Serializer):
-    scorecard_count = serializers.IntegerField()
-    mean = serializers.FloatField(allow_null=True)
-    median = serializers.FloatField(allow_null=True)
-    spread = serializers.FloatField(allow_null=True)
-    coverage = serializers.FloatField(allow_null=True)
-    strong_no = serializers.IntegerField()
-    no = serializers.IntegerField()
-    yes = serializers.IntegerField()
-    strong_yes = serializers.IntegerField()
-    disagreement = serializers.BooleanField()
+class ResultNumbers(serializers.ModelSerializer):
+    # The numbers of a stored result: CandidateResult's columns (a docstring would show in
+    # the schema of every serializer built on this one).
     topic_means = serializers.DictField(
         child=serializers.FloatField(allow_null=True), help_text="Mean rating by topic slug."
     )
 
+    class Meta:
+        model = CandidateResult
+        fields = [
+            "scorecard_count",
+            "mean",
+            "median",
+            "spread",
+            "coverage",
+            "strong_no",
+            "no",
+            "yes",
+            "strong_yes",
+            "disagreement",
+            "topic_means",
+        ]
+
+    # A stored result's numbers, typed from CandidateResult's columns: output only, so a
+    # column's type and whether it may be null, none of its input checks.
+    def build_standard_field(self, field_name, model_field):
+        field_class, _ = super().build_standard_field(field_name, model_field)
+        return field_class, {"allow_null": True} if model_field.null else {}
+
 
 class CandidateResultSerializer(ResultNumbers):
     question_set = serializers.CharField(source="question_set.slug")
+    # Read only for results with a submitted scorecard, which have both.
     lowest = serializers.FloatField()
     highest = serializers.FloatField()
-    split_decision = serializers.BooleanField()
     disagreement_reasons = serializers.ListField(source="reasons", child=serializers.CharField())
+
+    class Meta(ResultNumbers.Meta):
+        fields = [
+            *ResultNumbers.Meta.fields,
+            "question_set",
+            "lowest",
+            "highest",
+            "split_decision",
+            "disagreement_reasons",
+        ]
 
 
 class InterviewerCalibrationSerializer(serializers.Serializer):
@@ -360,8 +384,9 @@ class CalibrationSerializer(serializers.Serializer):
 
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="candidate_id")
-    name = serializers.CharField()
-    role_applied_for = serializers.CharField()
+
+    class Meta(ResultNumbers.Meta):
+        fields = [*ResultNumbers.Meta.fields, "candidate", "name", "role_applied_for"]
 
 
 # Tokens --------------------------------------------------------------------------------------

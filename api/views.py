@@ -4,6 +4,7 @@ is possible."""
 
 import hashlib
 import json
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -302,21 +303,24 @@ def my_scorecard(interview, user):
     return data, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
 
 
-def check_if_match(request, interview):
-    """A write with If-Match applies only to the scorecard as the writer last read it; run
-    inside the write's transaction, after the scorecard row is locked."""
-    expected = request.headers.get("If-Match")
-    if expected and expected != "*":
-        _, etag = my_scorecard(interview, request.user)
-        if etag not in [tag.strip() for tag in expected.split(",")]:
-            raise PreconditionFailed()
-
-
-def lock_scorecard(interview, user):
-    # Serialises writers of one scorecard, so that an ETag check and the write are one step.
-    return list(
-        interview.scorecards.select_for_update().filter(interviewer=user).values_list("pk")
-    )
+@contextmanager
+def writing_scorecard(request, interview):
+    """The one way the API writes the reader's own scorecard: in one transaction, with the
+    scorecard's row locked, so that writers of it take turns and the If-Match check and the
+    write are one step. A write with If-Match applies only to the scorecard as the writer
+    last read it (412 otherwise)."""
+    with transaction.atomic():
+        list(
+            interview.scorecards.select_for_update()
+            .filter(interviewer=request.user)
+            .values_list("pk")
+        )
+        expected = request.headers.get("If-Match")
+        if expected and expected != "*":
+            _, etag = my_scorecard(interview, request.user)
+            if etag not in [tag.strip() for tag in expected.split(",")]:
+                raise PreconditionFailed()
+        yield
 
 
 def scorecard_response(interview, user, status_code=200):
@@ -362,9 +366,7 @@ class MyAnswer(Private, APIView):
             raise exceptions.ValidationError(
                 {"skipped": ["A skipped question has no rating: send one or the other."]}
             )
-        with transaction.atomic():
-            lock_scorecard(interview, request.user)
-            check_if_match(request, interview)
+        with writing_scorecard(request, interview):
             scoring_services.save_answer(
                 interview_question=question, interviewer=request.user, **change
             )
@@ -385,9 +387,7 @@ class MyFollowUps(Private, APIView):
         after = get_object_or_404(
             selectors.questions_for(interview, request.user), pk=data["after"]
         )
-        with transaction.atomic():
-            lock_scorecard(interview, request.user)
-            check_if_match(request, interview)
+        with writing_scorecard(request, interview):
             follow_up = interview_services.add_follow_up(
                 after=after,
                 interviewer=request.user,
@@ -408,9 +408,7 @@ class MySubmission(Private, APIView):
         interview = get_assigned_interview(request.user, pk)
         serializer = s.SubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            lock_scorecard(interview, request.user)
-            check_if_match(request, interview)
+        with writing_scorecard(request, interview):
             draft = scoring_services.scorecard_for(interview=interview, interviewer=request.user)
             scoring_services.submit_scorecard(
                 scorecard=draft,
@@ -433,9 +431,7 @@ class MyAmendment(Private, APIView):
         serializer = s.AmendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with transaction.atomic():
-            lock_scorecard(interview, request.user)
-            check_if_match(request, interview)
+        with writing_scorecard(request, interview):
             scorecard = scoring_services.existing_scorecard(
                 interview=interview, interviewer=request.user
             )

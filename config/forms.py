@@ -23,7 +23,10 @@ def ascii_integer(text: str, *, signed: bool = True, max_digits: int | None = No
         return None
     if max_digits is not None and len(text.lstrip("+-")) > max_digits:
         return None
-    return int(text)
+    try:
+        return int(text)
+    except ValueError:  # over Python's 4,300 digits
+        return None
 
 
 class BoundedLoginMixin:
