@@ -13,7 +13,6 @@ from django.utils.text import capfirst
 
 from config import limits
 from config.forms import AsciiIntegerField, bounded_text_field
-from scoring import calibration
 
 from . import services
 from .models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
@@ -272,8 +271,6 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
         "topic",
         "kind",
         "point_count",
-        "times_asked",
-        "mean_rating",
         "is_active",
     ]
     list_display_links = ["prompt_excerpt"]
@@ -290,16 +287,7 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
     ]
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(point_count=Count("points"))
-        return calibration.with_usage(queryset)
-
-    @admin.display(description="Times asked", ordering="times_asked")
-    def times_asked(self, question):
-        return question.times_asked
-
-    @admin.display(description="Mean rating", ordering="mean_rating")
-    def mean_rating(self, question):
-        return "–" if question.mean_rating is None else f"{question.mean_rating:.2f}"
+        return super().get_queryset(request).annotate(point_count=Count("points"))
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, question):
