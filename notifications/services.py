@@ -8,10 +8,8 @@ import logging
 import secrets
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from email.message import MIMEPart
 
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -128,44 +126,6 @@ def send_after_commit(emails: Iterable[OutgoingEmail]) -> None:
     transaction.on_commit(enqueue, robust=True)
 
 
-def message_of(email: OutgoingEmail) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(subject=email.subject, body=email.text, to=[email.to])
-    if email.html:
-        message.attach_alternative(email.html, "text/html")
-    if email.calendar:
-        method = "CANCEL" if "METHOD:CANCEL" in email.calendar else "REQUEST"
-        part = MIMEPart()
-        # method= lets mail clients offer to accept the invitation or remove the event.
-        part.set_content(
-            email.calendar,
-            subtype="calendar",
-            params={"method": method},
-            disposition="attachment",
-            filename="invite.ics",
-        )
-        message.attach(part)
-    return message
-
-
-def deliver(*, email: OutgoingEmail) -> bool:
-    """Send a queued email, unless it was sent or another process has just claimed it.
-    Claiming is counting the attempt, conditionally on the count read: of two processes
-    that read the same count, one claims. Must run outside a transaction."""
-    claimed = OutgoingEmail.objects.filter(
-        pk=email.pk, sent_at__isnull=True, attempts=email.attempts
-    ).update(attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    try:
-        message_of(email).send()
-    except Exception as error:  # SMTP, TLS, DNS, timeouts: whatever the backend raises
-        logger.warning("Sending email %s to %s failed: %r", email.pk, email.to, error)
-        OutgoingEmail.objects.filter(pk=email.pk).update(last_error=repr(error)[:2000])
-        return False
-    OutgoingEmail.objects.filter(pk=email.pk).update(sent_at=timezone.now(), last_error="")
-    return True
-
-
 def unsent_emails():
     """Emails whose sending failed, fewer than MAX_ATTEMPTS times, and emails never tried a
     while after they were queued (their process stopped between commit and sending)."""
@@ -177,7 +137,7 @@ def unsent_emails():
 
 def retry_unsent() -> int:
     """Send again every unsent email; how many went out."""
-    return sum(deliver(email=email) for email in unsent_emails())
+    return sum(tasks.deliver(email=email) for email in unsent_emails())
 
 
 def record_reminder(*, due: selectors.DueReminder) -> OutgoingEmail | None:
@@ -238,7 +198,7 @@ def send_reminders(*, now: datetime) -> list[OutgoingEmail]:
     sent = []
     for due in selectors.due_reminders(now=now):
         email = record_reminder(due=due)
-        if email is not None and deliver(email=email):
+        if email is not None and tasks.deliver(email=email):
             sent.append(email)
     return sent
 
