@@ -23,8 +23,8 @@ from interviews.views import MANAGE_INTERVIEWS, get_interview_for_manager
 from questions.models import Question, QuestionSet
 from scoring import calibration, selectors
 from scoring import services as scoring_services
-from scoring.views.calibration import CalibrationFilters
-from scoring.views.compare import Comparison
+from scoring.comparison import Comparison
+from scoring.forms import CalibrationFilters
 from scoring.views.live import get_assigned_interview, live_questions
 from scoring.views.results import MANAGER_PERMISSION, get_scorecard_for
 
