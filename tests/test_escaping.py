@@ -4,7 +4,8 @@ Each field holds its own name and then a script or HTML payload, so that a failu
 field. Each page is rendered once per payload, as a user allowed to see it, and must show the
 escaped field (proof it was rendered at all) and nothing of any payload unescaped. The
 compare page and the grid, drawn from template partials, are also parsed: each text comes
-out as the text and attribute values it was. The CSV exports are not HTML: they keep the text verbatim and quote what a spreadsheet would run."""
+out as the text and attribute values it was. The CSV exports are not HTML: they keep the
+text verbatim and quote what a spreadsheet would run."""
 
 import csv
 import datetime
