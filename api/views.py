@@ -26,8 +26,8 @@ from questions.models import Question, QuestionSet
 from scoring import calibration, selectors
 from scoring import services as scoring_services
 from scoring.access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
-from scoring.views.calibration import CalibrationFilters
-from scoring.views.compare import Comparison
+from scoring.comparison import Comparison
+from scoring.forms import CalibrationFilters
 
 from . import serializers as s
 from .errors import Conflict, PreconditionFailed

@@ -50,6 +50,10 @@ DISCRIMINATION_BELOW = 0.2
 MIN_ANSWERS = 10  # the smallest n on which a question or point is flagged
 RARELY_ASKED_SHARE = 0.25
 USUALLY_SKIPPED_SHARE = 0.5
+# Bar colours, Poor … Excellent and Strong no … Strong yes, as SVG fill attributes (the CSP
+# allows no inline styles), as the score bands; the calibration page and the compare tally.
+SCORE_COLOURS = ["#dc3545", "#ffc107", "#75b798", "#198754"]
+RECOMMENDATION_COLOURS = ["#dc3545", "#f1aeb5", "#a3cfbb", "#198754"]
 
 
 def _single(queryset, group_by, aggregate):

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
@@ -6,7 +8,10 @@ from django.core.exceptions import ValidationError
 
 from config import limits
 from config.forms import ascii_integer, bounded_text_field
+from interviews.models import Interview
+from questions.models import QuestionSet
 
+from . import calibration
 from .models import Mark, Recommendation, Score, Scorecard
 
 
@@ -165,3 +170,61 @@ class AnswerChangeForm(forms.Form):
         if "notes" in self.errors:
             return "notes", "Notes: " + " ".join(self.errors["notes"])
         return self.problems[0]
+
+
+class CalibrationFilters(forms.Form):
+    set = forms.ModelChoiceField(
+        queryset=QuestionSet.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any question set",
+        label="Question set",
+    )
+    start = forms.DateField(
+        required=False, label="Interviews from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stage = forms.ChoiceField(required=False, label="Stage")
+
+    def __init__(self, data, *args, **kwargs):
+        # The query string calls the dates from and to, which are not Python names.
+        data = data.copy()
+        for name, field in (("from", "start"), ("to", "end")):
+            if name in data:
+                data[field] = data[name]
+        super().__init__(data, *args, **kwargs)
+        stages = Interview.objects.order_by("stage").values_list("stage", flat=True).distinct()
+        self.fields["stage"].choices = [("", "Any stage")] + [(s, s) for s in stages]
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = (
+                "form-select" if name in ("set", "stage") else "form-control"
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("The first date must not be after the second.")
+        return cleaned
+
+    def scorecards(self):
+        data = self.cleaned_data
+        return calibration.counted_scorecards(
+            question_set=data["set"],
+            date_from=data["start"],
+            date_to=data["end"],
+            stage=data["stage"],
+        )
+
+    def query(self):
+        """The valid filters as a query string, for the CSV links."""
+        data = self.cleaned_data
+        values = {
+            "set": data["set"].slug if data["set"] else "",
+            "from": data["start"] or "",
+            "to": data["end"] or "",
+            "stage": data["stage"],
+        }
+        return urlencode({name: value for name, value in values.items() if value})

@@ -2,8 +2,10 @@
 
 Each field holds its own name and then a script or HTML payload, so that a failure names the
 field. Each page is rendered once per payload, as a user allowed to see it, and must show the
-escaped field (proof it was rendered at all) and nothing of any payload unescaped. The CSV
-exports are not HTML: they keep the text verbatim and quote what a spreadsheet would run."""
+escaped field (proof it was rendered at all) and nothing of any payload unescaped. The
+compare page and the grid, drawn from template partials, are also parsed: each text comes
+out as the text and attribute values it was. The CSV exports are not HTML: they keep the
+text verbatim and quote what a spreadsheet would run."""
 
 import csv
 import datetime
@@ -11,6 +13,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 import pytest
@@ -624,3 +627,90 @@ def test_csv_exports_keep_text_verbatim_and_quote_formulas(client, world, hiring
         [*interview, text["question.prompt"], text["topic.name"], '\'=HYPERLINK("http://x")'],
         [*interview, text["follow_up.prompt"], text["topic.name"], text["follow_up.notes"]],
     ]
+
+
+class Elements(HTMLParser):
+    """Each element of a page as (tag, attributes, its text with its children's): what a
+    browser shows and reads aloud, after the entities are decoded."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "col", "wbr"}
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.found, self.open = [], []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        element = (tag, dict(attrs), [])
+        self.found.append(element)
+        if tag not in self.VOID:
+            self.open.append(element)
+
+    def handle_endtag(self, tag):
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        for _, _, text in self.open:
+            text.append(data)
+
+    def all(self, tag, **attrs):
+        return [
+            (found_attrs, "".join(text))
+            for found_tag, found_attrs, text in self.found
+            if found_tag == tag and all(found_attrs.get(k) == v for k, v in attrs.items())
+        ]
+
+
+def test_compare_and_the_grid_show_hostile_text_as_text(client, world, hiring_manager):
+    """The compare rows, the tally, the grid's cells and the chart are template partials:
+    what a user typed comes out as the text and attribute values it was, never as markup."""
+    text, candidate = world.text, world.candidate
+    client.force_login(hiring_manager)
+    page = Elements(client.get(reverse("compare"), {"set": world.question_set.slug}).text)
+    row = [attrs for attrs, _ in page.all("tr") if attrs.get("data-candidate")]
+    other = world.other_candidate
+    assert [attrs["data-candidate"] for attrs in row] == [str(other.pk), str(candidate.pk)]
+    assert [a["aria-label"] for a, _ in page.all("input", name="candidate")] == [
+        "Pick Other candidate",
+        "Pick " + text["candidate.name"],
+    ]
+    assert [t for a, t in page.all("a") if a.get("href", "").endswith(f"/{candidate.pk}/")] == [
+        text["candidate.name"]
+    ]
+    assert text["candidate.role"] in [t for _, t in page.all("div")]
+    assert [t.strip() for _, t in page.all("a", **{"class": "sort-link"})][-1] == text[
+        "topic.name"
+    ]
+    assert [a["aria-label"] for a, _ in page.all("svg", **{"class": "tally-bar"})][-1] == (
+        "Recommendations: Strong no 0, No 0, Yes 1, Strong yes 0"
+    )
+
+    grid = Elements(
+        client.get(
+            reverse("compare_grid"),
+            {
+                "set": world.question_set.slug,
+                "candidate": [candidate.pk, world.other_candidate.pk],
+            },
+        ).text
+    )
+    ivy = f"{text['ivy.first_name']} {text['ivy.last_name']}"
+    number = f"{world.question.position}."
+    heading = [t for a, t in grid.all("th", scope="row") if t.startswith(number)]
+    prompt = text["question.prompt"]
+    prompt = prompt[:89] + "…" if len(prompt) > 90 else prompt
+    assert heading == [f"{number} {prompt} · {text['topic.name']}"]
+    assert [
+        (a["title"], a["data-name"]) for a, _ in grid.all("span", **{"class": "rating-by"})
+    ] == [(f"{ivy}: 4 Excellent", ivy)]
+    assert [t for _, t in grid.all("span", **{"class": "rating-name"})] == [f"{ivy}:"]
+    # The chart: a bar titled with the candidate and topic, the topic's name under its group
+    # (wrapped into lines), and the table of its numbers.
+    bar = f"{text['candidate.name']}, {text['topic.name']}: "
+    assert len([t for _, t in grid.all("title") if t.startswith(bar)]) == 1
+    assert len(grid.all("text", **{"class": "chart-label"})) == 1
+    lines = [line for _, line in grid.all("tspan")]
+    assert " ".join(lines).split() == text["topic.name"].split()
+    assert text["topic.name"] in [t for a, t in grid.all("th", scope="row")]

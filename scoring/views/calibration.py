@@ -1,84 +1,21 @@
 """Calibration (hiring managers) and question analytics (curators and hiring managers).
 The figures come from scoring/calibration.py; interviewers see neither page."""
 
-import csv
 from urllib.parse import urlencode
 
-from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from interviews.models import Interview
 from questions.models import QuestionSet
 
-from .. import calibration
+from .. import calibration, exports
+from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
+from ..forms import CalibrationFilters
 from ..models import Recommendation, Score
 from .results import MANAGER_PERMISSION, manager_only
 
 CURATOR_PERMISSION = "questions.change_question"
-# Bar colours as SVG fill attributes (the CSP allows no inline styles), as the score bands.
-SCORE_COLOURS = ["#dc3545", "#ffc107", "#75b798", "#198754"]
-RECOMMENDATION_COLOURS = ["#dc3545", "#f1aeb5", "#a3cfbb", "#198754"]
-
-
-class CalibrationFilters(forms.Form):
-    set = forms.ModelChoiceField(
-        queryset=QuestionSet.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any question set",
-        label="Question set",
-    )
-    start = forms.DateField(
-        required=False, label="Interviews from", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    stage = forms.ChoiceField(required=False, label="Stage")
-
-    def __init__(self, data, *args, **kwargs):
-        # The query string calls the dates from and to, which are not Python names.
-        data = data.copy()
-        for name, field in (("from", "start"), ("to", "end")):
-            if name in data:
-                data[field] = data[name]
-        super().__init__(data, *args, **kwargs)
-        stages = Interview.objects.order_by("stage").values_list("stage", flat=True).distinct()
-        self.fields["stage"].choices = [("", "Any stage")] + [(s, s) for s in stages]
-        for name, field in self.fields.items():
-            field.widget.attrs["class"] = (
-                "form-select" if name in ("set", "stage") else "form-control"
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("The first date must not be after the second.")
-        return cleaned
-
-    def scorecards(self):
-        data = self.cleaned_data
-        return calibration.counted_scorecards(
-            question_set=data["set"],
-            date_from=data["start"],
-            date_to=data["end"],
-            stage=data["stage"],
-        )
-
-    def query(self):
-        """The valid filters as a query string, for the CSV links."""
-        data = self.cleaned_data
-        values = {
-            "set": data["set"].slug if data["set"] else "",
-            "from": data["start"] or "",
-            "to": data["end"] or "",
-            "stage": data["stage"],
-        }
-        return urlencode({name: value for name, value in values.items() if value})
 
 
 def bar(shares, labels, colours):
@@ -130,78 +67,18 @@ def calibration_page(request):
     )
 
 
-def _number(value, digits=2):
-    return "" if value is None else round(value, digits)
-
-
-def _csv(filename):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response, csv.writer(response)
-
-
 @manager_only
 def calibration_interviewers_csv(request):
     form, valid = _filters(request)
-    response, writer = _csv("calibration-interviewers.csv")
-    writer.writerow(
-        [
-            "Interviewer",
-            "Scorecards",
-            "Median hours to submit",
-            "Submitted within 24 h",
-            *(f"Rated {value} {label}" for value, label in Score.choices),
-            *(f"Recommended {label}" for label in Recommendation.labels),
-            "Points marked",
-            "Questions rated",
-            "Leniency",
-            "Leniency scorecards",
-            "Leniency 95% low",
-            "Leniency 95% high",
-            "Flag",
-        ]
-    )
-    if not valid:
-        return response
-    for row in calibration.interviewer_calibration(form.scorecards()):
-        low, high = row.leniency_interval or (None, None)
-        writer.writerow(
-            [
-                row.name,
-                row.scorecards,
-                _number(row.median_hours, 1),
-                _number(row.within_24h),
-                *row.ratings,
-                *row.recommendations,
-                _number(row.marked_share),
-                _number(row.rated_share),
-                _number(row.leniency, 3),
-                row.leniency_n,
-                _number(low, 3),
-                _number(high, 3),
-                row.leniency_flag,
-            ]
-        )
-    return response
+    rows = calibration.interviewer_calibration(form.scorecards()) if valid else []
+    return exports.calibration_interviewers_csv(rows)
 
 
 @manager_only
 def calibration_agreement_csv(request):
     form, valid = _filters(request)
-    response, writer = _csv("calibration-agreement.csv")
-    writer.writerow(["Scope", "Name", "Units", "Alpha (ordinal)", "95% low", "95% high"])
-    if not valid:
-        return response
-    agreement = calibration.panel_agreement(form.scorecards())
-    rows = [("Overall", agreement.overall)]
-    rows += [("Topic", row) for row in agreement.topics]
-    rows += [("Question", row) for row in agreement.questions]
-    for scope, row in rows:
-        low, high = row.interval or (None, None)
-        writer.writerow(
-            [scope, row.label, row.units, _number(row.alpha, 3), _number(low, 3), _number(high, 3)]
-        )
-    return response
+    agreement = calibration.panel_agreement(form.scorecards()) if valid else None
+    return exports.calibration_agreement_csv(agreement)
 
 
 # Question analytics ------------------------------------------------------------------------

@@ -1,0 +1,448 @@
+"""Comparing candidates who ran the same question set, as data: the compare page's choices
+and the stored results they select (`Comparison`), the recommendation tally as a bar, and the
+side-by-side grid's candidates, cells, interviewers and chart geometry. The pages draw them in
+templates/scoring/compare.html and compare_grid.html; scoring/exports.py writes the CSVs."""
+
+import textwrap
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+from urllib.parse import urlencode
+
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Avg,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    StringAgg,
+    Value,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast, Concat
+from django.urls import reverse
+
+from config.pagination import paginate
+from interviews.models import Interview, InterviewQuestion
+from questions.models import Question, QuestionSet, Topic
+
+from . import selectors
+from .calibration import RECOMMENDATION_COLOURS
+from .models import CandidateResult, Rating, Recommendation, Score
+from .templatetags.scoring import score
+
+
+@dataclass
+class Comparison:
+    """The compare page's choices, read from the query string so links keep the view."""
+
+    question_sets: list
+    question_set: QuestionSet | None
+    role: str
+    status: str
+    sort: str
+    topics: list
+    # The topic columns chosen to show (?topic=<pk>, repeated); all of them when none is.
+    shown_topics: list
+
+    SORTS = {
+        "name": "name",
+        "scorecards": "scorecard_count",
+        "mean": "mean",
+        "median": "median",
+        "spread": "spread",
+        "tally": "net_votes",
+        "coverage": "coverage",
+    }
+
+    @classmethod
+    def from_request(cls, request, *, choices=True):
+        """The view the query string asks for. Without `choices` (for the grid and the
+        exports), the list of sets to choose from is read only if the set is unknown."""
+        slug = request.GET.get("set")
+        question_set = None
+        if slug and not choices:
+            question_set = QuestionSet.objects.filter(slug=slug).first()
+        question_sets = []
+        if question_set is None:
+            question_sets = list(
+                QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
+                    "-interview_count", "title"
+                )
+            )
+            by_slug = {s.slug: s for s in question_sets}
+            question_set = by_slug.get(slug) or (question_sets[0] if question_sets else None)
+        # The topics of the set's questions that some interview asked (a follow-up takes its
+        # question's topic): one index probe per question, however many interviews there are.
+        topics = list(
+            Topic.objects.filter(
+                pk__in=Question.objects.filter(question_set=question_set)
+                .filter(Exists(InterviewQuestion.objects.filter(question=OuterRef("pk"))))
+                .values("topic")
+            )
+        )
+        sort = request.GET.get("sort", "name")
+        sortable = {*cls.SORTS, *(f"topic-{t.pk}" for t in topics)}
+        if sort.removeprefix("-") not in sortable:
+            sort = "name"
+        statuses = dict(Interview.Status.choices)
+        chosen = set(request.GET.getlist("topic"))
+        return cls(
+            question_sets=question_sets,
+            question_set=question_set,
+            role=request.GET.get("role", ""),
+            status=request.GET.get("status", "") if request.GET.get("status") in statuses else "",
+            sort=sort,
+            topics=topics,
+            shown_topics=[t for t in topics if str(t.pk) in chosen] or topics,
+        )
+
+    @cached_property
+    def roles(self):
+        """The roles the set's candidates applied for, for the filter's choices."""
+        if self.question_set is None:
+            return []
+        return selectors.roles_applied_for(self.question_set)
+
+    def results(self):
+        """The stored results of the candidates that pass the filters (the role they applied
+        for, and an interview in the set with the chosen status), in the chosen order: the
+        page, both CSVs and the API read them. They carry the name and role, so counting,
+        filtering and sorting read that one table, each sort (but a topic's, read from each
+        row's JSON) in order from an index."""
+        if self.question_set is None:
+            return CandidateResult.objects.none()
+        results = CandidateResult.objects.filter(question_set=self.question_set)
+        if self.status:
+            # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
+            # probe each candidate's interviews through the index of the whole set.
+            interviews = Interview.objects.filter(
+                question_set=self.question_set, status=self.status
+            )
+            results = results.filter(candidate__in=interviews.values("candidate"))
+        if self.role:
+            # An unknown role matches nobody, as it should.
+            results = results.filter(role_applied_for=self.role)
+        key = self.sort.removeprefix("-")
+        if key.startswith("topic-"):
+            column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
+            nullable = True
+        else:
+            column = F(self.SORTS[key])
+            nullable = CandidateResult._meta.get_field(self.SORTS[key]).null
+        # Empty results come last either way. NULLS LAST only where a column may be empty:
+        # PostgreSQL reads an index backwards with NULLs first, so a descending NULLS LAST
+        # cannot use the plain index (migration 0006 adds ones in that order for PostgreSQL).
+        if self.sort.startswith("-"):
+            order = column.desc(nulls_last=True) if nullable else column.desc()
+        else:
+            order = column.asc(nulls_last=True) if nullable else column.asc()
+        # Ties by name, then by the candidate's pk (not the candidate: that would join them).
+        then = ["candidate_id"] if key == "name" else ["name", "candidate_id"]
+        return results.order_by(order, *then)
+
+    def page(self, request):
+        """The requested page of stored results, each with its candidate's address (`url`),
+        its topic means in the shown columns' order (`shown_means`) and its recommendation
+        tally drawn as a bar (`tally`)."""
+        page = paginate(request, self.results())
+        columns = [selectors.topic_column(topic) for topic in self.shown_topics]
+        # Each candidate's address is this prefix and their pk: one reverse() a page.
+        candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
+        for result in page:
+            result.url = f"{candidates_url}{result.candidate_id}/"
+            result.shown_means = [result.topic_means.get(c) for c in columns]
+            result.tally = tally_bar(result)
+        return page
+
+    def query(self, **changes):
+        """The query string of this view with some choices changed."""
+        params = {
+            "set": self.question_set.slug if self.question_set else "",
+            "role": self.role,
+            "status": self.status,
+            "sort": self.sort,
+            "topic": [t.pk for t in self.shown_topics] if self.some_topics_hidden else [],
+            **changes,
+        }
+        return urlencode({k: v for k, v in params.items() if v}, doseq=True)
+
+    @property
+    def some_topics_hidden(self):
+        return len(self.shown_topics) < len(self.topics)
+
+    @property
+    def in_effect(self):
+        """The filters as words, printed at the top of the compare page and the grid."""
+        status = dict(Interview.Status.choices)[self.status] if self.status else "any"
+        words = [
+            f"Question set: {self.question_set.title}",
+            f"role: {self.role or 'any'}",
+            f"interview status: {status}",
+        ]
+        return " · ".join(words)
+
+
+def next_sort(current, key):
+    """Clicking a column sorts by it (names A–Z, numbers highest first); again reverses."""
+    if current == key:
+        return f"-{key}"
+    if current == f"-{key}":
+        return key
+    return key if key == "name" else f"-{key}"
+
+
+# Strong no … Strong yes, as the calibration page's bars, and a text colour that reads on each.
+TALLY_TEXT_COLOURS = ["#fff", "#000", "#000", "#fff"]
+
+
+class TallyPart(NamedTuple):
+    """A recommendation's part of the tally bar, its coordinates written as the SVG has them."""
+
+    x: str
+    width: str
+    fill: str
+    label_x: str
+    label_fill: str
+    count: int
+
+
+class Tally(NamedTuple):
+    words: str
+    parts: list[TallyPart]
+
+
+def tally_bar(candidate) -> Tally:
+    """The recommendation tally as a 100-wide stacked bar, Strong no on the left, each part
+    labelled with its count; the counts in words are its accessible name and tooltip."""
+    counts = [int(candidate.strong_no), int(candidate.no), int(candidate.yes)]
+    counts.append(int(candidate.strong_yes))
+    words = ", ".join(
+        f"{label} {count}" for label, count in zip(Recommendation.labels, counts, strict=True)
+    )
+    total = sum(counts)
+    parts, x = [], 0.0
+    for count, fill, text in zip(counts, RECOMMENDATION_COLOURS, TALLY_TEXT_COLOURS, strict=True):
+        if count:
+            width = count / total * 100
+            parts.append(
+                TallyPart(f"{x:.1f}", f"{width:.1f}", fill, f"{x + width / 2:.1f}", text, count)
+            )
+            x += width
+    return Tally(words, parts)
+
+
+# The side-by-side grid ---------------------------------------------------------------------
+
+
+def selected_candidates(comparison, picked):
+    """The stored results of the 2–4 candidates picked for the grid (`picked`: the query
+    string's values), each with an interview in the set, in name order; the pks of those
+    interviews; and the interviewers who submitted a scorecard in them as (pk, name), in
+    name order."""
+    try:
+        ids = sorted({int(value) for value in picked})
+    except ValueError:
+        raise ValidationError("Pick candidates from the list.")
+    if not 2 <= len(ids) <= 4:
+        raise ValidationError("Pick two to four candidates to compare side by side.")
+    # Found through the candidates alone and sorted out here: given the set as well,
+    # SQLite's planner (which has no statistics) may read the whole set's interviews.
+    # The panels come in the same query, one row per scorecard (or one without).
+    interviews, panel = {}, {}
+    for pk, candidate, question_set, submitted_at, interviewer, *names in Interview.objects.filter(
+        candidate__in=ids
+    ).values_list(
+        "pk",
+        "candidate",
+        "question_set",
+        "scorecards__submitted_at",
+        "scorecards__interviewer",
+        "scorecards__interviewer__first_name",
+        "scorecards__interviewer__last_name",
+        "scorecards__interviewer__username",
+    ):
+        if comparison.question_set and question_set == comparison.question_set.pk:
+            interviews[pk] = candidate
+            if submitted_at is not None:
+                panel[interviewer] = names
+    if set(interviews.values()) != set(ids):
+        raise ValidationError("Some of those candidates did not run this question set.")
+    # Probes of the (question set, candidate) index.
+    results = CandidateResult.objects.filter(
+        question_set=comparison.question_set, candidate__in=ids
+    ).order_by("name", "candidate_id")
+    interviewers = [
+        (pk, selectors.person_name(*names))
+        for pk, names in sorted(panel.items(), key=lambda item: item[1])
+    ]
+    return list(results), list(interviews), interviewers
+
+
+class AskedQuestion(NamedTuple):
+    """A grid row's question, as the first of the interviews asked it."""
+
+    bank_position: int
+    prompt: str
+    topic_name: str
+
+
+class GridRating(NamedTuple):
+    """An interviewer's rating in a grid cell: their initials on screen, their name on
+    hover, focus and paper, the score in words (`said`) and as shown ("–" if skipped)."""
+
+    initials: str
+    name: str
+    said: str
+    shown: str
+
+
+class GridRow(NamedTuple):
+    question: AskedQuestion
+    # Per candidate, in their order: {"mean", "skipped", "ratings"}, or None if not asked.
+    cells: list
+
+
+def interviewer_initials(interviewers):
+    """The grid names each rating's interviewer by initials: {pk: (initials, full name)}
+    from (pk, full name) pairs, in their order, which is the order of the cells' ratings.
+    Two interviewers with the same initials get a number after the second's."""
+    initials, taken = {}, set()
+    for pk, name in interviewers:
+        short = "".join(part[0] for part in name.split()[:3]).upper()
+        unique, number = short, 2
+        while unique in taken:
+            unique, number = f"{short}{number}", number + 1
+        taken.add(unique)
+        initials[pk] = (unique, name)
+    return initials
+
+
+def grid_rows(candidates, interviews, interviewers):
+    """A row per bank question the interviews asked, in the bank's order, with a cell per
+    candidate: each interviewer's rating of it (in `interviewers`' order: {pk: (initials,
+    name)}), the mean and the skips."""
+    cells = (
+        Rating.objects.filter(
+            scorecard__submitted_at__isnull=False,
+            scorecard__interview__in=interviews,
+            interview_question__question__isnull=False,
+        )
+        .values("scorecard__interview__candidate", "interview_question__question")
+        .annotate(
+            mean=Avg("score"),
+            # "interviewer:score" pairs, a skipped rating with no score: "7:"; in no order, as
+            # SQLite before 3.44 cannot order an aggregate.
+            ratings=StringAgg(
+                Concat(
+                    Cast("scorecard__interviewer", CharField()),
+                    Value(":"),
+                    Cast("score", CharField()),
+                ),
+                Value(" "),
+            ),
+            skipped=Count("pk", filter=Q(skipped=True)),
+        )
+    )
+    by_cell = {
+        (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
+    }
+    # Each interviewer's rating for each score they may have given, made once per page
+    # rather than once per cell: {interviewer id: {score: GridRating}}, a skip's score "".
+    said = {str(score): f"{score} {label}" for score, label in Score.choices}
+    said[""] = "skipped"
+    by_interviewer = {
+        str(interviewer): {
+            given: GridRating(initials, name, words, given or "–") for given, words in said.items()
+        }
+        for interviewer, (initials, name) in interviewers.items()
+    }
+    for cell in by_cell.values():
+        given = dict(pair.split(":") for pair in (cell["ratings"] or "").split())
+        cell["ratings"] = [
+            by_score[given[interviewer]]
+            for interviewer, by_score in by_interviewer.items()
+            if interviewer in given
+        ]
+    # A row per bank question, worded as the first of these interviews asked it: the bank
+    # may have changed since, and the interviews keep their own copy.
+    asked = {}
+    for bank_question, *words in (
+        InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
+        .order_by("question__position", "interview__scheduled_at", "pk")
+        .values_list("question", "question__position", "prompt", "topic__name")
+    ):
+        asked.setdefault(bank_question, AskedQuestion(*words))
+    return [
+        GridRow(question, [by_cell.get((bank_question, c.candidate_id)) for c in candidates])
+        for bank_question, question in asked.items()
+    ]
+
+
+def topic_chart(topics, candidates):
+    """Geometry of a grouped bar chart of the candidates' stored topic means on the 0–4
+    scale: the y axis names the levels, and topic names wrap under their group. The bars'
+    and labels' coordinates come as numbers, and written as the SVG has them (`svg_y`…)."""
+    bar, gap, group_gap, plot, top, left = 18, 2, 26, 160, 10, 78
+    line_height, char_width = 13, 6  # at the chart's 11 px font
+    group_width = len(candidates) * (bar + gap) + group_gap
+    label_chars = max(8, (group_width - 6) // char_width)
+    groups = []
+    for index, topic in enumerate(topics):
+        x = left + index * group_width
+        bars = []
+        for number, candidate in enumerate(candidates):
+            mean = candidate.topic_means.get(selectors.topic_column(topic))
+            bar_height = 0 if mean is None else (mean / 4) * plot
+            y = top + plot - bar_height
+            bars.append(
+                {
+                    "x": x + number * (bar + gap),
+                    "y": y,
+                    "height": bar_height,
+                    "svg_y": f"{y:.1f}",
+                    "svg_height": f"{bar_height:.1f}",
+                    "mean": score(mean),
+                    "drawn": mean is not None,
+                    "series": number,
+                    "title": f"{candidate.name}, {topic.name}: {score(mean)}",
+                }
+            )
+        lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]
+        label_x = x + (group_width - group_gap - gap) / 2
+        label_lines = [
+            {"text": line, "y": top + plot + 16 + number * line_height}
+            for number, line in enumerate(lines)
+        ]
+        groups.append(
+            {
+                "topic": topic,
+                "x": x,
+                "label_x": label_x,
+                "svg_label_x": f"{label_x:.1f}",
+                "label_lines": label_lines,
+                "bars": bars,
+            }
+        )
+    most_lines = max((len(group["label_lines"]) for group in groups), default=1)
+    return {
+        "groups": groups,
+        "bar": bar,
+        "line_x": left - 4,
+        "label_x": left - 8,
+        "width": left + max(1, len(topics)) * group_width,
+        "height": top + plot + 8 + most_lines * line_height,
+        "baseline": top + plot,
+        "gridlines": [
+            {
+                "label": f"{value} {Score(value).label}" if value else "0",
+                "y": top + plot - value / 4 * plot,
+                "label_y": top + plot - value / 4 * plot + 4,
+            }
+            for value in range(5)
+        ],
+    }
