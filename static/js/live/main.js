@@ -13,7 +13,7 @@
 import { listenToKeys } from "./keys.js";
 import { Outbox, inVersionOrder, legacyChanges, nextVersion, outcomeOf } from "./queue.js";
 import { newKey, readSession, storeChanges, swapSession, takeLegacy, takeOrphans, writeSession } from "./storage.js";
-import { LiveView, skipBox } from "./view.js";
+import { LiveView, showFieldError, skipBox } from "./view.js";
 
 const NOTES_DELAY = 600;
 const HEARTBEAT = 1000;
@@ -265,8 +265,11 @@ function start(live) {
   });
 
   // Every keystroke is stored at once; the sending waits for a pause in the typing.
+  // Notes over the limit stay on the page, refused beside the field, and are not sent.
   questionsBox.addEventListener("input", (event) => {
+    if (event.target.name === "prompt") showFieldError(event.target, event.target.parentElement.querySelector("[data-follow-up-error]"), "");
     if (event.target.name !== "notes") return;
+    if (!view.checkNotes(event.target)) return;
     answerChange(event.target.closest(".live-question"), "notes", event.target.value);
   });
   questionsBox.addEventListener("focusout", (event) => {
@@ -279,6 +282,11 @@ function start(live) {
     const form = event.target;
     if (!form.classList.contains("follow-up-form")) return;
     const section = form.closest(".live-question");
+    if (!form.prompt.value.trim()) {
+      showFieldError(form.prompt, form.querySelector("[data-follow-up-error]"), "Write the follow-up question.");
+      form.prompt.focus();
+      return;
+    }
     const key = newKey();
     sequence += 1;
     lastVersion = nextVersion(lastVersion, Date.now());
@@ -368,6 +376,7 @@ function start(live) {
   const asked = new URLSearchParams(window.location.search).get("question") || window.location.hash.replace(/^#q-/, "");
   const remembered = readSession(session, `${storageKey}:question`);
   if (window.location.hash) history.replaceState(null, "", window.location.pathname + window.location.search);
+  for (const textarea of questionsBox.querySelectorAll("textarea[name=notes]")) view.checkNotes(textarea);
   const sections = view.sections();
   show(view.section(asked) || view.section(remembered) || sections.find((s) => s.dataset.state === "untouched") || sections[0]);
   window.scrollTo(0, 0);

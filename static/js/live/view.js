@@ -26,6 +26,22 @@ export function duration(milliseconds) {
   return hours ? `${hours}:${String(minutes).padStart(2, "0")}:${rest}` : `${minutes}:${rest}`;
 }
 
+// What to say of notes of `length` characters, of at most `limit`: nothing below 90 % of it,
+// a count from there on, and a refusal over it.
+export function notesCount(length, limit) {
+  const count = `${length.toLocaleString("en")} / ${limit.toLocaleString("en")}`;
+  if (length > limit) {
+    return { count, error: `Notes are at most ${limit.toLocaleString("en")} characters: remove ${(length - limit).toLocaleString("en")} to save them.` };
+  }
+  return { count: length >= limit * 0.9 ? count : "", error: "" };
+}
+
+// Show `message` next to `field` (its .invalid-feedback), or clear it when empty.
+export function showFieldError(field, feedback, message) {
+  field.classList.toggle("is-invalid", Boolean(message));
+  feedback.textContent = message;
+}
+
 export const skipBox = (section) => section.querySelector("input[type=checkbox][name=skipped]");
 
 export class LiveView {
@@ -95,10 +111,20 @@ export class LiveView {
     return section.versions;
   }
 
+  // The count near the notes' limit, and the refusal over it; whether they may be saved.
+  checkNotes(textarea) {
+    const { count, error } = notesCount([...textarea.value].length, Number(textarea.dataset.limit));
+    const box = textarea.parentElement;
+    box.querySelector("[data-notes-count]").textContent = count;
+    showFieldError(textarea, box.querySelector("[data-notes-error]"), error);
+    return !error;
+  }
+
   setView(section, field, value) {
     if (field === "notes") {
       const textarea = section.querySelector("textarea[name=notes]");
       if (textarea.value !== value) textarea.value = value;
+      this.checkNotes(textarea);
     } else if (field === "skipped") {
       skipBox(section).checked = value === "1";
     } else {
