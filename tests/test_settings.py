@@ -70,7 +70,7 @@ def test_production_environment(monkeypatch):
     assert settings["SESSION_ENGINE"] == "django.contrib.sessions.backends.cache"
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == (
-        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        "config.staticfiles.ManifestStaticFilesStorage"
     )
 
 

@@ -275,6 +275,29 @@ def test_a_follow_up_needs_a_prompt(client, interview, alice):
     assert interview.questions.count() == 3
 
 
+def test_a_follow_up_without_a_prompt_posted_without_javascript_says_so_beside_the_field(
+    client, interview, alice
+):
+    client.force_login(alice)
+    first = questions(interview)[0]
+    url = reverse("add_follow_up", args=[interview.pk, first.pk])
+    response = client.post(url, {"prompt": "  ", "points": "TTL"})
+    assert response.status_code == 400
+    assert response.templates[0].name == "scoring/live.html"
+    assert response.context["follow_up_error"] == {
+        "after": first.pk,
+        "prompt": "  ",
+        "message": "Write the follow-up question.",
+    }
+    html = response.content.decode()
+    assert (
+        f'<div class="invalid-feedback" id="follow-up-error-{first.pk}" data-follow-up-error>'
+        "Write the follow-up question.</div>"
+    ) in html
+    assert html.count("is-invalid") == 1
+    assert interview.questions.count() == 3
+
+
 def test_finishing_reviews_what_is_unrated_then_submits(client, interview, alice):
     client.force_login(alice)
     first, second, third = questions(interview)

@@ -49,6 +49,11 @@ def live_interview(request, pk):
         return redirect("interview_scorecards", pk=interview.pk)
     if not interview.is_open:
         return refuse(request, 409, f"This interview is {interview.get_status_display().lower()}.")
+    return live_page(request, interview, scorecard)
+
+
+def live_page(request, interview, scorecard, *, follow_up_error=None, status=200):
+    """The live page; `follow_up_error` shows why a follow-up was not added, next to its field."""
     questions = list(selectors.live_questions(interview, request.user, scorecard))
     return render(
         request,
@@ -60,7 +65,9 @@ def live_interview(request, pk):
             "scores": services.Score.choices,
             "marks": MARK_BUTTONS,
             "notes_limit": limits.NOTES,
+            "follow_up_error": follow_up_error,
         },
+        status=status,
     )
 
 
@@ -140,6 +147,17 @@ def add_follow_up(request, pk, question_pk):
         )
     except ValidationError as error:
         locked = getattr(error, "code", None) == "locked"
+        if not locked and not wants_json(request) and "prompt" in getattr(error, "error_dict", {}):
+            # Without JavaScript: the page again, the reason next to the question's field.
+            scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
+            follow_up_error = {
+                "after": after.pk,
+                "prompt": request.POST.get("prompt", ""),
+                "message": " ".join(error.messages),
+            }
+            return live_page(
+                request, interview, scorecard, follow_up_error=follow_up_error, status=400
+            )
         return refuse(request, 409 if locked else 400, " ".join(error.messages))
     if not wants_json(request):
         return redirect(reverse("live_interview", args=[interview.pk]) + f"#q-{follow_up.pk}")
