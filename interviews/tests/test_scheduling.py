@@ -15,6 +15,7 @@ from questions.tests.factories import (
     UserFactory,
 )
 from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +65,6 @@ def plan_of(interview):
         (q.position, q.prompt, [(p.position, p.text, p.weight) for p in q.points.all()])
         for q in interview.questions.prefetch_related("points")
     ]
-
-
-def submit(interview, interviewer):
-    scorecard = scoring_services.scorecard_for(interview=interview, interviewer=interviewer)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Good.")
 
 
 # Access
@@ -491,7 +487,7 @@ def test_the_panel_shows_who_submitted_and_never_a_draft(
         interviewer=draft.interviewer,
         notes="Bob's private draft note",
     )
-    submit(interview, alice)
+    write_scorecard(interview, alice)
     client.force_login(hiring_manager)
     response = client.get(reverse("interview_detail", args=[interview.pk]))
     assert [(u.username, u.scorecard_submitted) for u in response.context["panel"]] == [
@@ -540,8 +536,8 @@ def test_cancelling_needs_a_post(client, hiring_manager, interview):
 
 
 def test_a_completed_interview_cannot_be_cancelled(client, hiring_manager, interview, alice, bob):
-    submit(interview, alice)
-    submit(interview, bob)
+    write_scorecard(interview, alice)
+    write_scorecard(interview, bob)
     client.force_login(hiring_manager)
     assert (
         "Cancel interview" not in client.get(reverse("interview_detail", args=[interview.pk])).text
