@@ -7,6 +7,7 @@ from django.urls import reverse
 from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import Recommendation
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -14,17 +15,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def scored(interview, alice, bob):
     """Bob has submitted; Alice has a draft."""
-    question = interview.questions.order_by("position").first()
-    bobs = services.scorecard_for(interview=interview, interviewer=bob)
-    services.save_answer(interview_question=question, interviewer=bobs.interviewer, score=4)
-    services.save_answer(
-        interview_question=question, interviewer=bobs.interviewer, notes="BOB-NOTES"
-    )
-    services.submit_scorecard(scorecard=bobs, recommendation=Recommendation.YES, summary="")
-    alices = services.scorecard_for(interview=interview, interviewer=alice)
-    services.save_answer(
-        interview_question=question, interviewer=alices.interviewer, notes="ALICE-DRAFT"
-    )
+    bobs = write_scorecard(interview, bob, [4], notes=["BOB-NOTES"])
+    alices = write_scorecard(interview, alice, notes=["ALICE-DRAFT"], submit=False)
     return {"interview": interview, "bob": bobs, "alice": alices}
 
 
