@@ -5,18 +5,12 @@ import pytest
 from audit.models import AuditEvent
 from interviews import services as interview_services
 from interviews.models import Interview, InterviewAnchor
-from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
 
 from .conftest import client_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=2, points=2)
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2, points=2)]
 
 
 def first_question(interview):

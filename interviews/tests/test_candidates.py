@@ -16,13 +16,6 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def candidate():
-    return CandidateFactory(
-        name="Ada Lovelace", email="ada@example.com", role_applied_for="Backend Developer"
-    )
-
-
 @pytest.mark.parametrize("name", ["candidate_list", "candidate_create"])
 def test_anonymous_visitors_are_sent_to_log_in(client, name):
     url = reverse(name)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Interview, InterviewQuestion
-from interviews.tests.factories import CandidateFactory, planned_interview
+from interviews.tests.factories import planned_interview
 from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
@@ -17,16 +17,11 @@ from questions.tests.factories import (
 from scoring import services as scoring_services
 from scoring.tests.factories import write_scorecard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2)]
 
 
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def candidate():
-    return CandidateFactory(name="Ada Lovelace")
 
 
 @pytest.fixture
@@ -435,11 +430,6 @@ def test_an_order_number_must_be_a_positive_number(
 
 
 # The interview page
-
-
-@pytest.fixture
-def interview(alice, bob, candidate):
-    return planned_interview(interviewers=[alice, bob], candidate=candidate, questions=2)
 
 
 def test_the_interview_page_shows_the_plan_and_the_panel(client, hiring_manager, interview):
