@@ -550,6 +550,8 @@ def test_each_role_gets_what_the_table_says(world, key, role):
     assert matches(response, expected, url, role), (
         f"{url}: expected {expected}, got {describe(response)}"
     )
+    if expected == 401:  # the API challenges instead of sending anyone to a login page
+        assert response["WWW-Authenticate"] == "Bearer", url
     allowed = GET_WRITES.get(key, set()) if expected == 200 else set()
     changed = [label for label in changed_tables(world) if label not in allowed]
     if method == "GET" or is_refusal(expected):
