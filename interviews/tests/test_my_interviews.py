@@ -39,20 +39,7 @@ def get_mine(client, user):
     return client.get(reverse("my_interviews"))
 
 
-# Access
-
-
-def test_anonymous_visitors_are_sent_to_log_in(client):
-    url = reverse("my_interviews")
-    response = client.get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 200), ("hiring_manager", 200), ("curator", 403)]
-)
-def test_who_may_open_my_interviews(client, request, role, status):
-    assert get_mine(client, request.getfixturevalue(role)).status_code == status
+# Access (who may open each page as whom is in tests/test_access.py)
 
 
 def test_a_hiring_manager_who_runs_no_interview_sees_empty_sections(client, hiring_manager, alice):

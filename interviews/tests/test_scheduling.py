@@ -62,23 +62,7 @@ def plan_of(interview):
     ]
 
 
-# Access
-
-
-@pytest.mark.parametrize("name", ["interview_list", "schedule_interview"])
-def test_anonymous_visitors_are_sent_to_log_in(client, name):
-    url = reverse(name)
-    response = client.get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 403), ("curator", 403), ("hiring_manager", 200)]
-)
-@pytest.mark.parametrize("name", ["interview_list", "schedule_interview"])
-def test_only_hiring_managers_list_and_schedule_interviews(client, request, role, status, name):
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse(name)).status_code == status
+# Access (who may open each page as whom is in tests/test_access.py)
 
 
 @pytest.mark.parametrize("role", ["interviewer", "curator"])
@@ -89,37 +73,9 @@ def test_others_cannot_schedule_by_posting(client, request, role, candidate, bac
     assert Interview.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    "role, status", [("alice", 404), ("bob", 404), ("curator", 404), ("hiring_manager", 200)]
-)
-def test_only_hiring_managers_see_an_interview(client, request, alice, role, status):
-    """Not even its own interviewer (alice), whose page is the live one."""
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("interview_detail", args=[interview.pk])).status_code == status
-
-
 def test_an_unknown_interview_is_404(client, hiring_manager):
     client.force_login(hiring_manager)
     assert client.get(reverse("interview_detail", args=[999999])).status_code == 404
-
-
-@pytest.mark.parametrize("role", ["interviewer", "curator"])
-def test_others_cannot_cancel(client, request, role, alice):
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(request.getfixturevalue(role))
-    response = client.post(reverse("cancel_interview", args=[interview.pk]))
-    assert response.status_code == 403
-    interview.refresh_from_db()
-    assert interview.status == "scheduled"
-
-
-def test_an_assigned_interviewer_cannot_cancel(client, alice):
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(alice)
-    assert client.post(reverse("cancel_interview", args=[interview.pk])).status_code == 403
-    interview.refresh_from_db()
-    assert interview.status == "scheduled"
 
 
 # The list of interviews
