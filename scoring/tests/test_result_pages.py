@@ -10,6 +10,7 @@ from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.models import Topic
 from scoring import services
+from scoring.tests.factories import write_scorecard
 from scoring.views.compare import (
     csv_number,
     csv_text,
@@ -31,15 +32,13 @@ def run_interview(interviewers, scores, recommendations, candidate=None, questio
     for interviewer, score, recommendation in zip(
         interviewers, scores, recommendations, strict=True
     ):
-        scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-        for question in interview.questions.all():
-            services.save_answer(
-                interview_question=question,
-                interviewer=interviewer,
-                score=score,
-                notes=f"{interviewer} notes",
-            )
-        services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
+        write_scorecard(
+            interview,
+            interviewer,
+            score,
+            notes=f"{interviewer} notes",
+            recommendation=recommendation,
+        )
     return interview
 
 
