@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 
 from config import roles
-from interviews.tests.factories import interviewer_user
+from interviews.tests.factories import CandidateFactory, interviewer_user, planned_interview
 from questions.tests.factories import UserFactory
 
 
@@ -74,3 +74,19 @@ def bob(db):
 def carol(db):
     """An interviewer whom tests leave unassigned."""
     return interviewer_user("carol")
+
+
+@pytest.fixture
+def candidate(db):
+    return CandidateFactory(
+        name="Ada Lovelace", email="ada@example.com", role_applied_for="Backend Developer"
+    )
+
+
+@pytest.fixture
+def interview(request, alice, bob, candidate):
+    """The candidate's interview by alice and bob: three questions of three points each, or
+    as many as a test or module marked `@pytest.mark.interview(questions=2, points=2)` asks."""
+    marker = request.node.get_closest_marker("interview")
+    size = {"questions": 3, "points": 3} | (marker.kwargs if marker else {})
+    return planned_interview(interviewers=[alice, bob], candidate=candidate, **size)

@@ -31,8 +31,8 @@ from notifications import services as notifications
 from notifications.models import CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from questions.tests.factories import UserFactory
-from scoring import services
-from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
+from scoring.models import Amendment, PointMark, Rating, Scorecard
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -325,29 +325,6 @@ def test_every_url_is_classified_and_every_row_is_a_url():
 # One world of real objects, built once --------------------------------------------------------
 
 
-def score(interview, interviewer, questions, *, submit=False):
-    """A scorecard with a rating, notes and a mark on each of `questions`."""
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    for question in questions:
-        services.save_answer(
-            interview_question=question, interviewer=scorecard.interviewer, score=3
-        )
-        services.save_answer(
-            interview_question=question,
-            interviewer=scorecard.interviewer,
-            notes=f"{interviewer}-NOTES",
-        )
-        point = question.points.order_by("position").first()
-        services.save_answer(
-            interview_question=question, interviewer=scorecard.interviewer, marks={point.pk: 2}
-        )
-    if submit:
-        services.submit_scorecard(
-            scorecard=scorecard, recommendation=Recommendation.YES, summary="Hire."
-        )
-    return scorecard
-
-
 def build_world():
     """An interview with two assigned interviewers: "before" has a draft, "after" added a
     follow-up of their own and submitted. The unassigned interviewer ran (and submitted)
@@ -392,11 +369,18 @@ def build_world():
         question=question,
         point=question.points.order_by("position").first(),
         follow_up=follow_up,
-        draft=score(interview, before, [question, second]),
-        submitted=score(interview, after, [question, follow_up], submit=True),
+        # Each with a rating, notes and a mark on the questions it answers.
+        draft=write_scorecard(
+            interview, before, [3, 3], notes=["bea-NOTES"] * 2, marks=[[2], [2]], submit=False
+        ),
+        submitted=write_scorecard(  # the plan's first question and the follow-up
+            interview, after, [3, 3], notes=["abe-NOTES"] * 2, marks=[[2], [2]], summary="Hire."
+        ),
         other_interview=other_interview,
         other_question=other_question,
-        other_scorecard=score(other_interview, unassigned, [other_question], submit=True),
+        other_scorecard=write_scorecard(
+            other_interview, unassigned, [3], notes=["una-NOTES"], marks=[[2]], summary="Hire."
+        ),
         token=create_token(user=before, name="BEFORE-TOKEN")[0],
         # The objects the admin pages of each model are requested with.
         admin_objects={
@@ -566,6 +550,8 @@ def test_each_role_gets_what_the_table_says(world, key, role):
     assert matches(response, expected, url, role), (
         f"{url}: expected {expected}, got {describe(response)}"
     )
+    if expected == 401:  # the API challenges instead of sending anyone to a login page
+        assert response["WWW-Authenticate"] == "Bearer", url
     allowed = GET_WRITES.get(key, set()) if expected == 200 else set()
     changed = [label for label in changed_tables(world) if label not in allowed]
     if method == "GET" or is_refusal(expected):

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 
 from config import limits
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
-from interviews.tests.factories import CandidateFactory, planned_interview
+from interviews.tests.factories import CandidateFactory
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from scoring.models import Amendment, PointMark, Rating, Scorecard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2, points=2)]
 
 # Few examples, derandomized so that a run is repeatable, and no example database on disk.
 fuzz = settings(
@@ -86,11 +86,6 @@ def redirected(response):
 
 def succeeded(response):
     return response.status_code < 400
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=2, points=2)
 
 
 @pytest.fixture

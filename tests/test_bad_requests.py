@@ -11,15 +11,10 @@ from django.urls import reverse
 from config import limits
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from interviews.services import add_follow_up
-from interviews.tests.factories import CandidateFactory, planned_interview
+from interviews.tests.factories import CandidateFactory
 from questions.tests.test_admin import question_form_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=2, points=2)
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2, points=2)]
 
 
 def first_question(interview):

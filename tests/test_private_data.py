@@ -10,8 +10,7 @@ from interviews.models import Candidate
 from interviews.services import add_follow_up
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
-from scoring import services
-from scoring.models import Recommendation
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +25,7 @@ def scored(alice, bob):
         interviewers=[alice, bob], candidate=CandidateFactory(name="Marco Rossi")
     )
     for interviewer in (alice, bob):
-        scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-        for question in interview.questions.all():
-            services.save_answer(
-                interview_question=question, interviewer=scorecard.interviewer, score=3
-            )
-        services.submit_scorecard(
-            scorecard=scorecard, recommendation=Recommendation.YES, summary="Solid."
-        )
+        write_scorecard(interview, interviewer, 3, summary="Solid.")
     open_interview = planned_interview(
         interviewers=[alice],
         candidate=CandidateFactory(name="Giulia Bianchi"),

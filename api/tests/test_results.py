@@ -1,32 +1,25 @@
 import pytest
 
 from interviews.tests.factories import CandidateFactory, planned_interview
-from scoring import services
 from scoring.models import Recommendation
+from scoring.tests.factories import write_scorecard
 
 from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
 
-def scored(interview, interviewer, score, recommendation):
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    for question in interview.questions.all():
-        services.save_answer(interview_question=question, interviewer=interviewer, score=score)
-    services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
-
-
 @pytest.fixture
 def results(alice, bob):
     strong = planned_interview(interviewers=[alice, bob], candidate=CandidateFactory(name="Ada"))
-    scored(strong, alice, 4, Recommendation.STRONG_YES)
-    scored(strong, bob, 2, Recommendation.NO)
+    write_scorecard(strong, alice, 4, recommendation=Recommendation.STRONG_YES)
+    write_scorecard(strong, bob, 2, recommendation=Recommendation.NO)
     weak = planned_interview(
         interviewers=[alice],
         candidate=CandidateFactory(name="Bo", role_applied_for="Junior"),
         question_set=strong.question_set,
     )
-    scored(weak, alice, 1, Recommendation.STRONG_NO)
+    write_scorecard(weak, alice, 1, recommendation=Recommendation.STRONG_NO)
     return strong, weak
 
 

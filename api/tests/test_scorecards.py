@@ -5,18 +5,13 @@ import pytest
 from audit.models import AuditEvent
 from interviews import services as interview_services
 from interviews.models import Interview, InterviewAnchor
-from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import Amendment, PointMark, Rating, Recommendation, Scorecard
+from scoring.tests.factories import write_scorecard
 
 from .conftest import client_for
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=2, points=2)
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2, points=2)]
 
 
 def first_question(interview):
@@ -214,10 +209,7 @@ def test_a_cancelled_interview_refuses_writes(interview, alice):
 
 @pytest.fixture
 def bobs_submitted(interview, bob):
-    scorecard = services.scorecard_for(interview=interview, interviewer=bob)
-    return services.submit_scorecard(
-        scorecard=scorecard, recommendation=Recommendation.NO, summary="No."
-    )
+    return write_scorecard(interview, bob, recommendation=Recommendation.NO, summary="No.")
 
 
 def test_a_colleague_reads_a_scorecard_only_after_submitting_their_own(

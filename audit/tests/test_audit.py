@@ -7,6 +7,7 @@ from config import roles
 from interviews.tests.factories import interviewer_user, planned_interview
 from questions.tests.factories import UserFactory
 from scoring import services
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -14,8 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_submitting_and_amending_are_recorded():
     alice = interviewer_user("alice")
     interview = planned_interview(interviewers=[alice], questions=1)
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    services.submit_scorecard(scorecard=scorecard, recommendation=2, summary="")
+    scorecard = write_scorecard(interview, alice, recommendation=2)
     services.amend_scorecard(
         scorecard=scorecard, author=alice, reason="Typo", recommendation=3, summary="", answers={}
     )

@@ -16,37 +16,6 @@ def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def candidate():
-    return CandidateFactory(
-        name="Ada Lovelace", email="ada@example.com", role_applied_for="Backend Developer"
-    )
-
-
-@pytest.mark.parametrize("name", ["candidate_list", "candidate_create"])
-def test_anonymous_visitors_are_sent_to_log_in(client, name):
-    url = reverse(name)
-    response = client.get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 403), ("curator", 403), ("hiring_manager", 200)]
-)
-@pytest.mark.parametrize("name", ["candidate_list", "candidate_create"])
-def test_only_hiring_managers_see_and_add_candidates(client, request, role, status, name):
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse(name)).status_code == status
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 403), ("curator", 403), ("hiring_manager", 200)]
-)
-def test_only_hiring_managers_edit_a_candidate(client, request, candidate, role, status):
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("candidate_edit", args=[candidate.pk])).status_code == status
-
-
 @pytest.mark.parametrize("role", ["interviewer", "curator"])
 def test_others_cannot_change_a_candidate_by_posting(client, request, candidate, role):
     client.force_login(request.getfixturevalue(role))

@@ -11,6 +11,7 @@ from interviews.models import Candidate, Interview
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services as scoring
 from scoring.models import Amendment, Mark, Recommendation, Scorecard
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -26,17 +27,14 @@ def amended(alice, bob):
         interviewers=[bob], candidate=grace, question_set=interview.question_set
     )
     first, second = interview.questions.order_by("position")
-    scoring.save_answer(
-        interview_question=first,
-        interviewer=alice,
-        score=4,
-        notes="Grace said X.",
-        marks={first.points.get().pk: Mark.COVERED},
-    )
-    scoring.save_answer(interview_question=second, interviewer=alice, skipped=True)
-    scorecard = scoring.scorecard_for(interview=interview, interviewer=alice)
-    scoring.submit_scorecard(
-        scorecard=scorecard, recommendation=Recommendation.YES, summary="Grace is good."
+    scorecard = write_scorecard(
+        interview,
+        alice,
+        [4, None],
+        notes=["Grace said X."],
+        marks=[[Mark.COVERED]],
+        recommendation=Recommendation.YES,
+        summary="Grace is good.",
     )
     scoring.amend_scorecard(
         scorecard=scorecard,

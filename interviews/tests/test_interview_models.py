@@ -5,15 +5,9 @@ import pytest
 from django.db.models import ProtectedError
 
 from interviews.models import InterviewPoint
-from interviews.tests.factories import interviewer_user, planned_interview
 from questions.models import AnswerPoint, Question
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def interview():
-    return planned_interview(interviewers=[interviewer_user("alice")], questions=2, points=2)
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2, points=2)]
 
 
 def snapshot(interview):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from interviews import services
 from interviews.tests.factories import CandidateFactory, planned_interview
 from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -21,11 +22,6 @@ def interview_for(*interviewers, name, days=1, stage="Technical interview", ques
         stage=stage,
         question_set=question_set,
     )
-
-
-def submit(interview, interviewer):
-    scorecard = scoring_services.scorecard_for(interview=interview, interviewer=interviewer)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Good.")
 
 
 def sections_of(response):
@@ -43,20 +39,7 @@ def get_mine(client, user):
     return client.get(reverse("my_interviews"))
 
 
-# Access
-
-
-def test_anonymous_visitors_are_sent_to_log_in(client):
-    url = reverse("my_interviews")
-    response = client.get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 200), ("hiring_manager", 200), ("curator", 403)]
-)
-def test_who_may_open_my_interviews(client, request, role, status):
-    assert get_mine(client, request.getfixturevalue(role)).status_code == status
+# Access (who may open each page as whom is in tests/test_access.py)
 
 
 def test_a_hiring_manager_who_runs_no_interview_sees_empty_sections(client, hiring_manager, alice):
@@ -93,10 +76,10 @@ def test_each_interview_sits_in_one_section(client, alice, bob):
     overdue = interview_for(alice, bob, name="Overdue", days=-1)
     mine_done = interview_for(alice, bob, name="Mine Submitted", days=-2)
     services.start_interview(interview=mine_done)
-    submit(mine_done, alice)
+    write_scorecard(mine_done, alice)
     completed = interview_for(alice, bob, name="Completed", days=-4)
-    submit(completed, alice)
-    submit(completed, bob)
+    write_scorecard(completed, alice)
+    write_scorecard(completed, bob)
     cancelled = interview_for(alice, bob, name="Cancelled", days=-3)
     services.cancel_interview(interview=cancelled)
 
@@ -125,7 +108,7 @@ def test_sections_are_blind_to_colleagues_scorecards(client, alice, bob):
     interview = interview_for(alice, bob, name="Ada Lovelace", days=-0.01)
     services.start_interview(interview=interview)
     before = get_mine(client, alice)
-    submit(interview, bob)
+    write_scorecard(interview, bob)
     after = get_mine(client, alice)
     assert sections_of(before) == sections_of(after)
     assert sections_of(after)["in_progress"] == (1, ["Ada Lovelace"])
@@ -145,7 +128,7 @@ def test_open_interviews_link_to_the_live_page(client, alice):
 
 def test_done_interviews_link_to_the_scorecards_only_when_mine_is_submitted(client, alice, bob):
     submitted = interview_for(alice, bob, name="Submitted", days=-1)
-    submit(submitted, alice)
+    write_scorecard(submitted, alice)
     cancelled = interview_for(alice, name="Cancelled", days=-1)
     services.cancel_interview(interview=cancelled)
     response = get_mine(client, alice)
@@ -191,7 +174,7 @@ def test_my_interviews_queries_do_not_grow(client, alice, bob, django_assert_num
         if number % 3 == 0:
             services.start_interview(interview=interview)
         if number % 3 == 1:
-            submit(interview, alice)
+            write_scorecard(interview, alice)
     client.force_login(alice)
     # session, user, user and group permissions, counts, open interviews, done interviews
     # … and the session's save, which keeps it alive (3)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.models import Interview, InterviewQuestion
-from interviews.tests.factories import CandidateFactory, planned_interview
+from interviews.tests.factories import planned_interview
 from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
@@ -15,17 +15,13 @@ from questions.tests.factories import (
     UserFactory,
 )
 from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.interview(questions=2)]
 
 
 def messages_of(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def candidate():
-    return CandidateFactory(name="Ada Lovelace")
 
 
 @pytest.fixture
@@ -66,28 +62,7 @@ def plan_of(interview):
     ]
 
 
-def submit(interview, interviewer):
-    scorecard = scoring_services.scorecard_for(interview=interview, interviewer=interviewer)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Good.")
-
-
-# Access
-
-
-@pytest.mark.parametrize("name", ["interview_list", "schedule_interview"])
-def test_anonymous_visitors_are_sent_to_log_in(client, name):
-    url = reverse(name)
-    response = client.get(url)
-    assert (response.status_code, response["Location"]) == (302, f"{reverse('login')}?next={url}")
-
-
-@pytest.mark.parametrize(
-    "role, status", [("interviewer", 403), ("curator", 403), ("hiring_manager", 200)]
-)
-@pytest.mark.parametrize("name", ["interview_list", "schedule_interview"])
-def test_only_hiring_managers_list_and_schedule_interviews(client, request, role, status, name):
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse(name)).status_code == status
+# Access (who may open each page as whom is in tests/test_access.py)
 
 
 @pytest.mark.parametrize("role", ["interviewer", "curator"])
@@ -98,37 +73,9 @@ def test_others_cannot_schedule_by_posting(client, request, role, candidate, bac
     assert Interview.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    "role, status", [("alice", 404), ("bob", 404), ("curator", 404), ("hiring_manager", 200)]
-)
-def test_only_hiring_managers_see_an_interview(client, request, alice, role, status):
-    """Not even its own interviewer (alice), whose page is the live one."""
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(request.getfixturevalue(role))
-    assert client.get(reverse("interview_detail", args=[interview.pk])).status_code == status
-
-
 def test_an_unknown_interview_is_404(client, hiring_manager):
     client.force_login(hiring_manager)
     assert client.get(reverse("interview_detail", args=[999999])).status_code == 404
-
-
-@pytest.mark.parametrize("role", ["interviewer", "curator"])
-def test_others_cannot_cancel(client, request, role, alice):
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(request.getfixturevalue(role))
-    response = client.post(reverse("cancel_interview", args=[interview.pk]))
-    assert response.status_code == 403
-    interview.refresh_from_db()
-    assert interview.status == "scheduled"
-
-
-def test_an_assigned_interviewer_cannot_cancel(client, alice):
-    interview = planned_interview(interviewers=[alice])
-    client.force_login(alice)
-    assert client.post(reverse("cancel_interview", args=[interview.pk])).status_code == 403
-    interview.refresh_from_db()
-    assert interview.status == "scheduled"
 
 
 # The list of interviews
@@ -441,11 +388,6 @@ def test_an_order_number_must_be_a_positive_number(
 # The interview page
 
 
-@pytest.fixture
-def interview(alice, bob, candidate):
-    return planned_interview(interviewers=[alice, bob], candidate=candidate, questions=2)
-
-
 def test_the_interview_page_shows_the_plan_and_the_panel(client, hiring_manager, interview):
     client.force_login(hiring_manager)
     response = client.get(reverse("interview_detail", args=[interview.pk]))
@@ -491,7 +433,7 @@ def test_the_panel_shows_who_submitted_and_never_a_draft(
         interviewer=draft.interviewer,
         notes="Bob's private draft note",
     )
-    submit(interview, alice)
+    write_scorecard(interview, alice)
     client.force_login(hiring_manager)
     response = client.get(reverse("interview_detail", args=[interview.pk]))
     assert [(u.username, u.scorecard_submitted) for u in response.context["panel"]] == [
@@ -540,8 +482,8 @@ def test_cancelling_needs_a_post(client, hiring_manager, interview):
 
 
 def test_a_completed_interview_cannot_be_cancelled(client, hiring_manager, interview, alice, bob):
-    submit(interview, alice)
-    submit(interview, bob)
+    write_scorecard(interview, alice)
+    write_scorecard(interview, bob)
     client.force_login(hiring_manager)
     assert (
         "Cancel interview" not in client.get(reverse("interview_detail", args=[interview.pk])).text

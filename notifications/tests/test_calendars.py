@@ -11,7 +11,7 @@ from django.utils import timezone
 from interviews import services as interview_services
 from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import services
-from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
 from .conftest import at, event_of
 
@@ -37,8 +37,7 @@ def test_the_navigation_counts_the_scorecards_waiting(client, alice, bob):
     started = planned_interview(interviewers=[alice], scheduled_at=now + timedelta(hours=1))
     interview_services.start_interview(interview=started)
     done = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=1))
-    scorecard = scoring_services.scorecard_for(interview=done, interviewer=alice)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Yes.")
+    write_scorecard(done, alice, summary="Yes.")
     gone = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=2))
     interview_services.cancel_interview(interview=gone)
     client.force_login(alice)
@@ -48,8 +47,7 @@ def test_the_navigation_counts_the_scorecards_waiting(client, alice, bob):
     )
     assert badge in client.get(reverse("question_sets")).text
     # bob owes one; once he submits, no badge.
-    scorecard = scoring_services.scorecard_for(interview=waiting, interviewer=bob)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Yes.")
+    write_scorecard(waiting, bob, summary="Yes.")
     client.force_login(bob)
     assert "scorecard waiting" not in client.get(reverse("question_sets")).text
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import selectors, services
 from notifications.models import OutgoingEmail, Reminder
-from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
 from .conftest import smtp_to
 
@@ -38,8 +38,7 @@ def ended(db, alice, bob, hiring_manager):
         candidate=CandidateFactory(name="Ada Lovelace"),
         scheduled_at=timezone.now() - timedelta(hours=3, minutes=10),
     )
-    scorecard = scoring_services.scorecard_for(interview=interview, interviewer=bob)
-    scoring_services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="Yes.")
+    write_scorecard(interview, bob, summary="Yes.")
     return interview
 
 

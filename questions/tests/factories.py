@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth.models import Group, User
+from django.core.management import call_command
 
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
@@ -64,3 +65,8 @@ class LevelAnchorFactory(factory.django.DjangoModelFactory):
     question = factory.SubFactory(QuestionFactory)
     level = 3
     text = factory.LazyAttribute(lambda a: f"Level {a.level} of {a.question.slug}")
+
+
+def load_seeds():
+    """The two seed question sets that ship as fixtures, as `make run` loads them."""
+    call_command("loaddata", "junior-backend-developer", "backend-developer", verbosity=0)

@@ -1,19 +1,31 @@
-"""The two seed question sets that ship as fixtures: complete, faithful to their source
-documents, and safe to load again on top of a live bank."""
+"""The two seed question sets that ship as fixtures: complete and faithful to their source
+documents. That they are safe to load again on top of a live bank is in test_seed_loading.py."""
 
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.db import transaction
 
-from questions.models import AnswerPoint, Question, QuestionSet, Topic
+from questions.models import Question, QuestionSet, Topic
+from questions.tests.factories import load_seeds
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeds")]
 
 JUNIOR = "junior-backend-developer"
 BACKEND = "backend-developer"
+
+
+@pytest.fixture(scope="module")
+def seeds(django_db_setup, django_db_blocker):
+    """The seeds, loaded once for the module and rolled back after it, as
+    TestCase.setUpTestData does: every test here only reads them, each in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_seeds()
+        yield
+        transaction.set_rollback(True)
+
 
 JUNIOR_SLUGS = [
     "frontend-vs-backend",
@@ -472,10 +484,6 @@ NAMED_TERMS = {
 }
 
 
-def load_seeds():
-    call_command("loaddata", JUNIOR, BACKEND, verbosity=0)
-
-
 def seeds_dir():
     """The source documents, kept in the repository beside the fixtures written from them
     (they came from ../shared/seeds), so the faithfulness tests run wherever the code is
@@ -531,16 +539,7 @@ def questions_of(set_slug):
     return list(Question.objects.filter(question_set__slug=set_slug).order_by("position"))
 
 
-def snapshot():
-    return {
-        model.__name__: sorted(model.objects.values_list("pk", flat=True))
-        for model in (Topic, QuestionSet, Question, AnswerPoint)
-    }
-
-
 def test_the_sets_and_their_questions():
-    load_seeds()
-
     junior, backend = QuestionSet.objects.get(slug=JUNIOR), QuestionSet.objects.get(slug=BACKEND)
     assert (junior.title, junior.level, junior.source) == (
         "Junior Backend Developer",
@@ -566,8 +565,6 @@ def test_the_sets_and_their_questions():
 
 
 def test_the_topics():
-    load_seeds()
-
     assert list(Topic.objects.values_list("position", "slug", "name")) == [
         (1, "fundamentals", "Fundamentals"),
         (2, "databases", "Databases"),
@@ -581,8 +578,6 @@ def test_the_topics():
 
 
 def test_every_question_has_three_to_seven_points_of_weight_one():
-    load_seeds()
-
     for question in Question.objects.all():
         points = list(question.points.order_by("position"))
         assert 3 <= len(points) <= 7, question.slug
@@ -593,8 +588,6 @@ def test_every_question_has_three_to_seven_points_of_weight_one():
 
 def test_the_junior_questions_are_the_documents_text():
     document = junior_document()
-    load_seeds()
-
     assert len(document) == 24
     for question, (prompt, intent, guidance, answer) in zip(
         questions_of(JUNIOR), document, strict=True
@@ -607,8 +600,6 @@ def test_the_junior_questions_are_the_documents_text():
 
 def test_the_junior_description_comes_from_the_role_paragraph():
     text = (seeds_dir() / "junior-backend-developer.txt").read_text(encoding="utf-8")
-    load_seeds()
-
     description = QuestionSet.objects.get(slug=JUNIOR).description
     assert description.startswith("A Junior Backend Developer plays a vital role")
     assert description in text
@@ -616,15 +607,11 @@ def test_the_junior_description_comes_from_the_role_paragraph():
 
 def test_the_backend_description_is_the_documents_first_line():
     first, _ = backend_document()
-    load_seeds()
-
     assert QuestionSet.objects.get(slug=BACKEND).description == first
 
 
 def test_each_backend_paragraph_is_split_into_its_fields_without_loss():
     _, paragraphs = backend_document()
-    load_seeds()
-
     assert len(paragraphs) == 16
     for question, paragraph in zip(questions_of(BACKEND), paragraphs, strict=True):
         sentences = split_sentences(paragraph)
@@ -648,8 +635,6 @@ def test_each_backend_paragraph_is_split_into_its_fields_without_loss():
 
 
 def test_the_named_terms_table_covers_every_question():
-    load_seeds()
-
     assert set(NAMED_TERMS) == set(Question.objects.values_list("question_set__slug", "slug"))
 
 
@@ -657,71 +642,9 @@ def test_the_named_terms_table_covers_every_question():
     ("key", "terms"), NAMED_TERMS.items(), ids=[f"{s}/{q}" for s, q in NAMED_TERMS]
 )
 def test_the_points_name_what_the_document_names(key, terms):
-    load_seeds()
     set_slug, slug = key
 
     question = Question.objects.get_by_natural_key(set_slug, slug)
     points = " ".join(question.points.values_list("text", flat=True)).lower()
     missing = [term for term in terms if term.lower() not in points]
     assert missing == []
-
-
-def test_loading_the_seeds_again_changes_nothing():
-    load_seeds()
-    first = snapshot()
-    points = list(AnswerPoint.objects.order_by("pk").values())
-
-    load_seeds()
-
-    assert snapshot() == first
-    assert {name: len(pks) for name, pks in first.items()} == {
-        "Topic": 8,
-        "QuestionSet": 2,
-        "Question": 40,
-        "AnswerPoint": 99 + 83,
-    }
-    assert list(AnswerPoint.objects.order_by("pk").values()) == points
-
-
-def test_loading_the_seeds_leaves_an_admin_made_set_alone():
-    topic = Topic.objects.create(slug="soft-skills", name="Soft skills", position=9)
-    question_set = QuestionSet.objects.create(
-        slug="platform-engineer", title="Platform Engineer", level="senior", description="Ours."
-    )
-    question = Question.objects.create(
-        question_set=question_set,
-        slug="caching",
-        position=1,
-        prompt="How do you cache?",
-        topic=topic,
-        intent="Ours.",
-        guidance="Ours.",
-        reference_answer="Ours.",
-    )
-    point = AnswerPoint.objects.create(question=question, position=1, text="Ours.", weight=2)
-    before = [
-        list(model.objects.filter(pk=obj.pk).values())
-        for model, obj in (
-            (Topic, topic),
-            (QuestionSet, question_set),
-            (Question, question),
-            (AnswerPoint, point),
-        )
-    ]
-
-    load_seeds()
-
-    after = [
-        list(model.objects.filter(pk=obj.pk).values())
-        for model, obj in (
-            (Topic, topic),
-            (QuestionSet, question_set),
-            (Question, question),
-            (AnswerPoint, point),
-        )
-    ]
-    assert after == before
-    assert question_set.questions.count() == 1
-    assert question.points.count() == 1
-    assert Topic.objects.count() == 9
-    assert QuestionSet.objects.count() == 3

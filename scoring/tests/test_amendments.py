@@ -4,24 +4,21 @@ from django.urls import reverse
 
 from scoring import services
 from scoring.models import Amendment, Rating, Recommendation, Scorecard
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def submitted(interview, alice):
-    scorecard = services.scorecard_for(interview=interview, interviewer=alice)
-    first, second, _ = interview.questions.order_by("position")
-    services.save_answer(interview_question=first, interviewer=scorecard.interviewer, score=2)
-    services.save_answer(interview_question=second, interviewer=scorecard.interviewer, score=2)
-    services.save_answer(
-        interview_question=first, interviewer=scorecard.interviewer, notes="Hesitant."
+    return write_scorecard(
+        interview,
+        alice,
+        [2, 2],
+        notes=["Hesitant."],
+        recommendation=Recommendation.NO,
+        summary="Unsure.",
     )
-    services.submit_scorecard(
-        scorecard=scorecard, recommendation=Recommendation.NO, summary="Unsure."
-    )
-    scorecard.refresh_from_db()
-    return scorecard
 
 
 def answers_of(scorecard):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from interviews.services import add_follow_up
 from scoring import services
 from scoring.models import Recommendation
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +18,10 @@ BOB_FOLLOW_UP = "BOB-PRIVATE-FOLLOW-UP"
 
 @pytest.fixture
 def bobs_work(interview, bob):
-    scorecard = services.scorecard_for(interview=interview, interviewer=bob)
+    scorecard = write_scorecard(interview, bob, [4], notes=[BOB_NOTES], submit=False)
     question = interview.questions.order_by("position").first()
-    services.save_answer(interview_question=question, interviewer=scorecard.interviewer, score=4)
-    services.save_answer(
-        interview_question=question, interviewer=scorecard.interviewer, notes=BOB_NOTES
-    )
     add_follow_up(after=question, interviewer=bob, prompt=BOB_FOLLOW_UP)
     return scorecard
-
-
-def submit(scorecard, summary="", recommendation=Recommendation.YES):
-    services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary=summary)
 
 
 def pages_of(client, interview):
@@ -43,7 +36,9 @@ def pages_of(client, interview):
 def test_before_submitting_alice_sees_nothing_of_bobs_scorecard(
     client, interview, alice, bobs_work
 ):
-    submit(bobs_work, summary=BOB_SUMMARY)
+    services.submit_scorecard(
+        scorecard=bobs_work, recommendation=Recommendation.YES, summary=BOB_SUMMARY
+    )
     client.force_login(alice)
     for url, response in pages_of(client, interview).items():
         for secret in (BOB_NOTES, BOB_SUMMARY, BOB_FOLLOW_UP):
@@ -55,8 +50,10 @@ def test_before_submitting_alice_sees_nothing_of_bobs_scorecard(
 def test_after_submitting_alice_reads_bobs_submitted_scorecard(
     client, interview, alice, bobs_work
 ):
-    submit(bobs_work, summary=BOB_SUMMARY)
-    submit(services.scorecard_for(interview=interview, interviewer=alice))
+    services.submit_scorecard(
+        scorecard=bobs_work, recommendation=Recommendation.YES, summary=BOB_SUMMARY
+    )
+    write_scorecard(interview, alice)
     client.force_login(alice)
     response = client.get(reverse("interview_scorecards", args=[interview.pk]))
     assert response.status_code == 200
@@ -67,7 +64,7 @@ def test_after_submitting_alice_reads_bobs_submitted_scorecard(
 
 
 def test_a_draft_stays_hidden_even_after_submitting_my_own(client, interview, alice, bobs_work):
-    submit(services.scorecard_for(interview=interview, interviewer=alice))
+    write_scorecard(interview, alice)
     client.force_login(alice)
     response = client.get(reverse("interview_scorecards", args=[interview.pk]))
     assert [s.interviewer.username for s in response.context["scorecards"]] == ["alice"]
@@ -77,7 +74,7 @@ def test_a_draft_stays_hidden_even_after_submitting_my_own(client, interview, al
 def test_hiring_managers_read_submitted_scorecards_never_drafts(
     client, interview, hiring_manager, alice, bobs_work
 ):
-    submit(services.scorecard_for(interview=interview, interviewer=alice), summary="ALICE")
+    write_scorecard(interview, alice, summary="ALICE")
     client.force_login(hiring_manager)
     response = client.get(reverse("interview_scorecards", args=[interview.pk]))
     assert response.status_code == 200
@@ -88,7 +85,7 @@ def test_hiring_managers_read_submitted_scorecards_never_drafts(
 
 @pytest.mark.parametrize("who", ["carol", "curator"])
 def test_outsiders_read_no_scorecards(client, interview, alice, bobs_work, who, request):
-    submit(bobs_work)
+    services.submit_scorecard(scorecard=bobs_work, recommendation=Recommendation.YES, summary="")
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("interview_scorecards", args=[interview.pk]))
     assert response.status_code == 404

@@ -13,7 +13,8 @@ from interviews.tests.factories import planned_interview
 from questions.tests.factories import AnswerPointFactory, QuestionFactory, QuestionSetFactory
 from scoring import calibration, services
 from scoring.calibration import PointAnalytics, QuestionAnalytics
-from scoring.models import Mark, Scorecard
+from scoring.models import Mark
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -39,33 +40,6 @@ def value_counts(reliability_data, values=4):
             for unit in range(data.shape[1])
         ]
     )
-
-
-def scored(interview, interviewer, scores, *, marks=None, recommendation=3, at=None):
-    """A submitted scorecard with `scores` on the planned questions in order (None skips one),
-    and `marks` per question as lists of marks on its points."""
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    questions = list(interview.questions.order_by("position"))
-    for index, (question, score) in enumerate(zip(questions, scores, strict=True)):
-        if score is None:
-            services.save_answer(
-                interview_question=question, interviewer=interviewer, skipped=True
-            )
-            continue
-        points = question.points.order_by("position")
-        services.save_answer(
-            interview_question=question,
-            interviewer=interviewer,
-            score=score,
-            marks={
-                point.pk: mark
-                for point, mark in zip(points, (marks or {}).get(index, []), strict=False)
-            },
-        )
-    services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
-    if at is not None:
-        Scorecard.objects.filter(pk=scorecard.pk).update(submitted_at=at)
-    return scorecard
 
 
 # Krippendorff's α ---------------------------------------------------------------------------
@@ -154,21 +128,21 @@ def panels(alice, bob, carol):
     end = start + datetime.timedelta(minutes=10)
     hours = datetime.timedelta(hours=1)
     # Interview 1: alice 4, 4 (mean 4), bob 2, 2 (mean 2).
-    scored(
+    write_scorecard(
         first,
         alice,
         [4, 4],
-        marks={0: [Mark.COVERED, Mark.PARTIAL]},
+        marks=[[Mark.COVERED, Mark.PARTIAL]],
         recommendation=4,
-        at=end + 2 * hours,
+        submitted_at=end + 2 * hours,
     )
-    scored(first, bob, [2, 2], recommendation=2, at=end + 48 * hours)
+    write_scorecard(first, bob, [2, 2], recommendation=2, submitted_at=end + 48 * hours)
     # Interview 2 (never started: it ends 10 minutes after its scheduled time):
     # alice 3, skipped (mean 3); bob 2, 2 (2); carol 1, 3 (2).
     end = end + datetime.timedelta(days=1)
-    scored(second, alice, [3, None], recommendation=3, at=end + 30 * hours)
-    scored(second, bob, [2, 2], recommendation=2, at=end + 4 * hours)
-    scored(second, carol, [1, 3], recommendation=1, at=end + 1 * hours)
+    write_scorecard(second, alice, [3, None], recommendation=3, submitted_at=end + 30 * hours)
+    write_scorecard(second, bob, [2, 2], recommendation=2, submitted_at=end + 4 * hours)
+    write_scorecard(second, carol, [1, 3], recommendation=1, submitted_at=end + 1 * hours)
     return first, second
 
 
@@ -211,7 +185,7 @@ def test_filters_narrow_the_scorecards(panels):
 
 def test_a_draft_never_counts(panels, alice, bob):
     third = planned_interview(interviewers=[alice, bob], question_set=panels[0].question_set)
-    scored(third, alice, [4, 4])
+    write_scorecard(third, alice, [4, 4])
     draft = services.scorecard_for(interview=third, interviewer=bob)
     services.save_answer(
         interview_question=third.questions.first(), interviewer=draft.interviewer, score=1
@@ -238,8 +212,8 @@ def lenient_panel(alice, bob):
             if number == 0
             else planned_interview(interviewers=[alice, bob], question_set=first.question_set)
         )
-        scored(interview, alice, [4, 4] if number % 2 == 0 else [4, 3])
-        scored(interview, bob, [2, 2])
+        write_scorecard(interview, alice, [4, 4] if number % 2 == 0 else [4, 3])
+        write_scorecard(interview, bob, [2, 2])
 
 
 def test_leniency_interval_flags_and_is_stable(lenient_panel):
@@ -285,9 +259,9 @@ def test_panel_agreement_by_hand(alice, bob, carol, django_assert_num_queries):
     # Alice 1, 2 and bob 2, 1 on the two questions: α = −0.5 as worked out above. Carol
     # skipped both: missing values, which change nothing.
     interview = planned_interview(interviewers=[alice, bob, carol], questions=2, points=0)
-    scored(interview, alice, [1, 2])
-    scored(interview, bob, [2, 1])
-    scored(interview, carol, [None, None])
+    write_scorecard(interview, alice, [1, 2])
+    write_scorecard(interview, bob, [2, 1])
+    write_scorecard(interview, carol, [None, None])
     with django_assert_num_queries(3):
         agreement = calibration.panel_agreement(calibration.counted_scorecards(), resamples=20)
     assert (agreement.overall.alpha, agreement.overall.units) == (-0.5, 2)
@@ -307,8 +281,8 @@ def test_panel_agreement_by_hand(alice, bob, carol, django_assert_num_queries):
 def test_panel_agreement_perfect_and_empty(alice, bob):
     assert calibration.panel_agreement(calibration.counted_scorecards()).overall.alpha is None
     interview = planned_interview(interviewers=[alice, bob], questions=3, points=0)
-    scored(interview, alice, [1, 2, 4])
-    scored(interview, bob, [1, 2, 4])
+    write_scorecard(interview, alice, [1, 2, 4])
+    write_scorecard(interview, bob, [1, 2, 4])
     agreement = calibration.panel_agreement(calibration.counted_scorecards(), resamples=20)
     assert (agreement.overall.alpha, agreement.overall.units) == (1.0, 3)
     assert agreement.overall.reading.startswith("Reliable")
@@ -336,7 +310,7 @@ def analysed(alice):
     ]
     for scores, marks in sheets:
         interview = planned_interview(interviewers=[alice], question_set=question_set)
-        scored(interview, alice, scores, marks={0: marks})
+        write_scorecard(interview, alice, scores, marks=[marks])
     # A draft that must not count.
     planned_interview(interviewers=[alice], question_set=question_set)
     return question_set

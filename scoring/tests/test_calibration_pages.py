@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from interviews.tests.factories import interviewer_user, planned_interview
-from scoring.tests.test_calibration import scored
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +19,8 @@ def history(alice, bob):
     first = planned_interview(interviewers=[alice, bob], questions=2, points=1)
     second = planned_interview(interviewers=[alice, bob], question_set=first.question_set)
     for interview, alices in ((first, [4, 4]), (second, [3, 3])):
-        scored(interview, alice, alices, recommendation=4)
-        scored(interview, bob, [2, 2], recommendation=2)
+        write_scorecard(interview, alice, alices, recommendation=4)
+        write_scorecard(interview, bob, [2, 2], recommendation=2)
     return first.question_set
 
 
@@ -102,8 +102,8 @@ def build(size, alice, bob):
             if number == 0
             else planned_interview(interviewers=[alice, bob], question_set=first.question_set)
         )
-        scored(interview, alice, [3, 4, None], marks={0: [2, 1]})
-        scored(interview, bob, [2, 3, 1])
+        write_scorecard(interview, alice, [3, 4, None], marks=[[2, 1]])
+        write_scorecard(interview, bob, [2, 3, 1])
     return first.question_set
 
 

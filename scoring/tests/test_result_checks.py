@@ -7,17 +7,11 @@ import pytest
 
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.tests.factories import QuestionSetFactory
-from scoring import results, selectors, services
-from scoring.models import CandidateResult, Recommendation
+from scoring import results, selectors
+from scoring.models import CandidateResult
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(interview, interviewer, scores):
-    for question, score in zip(interview.questions.order_by("position"), scores, strict=True):
-        services.save_answer(interview_question=question, interviewer=interviewer, score=score)
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    services.submit_scorecard(scorecard=scorecard, recommendation=Recommendation.YES, summary="")
 
 
 @pytest.fixture
@@ -28,8 +22,8 @@ def panels(alice, bob):
     first = planned_interview(interviewers=[alice, bob], points=0)
     second = planned_interview(interviewers=[alice, bob], question_set=first.question_set)
     for interview, alices in [(first, [2, 3]), (second, [4, 4])]:
-        submit(interview, alice, alices)
-        submit(interview, bob, [4, 4])
+        write_scorecard(interview, alice, alices)
+        write_scorecard(interview, bob, [4, 4])
     return [first, second]
 
 

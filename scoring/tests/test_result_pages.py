@@ -13,6 +13,7 @@ from questions.models import Topic
 from scoring import services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +27,13 @@ def run_interview(interviewers, scores, recommendations, candidate=None, questio
     for interviewer, score, recommendation in zip(
         interviewers, scores, recommendations, strict=True
     ):
-        scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-        for question in interview.questions.all():
-            services.save_answer(
-                interview_question=question,
-                interviewer=interviewer,
-                score=score,
-                notes=f"{interviewer} notes",
-            )
-        services.submit_scorecard(scorecard=scorecard, recommendation=recommendation, summary="")
+        write_scorecard(
+            interview,
+            interviewer,
+            score,
+            notes=f"{interviewer} notes",
+            recommendation=recommendation,
+        )
     return interview
 
 

@@ -12,19 +12,9 @@ from interviews import services as interview_services
 from interviews.tests.factories import planned_interview
 from scoring import services
 from scoring.models import CandidateResult, Recommendation
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
-
-
-def submit(interview, interviewer, score, recommendation):
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    for question in interview.questions.all():
-        services.save_answer(
-            interview_question=question, interviewer=scorecard.interviewer, score=score
-        )
-    return services.submit_scorecard(
-        scorecard=scorecard, recommendation=recommendation, summary="Seen."
-    )
 
 
 def result_of(interview):
@@ -49,7 +39,9 @@ def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hir
     )
     check_results()
 
-    alices = submit(interview, alice, 4, Recommendation.STRONG_YES)
+    alices = write_scorecard(
+        interview, alice, 4, recommendation=Recommendation.STRONG_YES, summary="Seen."
+    )
     result = result_of(interview)
     assert (result.scorecard_count, result.mean, result.median, result.disagreement) == (
         1,
@@ -59,7 +51,7 @@ def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hir
     )
     check_results()
 
-    submit(interview, bob, 2, Recommendation.NO)
+    write_scorecard(interview, bob, 2, recommendation=Recommendation.NO, summary="Seen.")
     result = result_of(interview)
     assert (result.scorecard_count, result.mean, result.spread, result.net_votes) == (
         2,
@@ -103,7 +95,7 @@ def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hir
 
 def test_check_reports_a_stale_result_and_recompute_mends_it(alice, capsys):
     interview = planned_interview(interviewers=[alice])
-    submit(interview, alice, 3, Recommendation.YES)
+    write_scorecard(interview, alice, 3, recommendation=Recommendation.YES, summary="Seen.")
     CandidateResult.objects.update(mean=1.0, topic_means={})
     with pytest.raises(CommandError, match=r"^2 stored result\(s\) differ"):
         check_results()
@@ -119,7 +111,7 @@ def test_check_reports_a_stale_result_and_recompute_mends_it(alice, capsys):
 
 def test_check_reports_missing_and_orphaned_results(alice, capsys):
     interview = planned_interview(interviewers=[alice])
-    submit(interview, alice, 3, Recommendation.YES)
+    write_scorecard(interview, alice, 3, recommendation=Recommendation.YES, summary="Seen.")
     orphan = CandidateResult.objects.get()
     CandidateResult.objects.all().delete()
     with pytest.raises(CommandError):

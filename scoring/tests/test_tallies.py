@@ -8,6 +8,7 @@ from interviews import services as interview_services
 from interviews.tests.factories import planned_interview
 from scoring import results, services
 from scoring.models import AnswerTally, Mark, PointTally, Scorecard
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,6 @@ def answer(interview_question, interviewer, score, marks=()):
         skipped=score is None,
         marks={point.pk: mark for point, mark in zip(points, marks, strict=False)},
     )
-
-
-def submit(interview, interviewer):
-    scorecard = services.scorecard_for(interview=interview, interviewer=interviewer)
-    return services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
 
 
 def sheet(scorecard):
@@ -71,7 +67,7 @@ def panel(alice, bob, carol):
 def test_submitting_stores_the_tallies(panel, alice, bob, carol):
     interview, first, second, follow_up = panel
     assert not AnswerTally.objects.exists()
-    alices = submit(interview, alice)
+    alices = write_scorecard(interview, alice)
     assert sheet(alices) == {
         "question_count": 2,
         "skipped_count": 1,
@@ -103,7 +99,7 @@ def test_submitting_stores_the_tallies(panel, alice, bob, carol):
     # Bob's follow-up is in no submitted scorecard's plan yet.
     assert not AnswerTally.objects.filter(interview_question=follow_up).exists()
 
-    bobs = submit(interview, bob)
+    bobs = write_scorecard(interview, bob)
     assert sheet(bobs) == {
         "question_count": 3,
         "skipped_count": 0,
@@ -141,7 +137,7 @@ def test_submitting_stores_the_tallies(panel, alice, bob, carol):
 
 def test_amending_stores_the_tallies_afresh(panel, alice, bob):
     interview, first, second, _ = panel
-    alices, bobs = submit(interview, alice), submit(interview, bob)
+    alices, bobs = write_scorecard(interview, alice), write_scorecard(interview, bob)
     services.amend_scorecard(
         scorecard=alices,
         author=alice,
@@ -169,7 +165,7 @@ def test_amending_stores_the_tallies_afresh(panel, alice, bob):
 
 def test_recompute_names_a_wrong_tally_and_rebuilds_it(panel, alice, bob):
     interview, first, _, follow_up = panel
-    alices, _ = submit(interview, alice), submit(interview, bob)
+    alices, _ = write_scorecard(interview, alice), write_scorecard(interview, bob)
     Scorecard.objects.filter(pk=alices.pk).update(scored_4=0)
     AnswerTally.objects.filter(interview_question=first).update(skipped=5)
     AnswerTally.objects.filter(interview_question=follow_up).delete()

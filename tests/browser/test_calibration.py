@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from config import roles
 from interviews.tests.factories import interviewer_user, planned_interview
 from questions.tests.factories import UserFactory
-from scoring.tests.test_calibration import scored
+from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,8 +17,8 @@ def history():
     first = planned_interview(interviewers=[alice, bob], questions=2, points=1)
     second = planned_interview(interviewers=[alice, bob], question_set=first.question_set)
     for interview, alices in ((first, [4, 4]), (second, [3, 3])):
-        scored(interview, alice, alices, recommendation=4)
-        scored(interview, bob, [2, 2], recommendation=2)
+        write_scorecard(interview, alice, alices, recommendation=4)
+        write_scorecard(interview, bob, [2, 2], recommendation=2)
     return first.question_set
 
 
