@@ -1,17 +1,21 @@
 """`python -m bench [--sizes 50 500]` (or `make bench SIZES="50 500 5000"`): generate the
 data at each size on SQLite, and on PostgreSQL when DATABASE_URL is set (in a database of
 that name with "bench" appended, emptied first), serve Rubric with gunicorn in production
-settings, time the result pages against the login page in the same run and print a table
-per database. Exits 1 when a target is missed."""
+settings, time the result pages against the login page in the same run, print a table per
+database and write it into docs/performance.md between its markers (`--no-write` leaves the
+file alone). Exits 1 when a target is missed."""
 
 import argparse
+import datetime
 import gzip
 import http.client
 import json
 import os
+import platform
 import re
 import secrets
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -33,12 +37,18 @@ ANSWER_ROWS_PER_SECOND = 50_000
 CSV_BOUNDED_UP_TO = 500  # the compare CSV holds all N rows: bounded by the login page up to here
 AUTOSAVE_QUERIES = 8
 MEMORY_GROWTH_MB = 25  # "flat": the worker's peak may grow this much from the smallest size
+PERFORMANCE = ROOT / "docs" / "performance.md"
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", nargs="+", type=int, default=[50, 500])
     parser.add_argument("--repeat", type=int, default=9, help="timed requests per page")
+    parser.add_argument(
+        "--no-write",
+        action="store_true",
+        help=f"print the tables only; leave {PERFORMANCE.relative_to(ROOT)} as it is",
+    )
     options = parser.parse_args()
     env = {
         **os.environ,
@@ -56,6 +66,7 @@ def main():
         databases.append(("PostgreSQL", bench_postgres_url(os.environ["DATABASE_URL"])))
     missed = []
     for label, url in databases:
+        load_before = os.getloadavg()
         results = {}
         with tempfile.TemporaryDirectory(prefix="rubric-bench-") as scratch:
             for size in options.sizes:
@@ -78,8 +89,28 @@ def main():
                     **prepared,
                     **measure(prepared["addresses"], {**env, "DATABASE_URL": database}, options),
                 }
-        print_table(label, results, sessions="cache" if env.get("REDIS_URL") else "database")
-        missed += check(label, results)
+        table = results_table(results)
+        print(f"\n### {label}\n\n{table}")
+        database_missed = check(label, results)
+        missed += database_missed
+        if not options.no_write:
+            about = run_description(
+                label,
+                url,
+                options.sizes,
+                sessions="cache" if env.get("REDIS_URL") else "database",
+                load=(load_before, os.getloadavg()),
+            )
+            verdict = (
+                "Missed targets:\n\n" + "\n".join(f"- {m}" for m in database_missed)
+                if database_missed
+                else "Every target met."
+            )
+            key = block_key(label, options.sizes)
+            PERFORMANCE.write_text(
+                replace_block(PERFORMANCE.read_text(), key, f"{about}\n\n{table}\n{verdict}")
+            )
+            print(f"Written to {PERFORMANCE.relative_to(ROOT)} ({key}).", file=sys.stderr)
     if missed:
         print("\nMissed targets:\n" + "\n".join(f"- {m}" for m in missed))
         sys.exit(1)
@@ -254,15 +285,14 @@ def worker_peak_mb(master):
     return kilobytes / 1024
 
 
-def print_table(label, results, *, sessions):
+def results_table(results):
+    """The Markdown table of one database's run, and a line per size on the answers CSV,
+    memory and the live page's weight."""
     sizes = sorted(results)
-    print(f"\n### {label} (sessions in the {sessions})\n")
-    print(
-        "| page | "
-        + " | ".join(f"N={n} ms | ×login | queries" for n in sizes)
-        + " |\n|---|"
-        + "---:|---:|---:|" * len(sizes)
-    )
+    lines = [
+        "| page | " + " | ".join(f"N={n} ms | ×login | queries" for n in sizes) + " |",
+        "|---|" + "---:|---:|---:|" * len(sizes),
+    ]
     within = {
         page["name"]: page.get("within_ms") for page in pages(results[sizes[0]]["addresses"])
     }
@@ -273,19 +303,89 @@ def print_table(label, results, *, sessions):
             ms = results[n]["ms"][name]
             login = results[n]["ms"]["login page"]
             cells += [f"{ms:,.1f}", f"{ms / login:.1f}", str(results[n]["queries"][name])]
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    print()
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines.append("")
     for n in sizes:
         r = results[n]
         rows = r["addresses"]["answers"]
         rate = rows / (r["ms"]["answers CSV"] / 1000)
         peak = f"{r['worker_peak_mb']:.0f} MB" if r["worker_peak_mb"] else "unknown"
-        print(
+        lines.append(
             f"- N={n}: answers CSV {rows:,} rows at {rate:,.0f} rows/s; worker peak memory "
             f"{peak}; live page {r['live_bytes'] / 1024:.0f} KB over the wire with its assets "
             f"({r['live_html'] / 1024:.0f} KB of HTML uncompressed); data generated in "
             f"{r['generated']:.0f} s"
         )
+    return "\n".join(lines) + "\n"
+
+
+def run_description(label, url, sizes, *, sessions, load):
+    """One paragraph saying when, where and on what the tables were measured: a reader
+    compares runs only on comparable machines and loads."""
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    version = postgres_version(url) if url else f"SQLite {sqlite3.sqlite_version}"
+    before, after = (f"{one:.2f}" for one, _, _ in load)
+    return (
+        f"Measured {now} at commit `{commit or 'unknown'}` with "
+        f"`python -m bench --sizes {' '.join(map(str, sizes))}`: {label} ({version}), "
+        f"Python {platform.python_version()}, {machine()}, sessions in the {sessions}; "
+        f"load average {before} when the {label} run started, {after} when it ended "
+        f"({os.cpu_count()} CPUs)."
+    )
+
+
+def machine():
+    """The processor and memory, from /proc where there is one."""
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        meminfo = Path("/proc/meminfo").read_text()
+    except OSError:
+        return platform.machine()
+    model = re.search(r"model name\s*:\s*(.+)", cpuinfo)
+    memory = int(re.search(r"MemTotal:\s+(\d+) kB", meminfo).group(1)) / 1024**2
+    return f"{model.group(1).strip() if model else platform.machine()}, {memory:.0f} GB of memory"
+
+
+def postgres_version(url):
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    connection = psycopg2.connect(
+        dbname=config["NAME"],
+        user=config["USER"],
+        password=config["PASSWORD"],
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0].split()[0]
+    connection.close()
+    return f"PostgreSQL {version}"
+
+
+def block_key(label, sizes):
+    """The marker naming a table's place: one per database and set of sizes, so a run at
+    N = 5,000 does not replace the default run's table."""
+    return f"bench:{label.lower()} {' '.join(map(str, sorted(sizes)))}"
+
+
+def replace_block(text, key, block):
+    """`text` with what lies between `<!-- {key} -->` and the next `<!-- /bench -->` replaced
+    by `block`; without those markers, the block is added at the end under its own heading.
+    Everything outside the markers stays as it was."""
+    start, end = f"<!-- {key} -->", "<!-- /bench -->"
+    body = f"{start}\n{block.strip()}\n{end}"
+    begin = text.find(start)
+    if begin < 0:
+        return f"{text.rstrip()}\n\n### {key.removeprefix('bench:')}\n\n{body}\n"
+    finish = text.find(end, begin)
+    if finish < 0:
+        raise ValueError(f"{start} has no {end} after it")
+    return text[:begin] + body + text[finish + len(end) :]
 
 
 def check(label, results):
