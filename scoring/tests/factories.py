@@ -1,4 +1,4 @@
-from scoring import services
+from scoring import selectors, services
 from scoring.models import Recommendation, Scorecard
 
 
@@ -22,7 +22,7 @@ def write_scorecard(
     question, a None note writes none). `marks` lists, per question in that order, the marks
     on its points in order. A question given none of the three is left unanswered.
     `submitted_at` back-dates the submission."""
-    questions = list(services.questions_for(interview, interviewer))
+    questions = list(selectors.questions_for(interview, interviewer))
     if not isinstance(scores, list | tuple):
         scores = [scores] * len(questions)
     if isinstance(notes, str):

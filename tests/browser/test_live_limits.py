@@ -1,6 +1,8 @@
 """What the live page says when a note is too long or a follow-up has no question: it says
 so next to the field, and drops no text."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -16,6 +18,12 @@ def interview(alice):
     return planned_interview(interviewers=[alice], questions=2, points=1)
 
 
+def start(page):
+    """Starts the interview and waits for the page's modules to run (its clock ticks)."""
+    page.get_by_role("button", name="Start interview").click()
+    expect(page.locator("[data-clock=interview]")).to_have_text(re.compile(r"^\d+:\d\d$"))
+
+
 def expect_saved(page):
     expect(page.locator("#save-status")).to_have_attribute("data-state", "saved", timeout=10000)
 
@@ -25,7 +33,7 @@ def test_notes_over_the_limit_are_refused_beside_the_field_and_kept_on_the_page(
 ):
     page = page_for(alice)
     page.goto(f"/interviews/{interview.pk}/live/")
-    page.get_by_role("button", name="Start interview").click()
+    start(page)
     notes = page.locator(".live-question.current textarea[name=notes]")
     count = page.locator(".live-question.current [data-notes-count]")
     error = page.locator(".live-question.current [data-notes-error]")
@@ -59,7 +67,7 @@ def test_notes_over_the_limit_are_refused_beside_the_field_and_kept_on_the_page(
 def test_a_follow_up_without_a_question_says_what_is_missing(page_for, interview, alice):
     page = page_for(alice)
     page.goto(f"/interviews/{interview.pk}/live/")
-    page.get_by_role("button", name="Start interview").click()
+    start(page)
     page.keyboard.press("+")
     prompt = page.locator(".live-question.current textarea[name=prompt]")
     prompt.fill("   ")
