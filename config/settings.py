@@ -106,6 +106,13 @@ TEMPLATES = [
             ],
         },
     },
+    # Only for the few hot partials Django's engine renders too slowly (the grid's rows).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "scoring.jinja.environment"},
+    },
 ]
 
 DATABASES = {

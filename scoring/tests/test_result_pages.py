@@ -14,6 +14,7 @@ from scoring import services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
 from scoring.tests.factories import write_scorecard
+from scoring.views.compare import rendered_grid_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -609,11 +610,9 @@ def test_each_compare_row_links_its_candidate_and_flags_disagreement(
 
 def test_a_grid_row_heading_cuts_a_long_prompt_and_escapes_it():
     question = SimpleNamespace(bank_position=7, prompt="<b>Why</b> " + "x" * 100, topic_name="A&B")
-    heading = render_to_string(
-        "scoring/compare_grid.html#grid-row", {"question": question, "cells": []}
-    )
+    row = rendered_grid_rows([(question, [])], candidates=[])
     prompt = "&lt;b&gt;Why&lt;/b&gt; " + "x" * 78 + "…"
-    assert heading == (
-        '<th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
-        f'7.</span> {prompt} <span class="small text-body-secondary">· A&amp;B</span></th>'
+    assert row.strip() == (
+        '<tr><th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
+        f'7.</span> {prompt} <span class="small text-body-secondary">· A&amp;B</span></th></tr>'
     )
