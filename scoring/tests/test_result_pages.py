@@ -4,6 +4,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -453,9 +454,8 @@ def compare_row(response, name):
 
 
 def render_tally(candidate):
-    return render_to_string(
-        "scoring/compare.html#tally-bar", {"result": SimpleNamespace(tally=tally_bar(candidate))}
-    )
+    template = engines["jinja2"].get_template("scoring/tally_bar.html")
+    return template.render({"tally": tally_bar(candidate)})
 
 
 def test_the_median_is_banded_like_the_mean(client, hiring_manager, backend):
