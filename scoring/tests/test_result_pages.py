@@ -4,7 +4,6 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -14,8 +13,8 @@ from questions.models import Topic
 from scoring import services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
+from scoring.jinja import render_partial
 from scoring.tests.factories import write_scorecard
-from scoring.views.compare import rendered_grid_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -454,8 +453,7 @@ def compare_row(response, name):
 
 
 def render_tally(candidate):
-    template = engines["jinja2"].get_template("scoring/tally_bar.html")
-    return template.render({"tally": tally_bar(candidate)})
+    return render_partial("scoring/tally_bar.html", {"tally": tally_bar(candidate)})
 
 
 def test_the_median_is_banded_like_the_mean(client, hiring_manager, backend):
@@ -610,7 +608,7 @@ def test_each_compare_row_links_its_candidate_and_flags_disagreement(
 
 def test_a_grid_row_heading_cuts_a_long_prompt_and_escapes_it():
     question = SimpleNamespace(bank_position=7, prompt="<b>Why</b> " + "x" * 100, topic_name="A&B")
-    row = rendered_grid_rows([(question, [])], candidates=[])
+    row = render_partial("scoring/grid_rows.html", {"rows": [(question, [])], "candidates": []})
     prompt = "&lt;b&gt;Why&lt;/b&gt; " + "x" * 78 + "…"
     assert row.strip() == (
         '<tr><th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'

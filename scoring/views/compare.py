@@ -5,9 +5,7 @@ from scoring/comparison.py, the CSVs from scoring/exports.py."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.template import engines
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 
 from interviews.models import Interview
 
@@ -20,6 +18,7 @@ from ..comparison import (
     selected_candidates,
     topic_chart,
 )
+from ..jinja import render_partial
 from .results import manager_only
 
 
@@ -55,7 +54,10 @@ def compare(request):
         {
             "comparison": comparison,
             "page": page,
-            "result_rows": rendered_result_rows(page, columns=len(headers)),
+            # The rows by Jinja2: Django's engine spent more than the database on their cells.
+            "result_rows": render_partial(
+                "scoring/result_rows.html", {"page": page, "columns": len(headers)}
+            ),
             "headers": headers,
             "sorted_by": sorted_by,
             "statuses": Interview.Status.choices,
@@ -83,7 +85,10 @@ def compare_grid(request):
             "comparison": comparison,
             "candidates": candidates,
             "rows": rows,
-            "grid_rows": rendered_grid_rows(rows, candidates),
+            # By Jinja2, as the compare table's rows, for the same reason.
+            "grid_rows": render_partial(
+                "scoring/grid_rows.html", {"rows": rows, "candidates": candidates}
+            ),
             "interviewers": interviewers.values(),
             "chart": topic_chart(comparison.topics, candidates),
             "query": comparison.query(),
@@ -100,18 +105,3 @@ def compare_csv(request):
 @manager_only
 def compare_detail_csv(request):
     return exports.answers_csv(Comparison.from_request(request, choices=False))
-
-
-def rendered_grid_rows(rows, candidates):
-    """The grid's rows as HTML, rendered by Jinja2 (autoescape on): Django's engine spent
-    twice the login page on a grid's few hundred ratings. Safe to place as it is, as Jinja2
-    escaped every value in it."""
-    template = engines["jinja2"].get_template("scoring/grid_rows.html")
-    return mark_safe(template.render({"rows": rows, "candidates": candidates}))
-
-
-def rendered_result_rows(page, *, columns):
-    """The compare table's rows as HTML, rendered by Jinja2 (autoescape on) as the grid's are:
-    Django's engine spent more than the database on a page's few hundred cells."""
-    template = engines["jinja2"].get_template("scoring/result_rows.html")
-    return mark_safe(template.render({"page": page, "columns": columns}))
