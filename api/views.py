@@ -22,6 +22,7 @@ from interviews import services as interview_services
 from interviews.access import MANAGE_INTERVIEWS, get_assigned_interview, get_interview_for
 from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
+from notifications import services as scheduling
 from questions.models import Question, QuestionSet
 from scoring import calibration, selectors
 from scoring import services as scoring_services
@@ -103,7 +104,7 @@ def save_candidate(request, candidate):
     form = CandidateForm(current | serializer.validated_data, instance=candidate)
     if not form.is_valid():
         raise form_errors(form)
-    return interview_services.save_candidate(form=form)
+    return scoring_services.save_candidate(form=form)
 
 
 class CandidateDetail(Private, APIView):
@@ -126,9 +127,7 @@ class CandidateExport(Private, APIView):
     def get(self, request, pk):
         require_perms(request, "interviews.view_candidate")
         candidate = get_object_or_404(Candidate, pk=pk)
-        return Response(
-            interview_services.export_candidate(candidate=candidate, actor=request.user)
-        )
+        return Response(scoring_services.export_candidate(candidate=candidate, actor=request.user))
 
 
 class CandidateErase(Private, APIView):
@@ -138,7 +137,7 @@ class CandidateErase(Private, APIView):
         candidate = get_object_or_404(Candidate, pk=pk)
         if candidate.is_erased:
             raise Conflict("This candidate was already erased.")
-        candidate = interview_services.erase_candidate(candidate=candidate, actor=request.user)
+        candidate = scoring_services.erase_candidate(candidate=candidate, actor=request.user)
         return Response(s.CandidateSerializer(candidate).data)
 
 
@@ -205,7 +204,7 @@ class InterviewList(Private, generics.ListAPIView):
             errors["questions"] = [f"No question has the id {missing[0]}."]
         if errors:
             raise exceptions.ValidationError(errors)
-        interview = interview_services.schedule_interview(
+        interview = scheduling.schedule_interview(
             candidate=candidate,
             question_set=question_set,
             stage=data["stage"].strip() or "Technical interview",
@@ -230,7 +229,7 @@ class InterviewCancel(Private, APIView):
         interview = get_object_or_404(Interview, pk=pk)
         if interview.status != Interview.Status.CANCELLED:
             try:
-                interview = interview_services.cancel_interview(interview=interview)
+                interview = scheduling.cancel_interview(interview=interview)
             except ValidationError as error:
                 raise Conflict(" ".join(error.messages)) from error
         return Response(s.InterviewSerializer(interview).data)
@@ -259,7 +258,7 @@ class InterviewReschedule(Private, APIView):
                 f"This interview is {interview.get_status_display().lower()}: only a "
                 "scheduled interview can be moved."
             )
-        interview = interview_services.reschedule_interview(
+        interview = scheduling.reschedule_interview(
             interview=interview,
             scheduled_at=data.get("scheduled_at", interview.scheduled_at),
             interviewers=panel,

@@ -12,8 +12,11 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.pagination import paginate
+from notifications import services as scheduling
+from scoring import selectors as scoring_selectors
+from scoring import services as scoring_services
 
-from . import selectors, services
+from . import selectors
 from .access import MANAGE_INTERVIEWS, get_interview_for_manager
 from .forms import CandidateForm, RescheduleInterviewForm, ScheduleInterviewForm
 from .models import Candidate, Interview
@@ -37,7 +40,7 @@ def candidate_list(request):
 def candidate_create(request):
     form = CandidateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        candidate = services.save_candidate(form=form)
+        candidate = scoring_services.save_candidate(form=form)
         messages.success(request, f"Added {candidate.name}.")
         return redirect("candidate_detail", candidate.pk)
     return render(request, "interviews/candidate_form.html", {"form": form})
@@ -48,7 +51,7 @@ def candidate_edit(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
     form = CandidateForm(request.POST or None, instance=candidate)
     if request.method == "POST" and form.is_valid():
-        services.save_candidate(form=form)
+        scoring_services.save_candidate(form=form)
         messages.success(request, f"Saved {candidate.name}.")
         return redirect("candidate_detail", candidate.pk)
     interviews = candidate.interviews.select_related("question_set").order_by(
@@ -102,7 +105,7 @@ def schedule_interview(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                interview = services.schedule_interview(
+                interview = scheduling.schedule_interview(
                     candidate=data["candidate"],
                     question_set=data["question_set"],
                     stage=data["stage"],
@@ -141,7 +144,7 @@ def interview_detail(request, pk):
         "interviews/interview_detail.html",
         {
             "interview": interview,
-            "panel": selectors.panel_of(interview),
+            "panel": scoring_selectors.panel_of(interview),
             "questions": selectors.planned_questions(interview),
             "scorecards_url": reverse("interview_scorecards", args=[interview.pk]),
         },
@@ -156,7 +159,7 @@ def cancel_interview(request, pk):
         messages.info(request, "This interview is already cancelled.")
         return redirect("interview_detail", pk=interview.pk)
     try:
-        services.cancel_interview(interview=interview)
+        scheduling.cancel_interview(interview=interview)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -166,14 +169,14 @@ def cancel_interview(request, pk):
 
 @permission_required("interviews.view_interview", raise_exception=True)
 def my_interviews(request):
-    mine = selectors.my_interviews(request.user)
-    counts = selectors.my_section_counts(mine)
-    rows = {key: [] for key, _ in selectors.MY_SECTIONS}
+    mine = scoring_selectors.my_interviews(request.user)
+    counts = scoring_selectors.my_section_counts(mine)
+    rows = {key: [] for key, _ in scoring_selectors.MY_SECTIONS}
     for interview in [
-        *mine.exclude(section=selectors.DONE).order_by("scheduled_at", "pk"),
-        *mine.filter(section=selectors.DONE).order_by("-scheduled_at", "-pk")[:DONE_SHOWN],
+        *mine.exclude(section=scoring_selectors.DONE).order_by("scheduled_at", "pk"),
+        *mine.filter(section=scoring_selectors.DONE).order_by("-scheduled_at", "-pk")[:DONE_SHOWN],
     ]:
-        if interview.section != selectors.DONE:
+        if interview.section != scoring_selectors.DONE:
             interview.action_url = reverse("live_interview", args=[interview.pk])
         elif interview.my_scorecard_submitted:
             interview.action_url = reverse("interview_scorecards", args=[interview.pk])
@@ -182,7 +185,7 @@ def my_interviews(request):
         rows[interview.section].append(interview)
     sections = [
         {"key": key, "title": title, "count": counts[key], "interviews": rows[key]}
-        for key, title in selectors.MY_SECTIONS
+        for key, title in scoring_selectors.MY_SECTIONS
     ]
     return render(
         request,
@@ -195,7 +198,7 @@ def my_interviews(request):
 def candidate_export(request, pk):
     """Everything stored about a candidate, as a JSON download."""
     candidate = get_object_or_404(Candidate, pk=pk)
-    data = services.export_candidate(candidate=candidate, actor=request.user)
+    data = scoring_services.export_candidate(candidate=candidate, actor=request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="candidate-{candidate.pk}.json"'
     return response
@@ -207,7 +210,7 @@ def candidate_erase(request, pk):
     candidate = get_object_or_404(Candidate, pk=pk)
     if request.method == "POST":
         try:
-            services.erase_candidate(candidate=candidate, actor=request.user)
+            scoring_services.erase_candidate(candidate=candidate, actor=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -227,7 +230,7 @@ def reschedule_interview(request, pk):
     form = RescheduleInterviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reschedule_interview(
+            scheduling.reschedule_interview(
                 interview=interview,
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 interviewers=list(form.cleaned_data["interviewers"]),

@@ -6,7 +6,7 @@ next `send_reminders` run to retry; nothing about sending can undo or block the 
 
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
@@ -16,13 +16,75 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews.models import Interview
+from interviews import services as interviews
+from interviews.models import Candidate, Interview
+from questions.models import Question, QuestionSet
+from scoring import results
 
 from . import calendars, selectors, tasks
 from .models import KEY_LENGTH, CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
 
 logger = logging.getLogger(__name__)
 ORPHANED_AFTER = timedelta(minutes=5)
+
+
+# Scheduling. Each change to an interview's time, panel or status is made here, so that in
+# its one transaction the candidate's stored result follows (scoring) and the panel is sent
+# the invitation or cancellation (below); `interviews.services` makes the change itself.
+
+
+@transaction.atomic
+def schedule_interview(
+    *,
+    candidate: Candidate,
+    question_set: QuestionSet,
+    stage: str,
+    scheduled_at: datetime,
+    interviewers: Sequence[User],
+    questions: Sequence[Question],
+    created_by: User | None = None,
+) -> Interview:
+    """Plan the interview (`interviews.services.plan_interview`), store the candidate's
+    result on its set and invite the panel."""
+    interview = interviews.plan_interview(
+        candidate=candidate,
+        question_set=question_set,
+        stage=stage,
+        scheduled_at=scheduled_at,
+        interviewers=interviewers,
+        questions=questions,
+        created_by=created_by,
+    )
+    results.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
+    interview_changed(interview=interview)
+    return interview
+
+
+@transaction.atomic
+def cancel_interview(*, interview: Interview) -> Interview:
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    interview.cancel()
+    results.refresh_result(
+        candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+    )
+    interview_changed(interview=interview)
+    return interview
+
+
+@transaction.atomic
+def reschedule_interview(
+    *, interview: Interview, scheduled_at: datetime, interviewers: Sequence[User]
+) -> Interview:
+    """Move an interview that has not started, or change its panel. Everyone on the new
+    panel is sent the updated invitation, and anyone taken off it a cancellation; an
+    interviewer who has begun a scorecard for it stays on the panel."""
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    removed = interviews.move_interview(
+        interview=interview, scheduled_at=scheduled_at, interviewers=interviewers
+    )
+    if removed is not None:
+        interview_changed(interview=interview, removed=removed)
+    return interview
 
 
 def interview_changed(*, interview: Interview, removed: Iterable[User] = ()) -> None:

@@ -17,12 +17,16 @@ stored from them (`store_results`, `refresh_result`, the tallies) is in `results
 
 import json
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import User
 from django.db import connections
 from django.db.models import (
     Avg,
+    Case,
+    CharField,
     Count,
+    Exists,
     F,
     FloatField,
     OuterRef,
@@ -31,8 +35,11 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import QuestionSet, Topic
@@ -267,3 +274,90 @@ def answer_rows(
         cursor.execute(ANSWERS_SQL.format(candidates=where), params)
         while rows := cursor.fetchmany(2000):
             yield from rows
+
+
+# The sections of an interviewer's "My interviews" page, in the order they are shown.
+UPCOMING = "upcoming"
+IN_PROGRESS = "in_progress"
+WAITING = "waiting"
+DONE = "done"
+MY_SECTIONS = [
+    (UPCOMING, "Upcoming"),
+    (IN_PROGRESS, "In progress"),
+    (WAITING, "Waiting for my scorecard"),
+    (DONE, "Done"),
+]
+
+
+def panel_of(interview: Interview) -> QuerySet[User]:
+    """The interview's interviewers, each with whether their scorecard is submitted, and
+    nothing else about it: hiring managers never see a draft."""
+    return interview.interviewers.annotate(
+        scorecard_submitted=Exists(
+            Scorecard.objects.filter(
+                interview=interview, interviewer=OuterRef("pk"), submitted_at__isnull=False
+            )
+        )
+    ).order_by("first_name", "last_name", "username")
+
+
+def my_interviews(user: User, *, now: datetime | None = None) -> QuerySet[Interview]:
+    """The interviews `user` is assigned to, each with `my_scorecard_submitted` and the
+    `section` of the "My interviews" page it belongs to. An interview sits in the first
+    section whose rule it meets:
+
+    - Done: my scorecard is submitted, or the interview is completed or cancelled;
+    - In progress: the interview was started live (and my scorecard is not submitted);
+    - Waiting for my scorecard: still scheduled, but its time has come or passed, so it
+      happened (or should have) without being started live: my scorecard is owed;
+    - Upcoming: scheduled for later.
+
+    Nothing here depends on the other interviewers' scorecards (the blind rule)."""
+    now = now or timezone.now()
+    return (
+        Interview.objects.filter(interviewers=user)
+        .select_related("candidate", "question_set")
+        .annotate(
+            my_scorecard_submitted=Exists(
+                Scorecard.objects.filter(
+                    interview=OuterRef("pk"), interviewer=user, submitted_at__isnull=False
+                )
+            ),
+            section=Case(
+                When(
+                    Q(my_scorecard_submitted=True)
+                    | Q(status__in=[Interview.Status.COMPLETED, Interview.Status.CANCELLED]),
+                    then=Value(DONE),
+                ),
+                When(status=Interview.Status.IN_PROGRESS, then=Value(IN_PROGRESS)),
+                When(scheduled_at__lte=now, then=Value(WAITING)),
+                default=Value(UPCOMING),
+                output_field=CharField(),
+            ),
+        )
+    )
+
+
+def my_section_counts(interviews: QuerySet[Interview]) -> dict[str, int]:
+    """How many of `my_interviews(...)` fall in each section, every section present."""
+    counts = dict.fromkeys((key for key, _ in MY_SECTIONS), 0)
+    counts.update(interviews.order_by().values_list("section").annotate(count=Count("pk")))
+    return counts
+
+
+def inactive_candidates(*, days: int):
+    """Candidates not yet erased with no activity in the last `days` days: not edited, no
+    interview scheduled or completed, no scorecard written."""
+    since = timezone.now() - timedelta(days=days)
+    recent_interviews = Interview.objects.filter(
+        Q(scheduled_at__gte=since) | Q(completed_at__gte=since)
+    ).values("candidate")
+    recent_scorecards = Scorecard.objects.filter(updated_at__gte=since).values(
+        "interview__candidate"
+    )
+    return (
+        Candidate.objects.filter(erased_at__isnull=True, updated_at__lt=since)
+        .exclude(pk__in=recent_interviews)
+        .exclude(pk__in=recent_scorecards)
+        .order_by("pk")
+    )

@@ -1,5 +1,7 @@
-"""Every write to a scorecard goes through these functions. Each one sets a value rather than
-changing it relative to what is stored, so a request sent twice leaves the same result."""
+"""Every write to a scorecard goes through these functions, and the writes of a candidate
+that reach their scorecards (saving their details into results, export, erasure). Each one
+sets a value rather than changing it relative to what is stored, so a request sent twice
+leaves the same result."""
 
 from dataclasses import dataclass
 
@@ -7,12 +9,13 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Subquery, Value
+from django.forms import ModelForm
 from django.utils import timezone
 
 from audit import services as audit
 from config import limits
 from config.limits import check_text
-from interviews.models import Interview, InterviewPoint, InterviewQuestion
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
 from . import results, selectors
 from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
@@ -305,3 +308,120 @@ def _question_label(question: InterviewQuestion) -> str:
 def _plain_newlines(text: str) -> str:
     # Browsers post a textarea's line breaks as CRLF; the page's own saves send LF.
     return text.replace("\r\n", "\n")
+
+
+# Candidates: their details carry into results, and their scorecards into exports and erasure.
+
+
+def export_candidate(*, candidate: Candidate, actor: User | None) -> dict:
+    """Everything stored about a candidate, for their access request: their details, their
+    interviews with the questions asked, and every submitted scorecard with its answers and
+    amendments. Drafts stay with their authors until submitted, as everywhere else."""
+    scorecards = (
+        Scorecard.objects.filter(interview__candidate=candidate, submitted_at__isnull=False)
+        .select_related("interviewer")
+        .prefetch_related("ratings__interview_question", "ratings__marks__point", "amendments")
+    )
+    by_interview = {}
+    for scorecard in scorecards:
+        by_interview.setdefault(scorecard.interview_id, []).append(
+            {
+                "interviewer": scorecard.interviewer.get_full_name()
+                or scorecard.interviewer.username,
+                "submitted_at": scorecard.submitted_at.isoformat(),
+                "recommendation": scorecard.get_recommendation_display(),
+                "summary": scorecard.summary,
+                "answers": [
+                    {
+                        "question": rating.interview_question.prompt,
+                        "rating": rating.score,
+                        "skipped": rating.skipped,
+                        "notes": rating.notes,
+                        "points": {
+                            mark.point.text: mark.get_mark_display() for mark in rating.marks.all()
+                        },
+                    }
+                    for rating in scorecard.ratings.all()
+                ],
+                "amendments": [
+                    {
+                        "at": amendment.created_at.isoformat(),
+                        "reason": amendment.reason,
+                        "before": amendment.before,
+                        "after": amendment.after,
+                    }
+                    for amendment in scorecard.amendments.all()
+                ],
+            }
+        )
+    interviews = candidate.interviews.select_related("question_set").order_by("scheduled_at")
+    data = {
+        "candidate": {
+            "id": candidate.pk,
+            "name": candidate.name,
+            "email": candidate.email,
+            "role_applied_for": candidate.role_applied_for,
+            "notes": candidate.notes,
+            "created_at": candidate.created_at.isoformat(),
+            "erased_at": candidate.erased_at.isoformat() if candidate.erased_at else None,
+        },
+        "interviews": [
+            {
+                "stage": interview.stage,
+                "question_set": interview.question_set.title,
+                "status": interview.get_status_display(),
+                "scheduled_at": interview.scheduled_at.isoformat(),
+                "scorecards": by_interview.get(interview.pk, []),
+            }
+            for interview in interviews
+        ],
+        "exported_at": timezone.now().isoformat(),
+    }
+    audit.record(actor=actor, action="candidate_exported", subject=f"Candidate #{candidate.pk}")
+    return data
+
+
+@transaction.atomic
+def save_candidate(*, form: ModelForm) -> Candidate:
+    """Save a candidate from their valid CandidateForm, and store their results afresh:
+    the results carry the name and role that compare sorts and filters by."""
+    candidate = form.save()
+    results.refresh_results_of(candidate)
+    return candidate
+
+
+@transaction.atomic
+def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
+    """Remove the candidate's name, email and notes and every note written about them,
+    keeping ratings and recommendations, anonymised, so results and analytics stay true."""
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.is_erased:
+        raise ValidationError("This candidate was already erased.")
+    candidate.name = f"Erased candidate #{candidate.pk}"
+    candidate.email = ""
+    candidate.notes = ""
+    candidate.erased_at = timezone.now()
+    candidate.save()
+    Rating.objects.filter(scorecard__interview__candidate=candidate).update(notes="")
+    Scorecard.objects.filter(interview__candidate=candidate).update(summary="")
+    amendments = Amendment.objects.filter(scorecard__interview__candidate=candidate)
+    for amendment in amendments:
+        amendment.reason = ""
+        amendment.before = _without_words(amendment.before)
+        amendment.after = _without_words(amendment.after)
+    Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
+    results.refresh_results_of(candidate)
+    audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
+    return candidate
+
+
+def _without_words(changes: dict) -> dict:
+    """An amendment's values with the written words (summary, notes) removed."""
+    return {
+        field: ""
+        if field == "summary"
+        else {**value, "notes": ""}
+        if isinstance(value, dict)
+        else value
+        for field, value in changes.items()
+    }

@@ -27,6 +27,7 @@ from django.utils.html import escape
 from interviews import services as interview_services
 from interviews.models import Candidate, Interview, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, interviewer_user
+from notifications import services as scheduling
 from questions.models import Question, QuestionSet, Topic
 from questions.tests.factories import (
     AnswerPointFactory,
@@ -119,7 +120,7 @@ def world(request, interviewer, hiring_manager, curator, superuser):
         notes=hostile("candidate.notes"),
     )
     tomorrow = timezone.now() + datetime.timedelta(days=1)
-    interview = interview_services.schedule_interview(
+    interview = scheduling.schedule_interview(
         candidate=candidate,
         question_set=question_set,
         stage=hostile("interview.stage"),
@@ -130,7 +131,7 @@ def world(request, interviewer, hiring_manager, curator, superuser):
     )
     # A second candidate on the same set, for the side-by-side grid.
     other_candidate = CandidateFactory(name="Other candidate")
-    interview_services.schedule_interview(
+    scheduling.schedule_interview(
         candidate=other_candidate,
         question_set=question_set,
         stage="Technical interview",

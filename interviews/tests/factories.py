@@ -4,8 +4,8 @@ import factory
 from django.utils import timezone
 
 from config import roles
-from interviews import services
 from interviews.models import Candidate
+from notifications import services as scheduling
 from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
@@ -45,7 +45,7 @@ def planned_interview(
             question = QuestionFactory(question_set=question_set, position=position)
             for point in range(1, points + 1):
                 AnswerPointFactory(question=question, position=point)
-    return services.schedule_interview(
+    return scheduling.schedule_interview(
         candidate=candidate or CandidateFactory(),
         question_set=question_set,
         stage=stage,

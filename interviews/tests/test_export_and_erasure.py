@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from interviews import services
 from interviews.models import Candidate, Interview
 from interviews.tests.factories import CandidateFactory, planned_interview
+from scoring import selectors as scoring_selectors
 from scoring import services as scoring
 from scoring.models import Amendment, Mark, Recommendation, Scorecard
 from scoring.tests.factories import write_scorecard
@@ -54,7 +54,7 @@ def test_the_export_holds_every_field_and_an_interview_without_scorecards(
     scorecard = interview.scorecards.get()
     amendment = Amendment.objects.get()
     with django_assert_num_queries(8):  # a query per table, not per answer
-        data = services.export_candidate(candidate=grace, actor=hiring_manager)
+        data = scoring.export_candidate(candidate=grace, actor=hiring_manager)
 
     assert data.pop("exported_at")
     assert data == {
@@ -118,7 +118,7 @@ def test_the_export_holds_every_field_and_an_interview_without_scorecards(
 
 
 def test_erasing_blanks_the_words_of_an_amendment_and_keeps_its_numbers(amended, hiring_manager):
-    erased = services.erase_candidate(candidate=amended["grace"], actor=hiring_manager)
+    erased = scoring.erase_candidate(candidate=amended["grace"], actor=hiring_manager)
 
     amendment = Amendment.objects.get()
     assert (amendment.reason, amendment.before, amendment.after) == (
@@ -126,12 +126,12 @@ def test_erasing_blanks_the_words_of_an_amendment_and_keeps_its_numbers(amended,
         {"recommendation": 3, "summary": "", "Question 1": {"score": 4, "notes": ""}},
         {"recommendation": 4, "summary": "", "Question 1": {"score": 3, "notes": ""}},
     )
-    exported = services.export_candidate(candidate=erased, actor=hiring_manager)
+    exported = scoring.export_candidate(candidate=erased, actor=hiring_manager)
     assert exported["candidate"]["erased_at"] == erased.erased_at.isoformat()
 
 
 def test_a_candidate_erased_long_ago_is_not_inactive_again(amended, hiring_manager):
-    services.erase_candidate(candidate=amended["grace"], actor=hiring_manager)
+    scoring.erase_candidate(candidate=amended["grace"], actor=hiring_manager)
     never_erased = CandidateFactory()
     then = timezone.now() - timedelta(days=400)
     Candidate.objects.update(updated_at=then)
@@ -139,4 +139,4 @@ def test_a_candidate_erased_long_ago_is_not_inactive_again(amended, hiring_manag
     Scorecard.objects.update(updated_at=then)
 
     # A year on, the nightly purge must not find her again (erasing twice is refused).
-    assert list(services.inactive_candidates(days=365)) == [never_erased]
+    assert list(scoring_selectors.inactive_candidates(days=365)) == [never_erased]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from interviews import services
 from interviews.tests.factories import CandidateFactory, planned_interview
+from notifications import services as scheduling
 from scoring import services as scoring_services
 from scoring.tests.factories import write_scorecard
 
@@ -81,7 +82,7 @@ def test_each_interview_sits_in_one_section(client, alice, bob):
     write_scorecard(completed, alice)
     write_scorecard(completed, bob)
     cancelled = interview_for(alice, bob, name="Cancelled", days=-3)
-    services.cancel_interview(interview=cancelled)
+    scheduling.cancel_interview(interview=cancelled)
 
     response = get_mine(client, alice)
     assert sections_of(response) == {
@@ -99,7 +100,7 @@ def test_each_interview_sits_in_one_section(client, alice, bob):
 def test_a_cancelled_interview_is_done_even_with_my_draft(client, alice):
     interview = interview_for(alice, name="Ada Lovelace", days=-1)
     scoring_services.scorecard_for(interview=interview, interviewer=alice)
-    services.cancel_interview(interview=interview)
+    scheduling.cancel_interview(interview=interview)
     assert sections_of(get_mine(client, alice))["done"] == (1, ["Ada Lovelace"])
 
 
@@ -130,7 +131,7 @@ def test_done_interviews_link_to_the_scorecards_only_when_mine_is_submitted(clie
     submitted = interview_for(alice, bob, name="Submitted", days=-1)
     write_scorecard(submitted, alice)
     cancelled = interview_for(alice, name="Cancelled", days=-1)
-    services.cancel_interview(interview=cancelled)
+    scheduling.cancel_interview(interview=cancelled)
     response = get_mine(client, alice)
     rows = {i.candidate.name: i.action_url for i in response.context["sections"][3]["interviews"]}
     assert rows == {
@@ -154,10 +155,10 @@ def test_each_row_shows_the_interview(client, alice):
 
 def test_the_page_shows_the_latest_done_interviews_only(client, alice):
     question_set = interview_for(alice, name="First", days=-30).question_set
-    services.cancel_interview(interview=question_set.interviews.get())
+    scheduling.cancel_interview(interview=question_set.interviews.get())
     for day in range(1, 22):
         interview = interview_for(alice, name=f"Day {day}", days=-day, question_set=question_set)
-        services.cancel_interview(interview=interview)
+        scheduling.cancel_interview(interview=interview)
     response = get_mine(client, alice)
     count, names = sections_of(response)["done"]
     assert (count, len(names), names[0], names[-1]) == (22, 20, "Day 1", "Day 20")

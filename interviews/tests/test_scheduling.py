@@ -8,6 +8,7 @@ from django.utils import timezone
 from interviews import services
 from interviews.models import Interview, InterviewQuestion
 from interviews.tests.factories import planned_interview
+from notifications import services as scheduling
 from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
@@ -86,7 +87,7 @@ def test_the_list_shows_the_newest_first_with_counts_per_status(client, hiring_m
     old = planned_interview(interviewers=[alice], scheduled_at=now - datetime.timedelta(days=3))
     new = planned_interview(interviewers=[alice], scheduled_at=now + datetime.timedelta(days=3))
     middle = planned_interview(interviewers=[alice], scheduled_at=now)
-    services.cancel_interview(interview=middle)
+    scheduling.cancel_interview(interview=middle)
     client.force_login(hiring_manager)
 
     response = client.get(reverse("interview_list"))
@@ -105,7 +106,7 @@ def test_the_list_shows_the_newest_first_with_counts_per_status(client, hiring_m
 def test_the_list_filters_by_status(client, hiring_manager, alice):
     scheduled = planned_interview(interviewers=[alice])
     cancelled = planned_interview(interviewers=[alice])
-    services.cancel_interview(interview=cancelled)
+    scheduling.cancel_interview(interview=cancelled)
     client.force_login(hiring_manager)
     url = reverse("interview_list")
     assert list(client.get(url, {"status": "cancelled"}).context["page"].object_list) == [
@@ -496,7 +497,7 @@ def test_a_completed_interview_cannot_be_cancelled(client, hiring_manager, inter
 
 
 def test_cancelling_twice_says_so(client, hiring_manager, interview):
-    services.cancel_interview(interview=interview)
+    scheduling.cancel_interview(interview=interview)
     client.force_login(hiring_manager)
     response = client.post(reverse("cancel_interview", args=[interview.pk]))
     assert messages_of(response) == ["This interview is already cancelled."]

@@ -39,7 +39,7 @@ def test_the_navigation_counts_the_scorecards_waiting(client, alice, bob):
     done = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=1))
     write_scorecard(done, alice, summary="Yes.")
     gone = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=2))
-    interview_services.cancel_interview(interview=gone)
+    services.cancel_interview(interview=gone)
     client.force_login(alice)
     badge = (
         '<span class="badge rounded-pill text-bg-warning">2'
@@ -90,7 +90,7 @@ def test_the_feed_lists_upcoming_interviews_without_a_session(alice, bob):
     yesterday = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=1))
     planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=30))  # long past
     cancelled = planned_interview(interviewers=[alice], scheduled_at=now + timedelta(days=2))
-    interview_services.cancel_interview(interview=cancelled)
+    services.cancel_interview(interview=cancelled)
     planned_interview(interviewers=[bob], scheduled_at=now + timedelta(days=1))  # not hers
     feed = services.renew_calendar_feed(user=alice)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from interviews import services
 from interviews.tests.factories import CandidateFactory, planned_interview
+from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from notifications.services import retry_unsent
 from scoring import services as scoring_services
@@ -109,7 +110,7 @@ def test_rescheduling_updates_the_panel_and_cancels_for_whoever_left(send_now, a
     interview = schedule([alice, bob])
     later = START + timedelta(days=1)
     with send_now():
-        services.reschedule_interview(
+        scheduling.reschedule_interview(
             interview=interview, scheduled_at=later, interviewers=[alice, carol]
         )
     sent = {to: invitation_of(message) for to, message in by_recipient().items()}
@@ -127,11 +128,11 @@ def test_rescheduling_updates_the_panel_and_cancels_for_whoever_left(send_now, a
 
 def test_cancelling_sends_a_cancel_with_the_next_sequence(send_now, alice):
     interview = schedule([alice])
-    services.reschedule_interview(
+    scheduling.reschedule_interview(
         interview=interview, scheduled_at=START + timedelta(hours=1), interviewers=[alice]
     )
     with send_now():
-        services.cancel_interview(interview=interview)
+        scheduling.cancel_interview(interview=interview)
     [message] = mail.outbox
     assert message.subject.startswith("Cancelled interview: ")
     assert {k: invitation_of(message)[k] for k in ("method", "sequence", "status")} == {
@@ -144,7 +145,7 @@ def test_cancelling_sends_a_cancel_with_the_next_sequence(send_now, alice):
 def test_rescheduling_to_the_same_time_and_panel_sends_nothing(send_now, alice):
     interview = schedule([alice])
     with send_now():
-        services.reschedule_interview(
+        scheduling.reschedule_interview(
             interview=interview, scheduled_at=START, interviewers=[alice]
         )
     assert mail.outbox == []
@@ -154,7 +155,7 @@ def test_only_a_scheduled_interview_moves(alice):
     interview = schedule([alice])
     services.start_interview(interview=interview)
     with pytest.raises(ValidationError, match="in progress: only a scheduled interview"):
-        services.reschedule_interview(
+        scheduling.reschedule_interview(
             interview=interview, scheduled_at=START, interviewers=[alice]
         )
 
@@ -163,7 +164,7 @@ def test_an_interviewer_with_a_scorecard_stays_on_the_panel(alice, bob):
     interview = schedule([alice, bob])
     scoring_services.scorecard_for(interview=interview, interviewer=bob)
     with pytest.raises(ValidationError, match="staying on the panel: bob"):
-        services.reschedule_interview(
+        scheduling.reschedule_interview(
             interview=interview, scheduled_at=START, interviewers=[alice]
         )
 
@@ -183,7 +184,7 @@ def test_a_hiring_manager_reschedules_from_the_page(client, send_now, hiring_man
 
 def test_the_reschedule_page_says_why_it_refuses(client, hiring_manager, alice):
     interview = schedule([alice])
-    services.cancel_interview(interview=interview)
+    scheduling.cancel_interview(interview=interview)
     client.force_login(hiring_manager)
     url = reverse("reschedule_interview", args=[interview.pk])
     response = client.post(url, {"scheduled_at": "2030-05-07T09:00", "interviewers": [alice.pk]})

@@ -89,13 +89,12 @@ def test_a_run_after_a_pause_sends_the_latest_reminder_only(ended, alice):
 def test_nothing_is_due_before_the_first_threshold_nor_for_submitted_or_cancelled(
     alice, hiring_manager
 ):
-    from interviews import services as interview_services
 
     now = timezone.now()
     # Ended 1 h 50 min ago: not yet late.
     planned_interview(interviewers=[alice], scheduled_at=now - timedelta(hours=2))
     cancelled = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=1))
-    interview_services.cancel_interview(interview=cancelled)
+    services.cancel_interview(interview=cancelled)
     assert selectors.due_reminders(now=now) == []
 
 

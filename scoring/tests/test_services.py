@@ -2,8 +2,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from interviews.models import Interview
-from interviews.services import add_follow_up, cancel_interview
+from interviews.services import add_follow_up
 from interviews.tests.factories import planned_interview
+from notifications.services import cancel_interview
 from scoring import selectors, services
 from scoring.models import Mark, PointMark, Rating, Recommendation, Scorecard
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.models import create_token
-from interviews import services as interview_services
 from interviews.tests.factories import planned_interview
+from notifications import services as scheduling
 from scoring import services
 from scoring.models import CandidateResult, Recommendation
 from scoring.tests.factories import write_scorecard
@@ -79,7 +79,7 @@ def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hir
     check_results()
 
     # Carol never submits; the interview is cancelled, and what was submitted still counts.
-    interview_services.cancel_interview(interview=interview)
+    scheduling.cancel_interview(interview=interview)
     assert result_of(interview).scorecard_count == 2
     check_results()
 
@@ -87,7 +87,7 @@ def test_the_result_follows_submit_amend_cancel_and_erase(alice, bob, carol, hir
         field: getattr(result_of(interview), field)
         for field in ("scorecard_count", "mean", "median", "spread", "coverage", "topic_means")
     }
-    interview_services.erase_candidate(candidate=interview.candidate, actor=hiring_manager)
+    services.erase_candidate(candidate=interview.candidate, actor=hiring_manager)
     after = {field: getattr(result_of(interview), field) for field in before}
     assert after == before
     check_results()
@@ -164,7 +164,7 @@ def test_the_result_carries_the_candidate_name_and_role_through_edits_and_erasur
     assert (result.name, result.role_applied_for) == ("Zoë Renamed", "Data Engineer")
     check_results()
 
-    interview_services.erase_candidate(candidate=candidate, actor=hiring_manager)
+    services.erase_candidate(candidate=candidate, actor=hiring_manager)
     assert result_of(interview).name == f"Erased candidate #{candidate.pk}"
     check_results()
 

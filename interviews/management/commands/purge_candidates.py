@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from interviews import services
+from scoring import selectors, services
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args, older_than, dry_run, **options):
         if older_than < 1:
             raise CommandError(f"--older-than must be at least 1 day, not {older_than}.")
-        candidates = list(services.inactive_candidates(days=older_than))
+        candidates = list(selectors.inactive_candidates(days=older_than))
         verb = "Would erase" if dry_run else "Erased"
         if not dry_run:
             with transaction.atomic():

@@ -10,6 +10,7 @@ from django.utils import timezone
 from config import roles
 from interviews import services as interview_services
 from interviews.models import Candidate, Interview
+from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
@@ -136,7 +137,7 @@ class Command(BaseCommand):
                 email=f"{name.lower().replace(' ', '.')}@{DEMO_EMAIL_DOMAIN}",
                 role_applied_for=question_set.title,
             )
-            interview = interview_services.schedule_interview(
+            interview = scheduling.schedule_interview(
                 candidate=candidate,
                 question_set=question_set,
                 stage="Technical interview",
@@ -148,7 +149,7 @@ class Command(BaseCommand):
                 created_by=users["manager"],
             )
             if status == "cancelled":
-                interview_services.cancel_interview(interview=interview)
+                scheduling.cancel_interview(interview=interview)
                 continue
             if status == "scheduled":
                 continue
@@ -164,7 +165,7 @@ class Command(BaseCommand):
             )
         # A panel that met yesterday and owes both scorecards, so that the first run of
         # send_reminders has reminders and a digest to send.
-        interview_services.schedule_interview(
+        scheduling.schedule_interview(
             candidate=Candidate.objects.get(name="Tom Becker"),
             question_set=question_sets["backend-developer"],
             stage="System design interview",
@@ -262,7 +263,7 @@ def create_history(*, manager, interviewers):
         )
         members = [panel[(number + offset) % 4] for offset in range(3)]
         scheduled = start - datetime.timedelta(days=120 - 3 * number)
-        interview = interview_services.schedule_interview(
+        interview = scheduling.schedule_interview(
             candidate=candidate,
             question_set=question_set,
             stage="Technical interview",
