@@ -4,6 +4,16 @@ from datetime import UTC, datetime
 import icalendar
 import pytest
 
+SITE = "https://rubric.example.com"
+
+
+@pytest.fixture(autouse=True)
+def site(settings):
+    """Links in emails and calendars point at SITE; reminders are due 2 and 24 hours on."""
+    settings.SITE_URL = SITE
+    settings.DEFAULT_FROM_EMAIL = "Rubric <rubric@example.com>"
+    settings.REMINDER_HOURS = [2, 24]
+
 
 @pytest.fixture
 def send_now(django_capture_on_commit_callbacks):

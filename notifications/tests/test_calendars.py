@@ -13,16 +13,9 @@ from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import services
 from scoring.tests.factories import write_scorecard
 
-from .conftest import at, event_of
+from .conftest import SITE, at, event_of
 
 pytestmark = pytest.mark.django_db
-
-SITE = "https://rubric.example.com"
-
-
-@pytest.fixture(autouse=True)
-def site(settings):
-    settings.SITE_URL = SITE
 
 
 def calendar_of(response):

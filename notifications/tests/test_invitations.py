@@ -14,18 +14,11 @@ from notifications.models import OutgoingEmail
 from notifications.services import retry_unsent
 from scoring import services as scoring_services
 
-from .conftest import at, attachment, event_of, smtp_to
+from .conftest import SITE, at, attachment, event_of, smtp_to
 
 pytestmark = pytest.mark.django_db
 
-SITE = "https://rubric.example.com"
 START = at(2030, 5, 6, 10, 30)
-
-
-@pytest.fixture(autouse=True)
-def site(settings):
-    settings.SITE_URL = SITE
-    settings.DEFAULT_FROM_EMAIL = "Rubric <rubric@example.com>"
 
 
 def schedule(interviewers, **extra):

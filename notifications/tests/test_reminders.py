@@ -15,18 +15,11 @@ from notifications import selectors, services
 from notifications.models import OutgoingEmail, Reminder
 from scoring.tests.factories import write_scorecard
 
-from .conftest import smtp_to
+from .conftest import SITE, smtp_to
 
 pytestmark = pytest.mark.django_db
 
-SITE = "https://rubric.example.com"
 REMINDERS = OutgoingEmail.objects.exclude(kind=OutgoingEmail.Kind.INVITATION)
-
-
-@pytest.fixture(autouse=True)
-def site(settings):
-    settings.SITE_URL = SITE
-    settings.REMINDER_HOURS = [2, 24]
 
 
 @pytest.fixture

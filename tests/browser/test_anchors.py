@@ -13,7 +13,7 @@ LEVELS = {1: "Poor", 2: "Mixed", 3: "Good", 4: "Excellent"}
 
 
 @pytest.fixture
-def interview(alice):
+def anchored_interview(alice):
     question_set = QuestionSetFactory()
     for position in (1, 2):
         question = QuestionFactory(question_set=question_set, position=position)
@@ -37,10 +37,10 @@ def shown_anchors(question):
 
 
 def test_pressing_3_shows_the_good_anchor_and_focus_or_hover_previews_another(
-    page_for, interview, alice
+    page_for, anchored_interview, alice
 ):
     page = page_for(alice, viewport={"width": 1366, "height": 768})
-    current = start(page, interview)
+    current = start(page, anchored_interview)
     expect(current.locator(".rating-anchor-hint")).to_be_visible()
     expect(shown_anchors(current)).to_have_count(0)
 
@@ -62,9 +62,9 @@ def test_pressing_3_shows_the_good_anchor_and_focus_or_hover_previews_another(
     expect(shown_anchors(current)).to_have_text(["3 Good: Good answer to question 1"])
 
 
-def test_tapping_a_rating_on_a_tablet_shows_its_anchor(page_for, interview, alice):
+def test_tapping_a_rating_on_a_tablet_shows_its_anchor(page_for, anchored_interview, alice):
     page = page_for(alice, has_touch=True, viewport={"width": 768, "height": 1024})
-    current = start(page, interview)
+    current = start(page, anchored_interview)
 
     current.locator("label[for$='-4']").tap()
 

@@ -7,17 +7,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from interviews.models import InterviewQuestion
-from interviews.tests.factories import planned_interview
 from scoring.models import PointMark, Rating
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.interview(questions=5, points=2),
+]
 
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=5, points=2)
 
 
 def current(page):

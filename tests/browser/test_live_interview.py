@@ -5,15 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from interviews.tests.factories import planned_interview
 from scoring.models import PointMark, Rating, Scorecard
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def interview(alice, bob):
-    return planned_interview(interviewers=[alice, bob], questions=3, points=3)
 
 
 def current_question(page):

@@ -7,15 +7,12 @@ import pytest
 from playwright.sync_api import expect
 
 from interviews.models import InterviewQuestion
-from interviews.tests.factories import planned_interview
 from scoring.models import Rating
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def interview(alice):
-    return planned_interview(interviewers=[alice], questions=2, points=1)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.interview(questions=2, points=1),
+]
 
 
 def start(page):
