@@ -108,6 +108,12 @@ class InterviewSerializer(serializers.ModelSerializer):
     )
     question_set = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     interviewers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
+    shadows = serializers.SlugRelatedField(
+        slug_field="username",
+        many=True,
+        read_only=True,
+        help_text="Those of the interviewers who are trainees: their scorecards never count.",
+    )
 
     class Meta:
         model = Interview
@@ -122,6 +128,7 @@ class InterviewSerializer(serializers.ModelSerializer):
             "started_at",
             "completed_at",
             "interviewers",
+            "shadows",
             "anonymised",
         ]
 
@@ -143,6 +150,12 @@ class ScheduleSerializer(serializers.Serializer):
         max_length=200,
         help_text="Bank question ids of the set, in the order they are asked.",
     )
+    shadows = serializers.ListField(
+        child=serializers.CharField(max_length=limits.USERNAME),
+        max_length=50,
+        default=list,
+        help_text="Usernames of trainees on the panel: they write scorecards that never count.",
+    )
     anonymised = serializers.BooleanField(
         default=False,
         help_text="The panel sees the candidate's code, never their name, email, role or "
@@ -157,6 +170,12 @@ class RescheduleSerializer(serializers.Serializer):
         max_length=50,
         required=False,
         help_text="Usernames of the whole new panel; left out, the panel stays.",
+    )
+    shadows = serializers.ListField(
+        child=serializers.CharField(max_length=limits.USERNAME),
+        max_length=50,
+        required=False,
+        help_text="Usernames of the trainees on the new panel; left out, they stay.",
     )
     anonymised = serializers.BooleanField(required=False, help_text="Left out, it stays as it is.")
 

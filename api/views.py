@@ -195,9 +195,10 @@ class InterviewList(Private, generics.ListAPIView):
         if candidate is None:
             errors["candidate"] = ["No candidate has this id."]
         users = {u.username: u for u in interview_services.interviewer_pool()}
-        unknown = [name for name in data["interviewers"] if name not in users]
-        if unknown:
-            errors["interviewers"] = [f"Not in the Interviewer group: {', '.join(unknown)}."]
+        for field in ("interviewers", "shadows"):
+            unknown = [name for name in data[field] if name not in users]
+            if unknown:
+                errors[field] = [f"Not in the Interviewer group: {', '.join(unknown)}."]
         questions = Question.objects.in_bulk(data["questions"])
         missing = [pk for pk in data["questions"] if pk not in questions]
         if missing:
@@ -213,6 +214,7 @@ class InterviewList(Private, generics.ListAPIView):
             questions=[questions[pk] for pk in data["questions"]],
             created_by=request.user,
             anonymised=data["anonymised"],
+            shadows=[users[name] for name in data["shadows"]],
         )
         return Response(
             s.InterviewSerializer(interview, context={"request": request}).data,
@@ -251,16 +253,18 @@ class InterviewReschedule(Private, APIView):
         serializer = s.RescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        if "interviewers" in data:
-            users = {u.username: u for u in interview_services.interviewer_pool()}
-            unknown = [name for name in data["interviewers"] if name not in users]
+        users = {u.username: u for u in interview_services.interviewer_pool()}
+        for field in ("interviewers", "shadows"):
+            unknown = [name for name in data.get(field, []) if name not in users]
             if unknown:
                 raise exceptions.ValidationError(
-                    {"interviewers": [f"Not in the Interviewer group: {', '.join(unknown)}."]}
+                    {field: [f"Not in the Interviewer group: {', '.join(unknown)}."]}
                 )
+        if "interviewers" in data:
             panel = [users[name] for name in data["interviewers"]]
         else:
-            panel = list(interview.interviewers.all())
+            panel = list(interview.interviewers.exclude(shadowed_interviews=interview))
+        shadows = [users[name] for name in data["shadows"]] if "shadows" in data else None
         if interview.status != Interview.Status.SCHEDULED:
             raise Conflict(
                 f"This interview is {interview.get_status_display().lower()}: only a "
@@ -271,6 +275,7 @@ class InterviewReschedule(Private, APIView):
             scheduled_at=data.get("scheduled_at", interview.scheduled_at),
             interviewers=panel,
             anonymised=data.get("anonymised"),
+            shadows=shadows,
         )
         return Response(s.InterviewSerializer(interview, context={"request": request}).data)
 

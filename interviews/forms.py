@@ -50,6 +50,15 @@ class InterviewerField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+def shadows_field():
+    return InterviewerField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Trainees who run the interview and write a scorecard that never counts.",
+    )
+
+
 def anonymised_field():
     return forms.BooleanField(
         label="Anonymised",
@@ -78,11 +87,13 @@ class ScheduleInterviewForm(forms.Form):
     # Any question is accepted here: schedule_interview() refuses those not active in the set,
     # and says which.
     questions = forms.ModelMultipleChoiceField(queryset=Question.objects.all(), required=False)
+    shadows = shadows_field()
     anonymised = anonymised_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interviewers"].queryset = services.interviewer_pool()
+        self.fields["shadows"].queryset = services.interviewer_pool()
         bounded_text_field(self.fields["stage"])
         self.chosen_set = self.chosen_question_set()
         self.set_questions = (
@@ -124,7 +135,7 @@ class ScheduleInterviewForm(forms.Form):
                 ),
                 Row(Column("scheduled_at", css_class="col-md-6")),
             ),
-            Fieldset("Panel", "interviewers", "anonymised"),
+            Fieldset("Panel", "interviewers", "shadows", "anonymised"),
             Fieldset(
                 "Questions",
                 FieldWithButtons(
@@ -187,10 +198,12 @@ class RescheduleInterviewForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     interviewers = InterviewerField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    shadows = shadows_field()
     anonymised = anonymised_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["interviewers"].queryset = services.interviewer_pool()
+        self.fields["shadows"].queryset = services.interviewer_pool()
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Save and notify the panel"))

@@ -86,6 +86,11 @@ class Interview(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status, default=Status.SCHEDULED)
     interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="interviews")
+    # Trainees on the panel: interviewers too (they run the live page and submit a scorecard
+    # under the blind rule), whose scorecards never count towards any result.
+    shadows = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="shadowed_interviews", blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

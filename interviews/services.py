@@ -21,14 +21,21 @@ def interviewer_pool():
     )
 
 
-def _check_panel(interviewers: Sequence[User]) -> None:
+def _check_panel(interviewers: Sequence[User], shadows: Sequence[User] = ()) -> None:
     if not interviewers:
         raise ValidationError({"interviewers": "Assign at least one interviewer."})
     pool = set(interviewer_pool().values_list("pk", flat=True))
-    outsiders = [u for u in interviewers if u.pk not in pool]
-    if outsiders:
-        names = ", ".join(u.username for u in outsiders)
-        raise ValidationError({"interviewers": f"Not in the Interviewer group: {names}."})
+    for field, users in (("interviewers", interviewers), ("shadows", shadows)):
+        outsiders = [u for u in users if u.pk not in pool]
+        if outsiders:
+            names = ", ".join(u.username for u in outsiders)
+            raise ValidationError({field: f"Not in the Interviewer group: {names}."})
+    both = [u for u in shadows if u in interviewers]
+    if both:
+        names = ", ".join(u.username for u in both)
+        raise ValidationError(
+            {"shadows": f"Either an interviewer or a shadow, not both: {names}."}
+        )
 
 
 @transaction.atomic
@@ -42,13 +49,15 @@ def plan_interview(
     questions: Sequence[Question],
     created_by: User | None = None,
     anonymised: bool = False,
+    shadows: Sequence[User] = (),
 ) -> Interview:
     """Plan an interview: snapshot the chosen questions, in the given order, with their
     expected points and level anchors, so later edits to the bank never change what this
-    interview asks. It is anonymised when asked, or when its set is.
+    interview asks. It is anonymised when asked, or when its set is. `shadows` join the
+    panel as trainees: their scorecards never count.
     `notifications.services.schedule_interview` also stores the candidate's
     result and invites the panel: pages and the API schedule through it."""
-    _check_panel(interviewers)
+    _check_panel(interviewers, shadows)
     if not questions:
         raise ValidationError({"questions": "Choose at least one question to ask."})
     for question in questions:
@@ -67,7 +76,8 @@ def plan_interview(
         created_by=created_by,
         anonymised=anonymised or question_set.anonymised,
     )
-    interview.interviewers.set(interviewers)
+    interview.interviewers.set([*interviewers, *shadows])
+    interview.shadows.set(shadows)
     InterviewQuestion.snapshot(
         (interview, position, question) for position, question in enumerate(questions, start=1)
     )
@@ -80,10 +90,12 @@ def move_interview(
     scheduled_at: datetime,
     interviewers: Sequence[User],
     anonymised: bool | None = None,
+    shadows: Sequence[User] | None = None,
 ) -> list[User] | None:
     """Move an interview that has not started, or change its panel; an interviewer who has
-    begun a scorecard for it stays on the panel. Anonymising can change here too (until the
-    interview starts; a set marked anonymised keeps it on). Returns those taken off the
+    begun a scorecard for it stays on the panel, as interviewer or shadow. `shadows` left out
+    keeps the shadows there are. Anonymising can change here too (until the interview
+    starts; a set marked anonymised keeps it on). Returns those taken off the
     panel, or None when nothing changed. The caller holds the interview's row lock
     (`notifications.services.reschedule_interview`, which also sends the invitations)."""
     if interview.status != Interview.Status.SCHEDULED:
@@ -91,24 +103,42 @@ def move_interview(
             f"This interview is {interview.get_status_display().lower()}: only a scheduled "
             "interview can be moved."
         )
-    _check_panel(interviewers)
+    shadowing = set(interview.shadows.values_list("pk", flat=True))
+    if shadows is None:
+        shadows = [u for u in User.objects.filter(pk__in=shadowing) if u not in interviewers]
+    _check_panel(interviewers, shadows)
     before = set(interview.interviewers.values_list("pk", flat=True))
-    after = {u.pk for u in interviewers}
+    after = {u.pk for u in [*interviewers, *shadows]}
+    shadows_after = {u.pk for u in shadows}
     writing = User.objects.filter(pk__in=before - after, scorecards__interview=interview)
     if writing:
         names = ", ".join(u.username for u in writing)
         raise ValidationError(
             {"interviewers": f"Already writing a scorecard, so staying on the panel: {names}."}
         )
+    switching = User.objects.filter(
+        pk__in=(shadowing ^ shadows_after) & before, scorecards__interview=interview
+    )
+    if switching:
+        names = ", ".join(u.username for u in switching)
+        raise ValidationError(
+            {"shadows": f"Already writing a scorecard, so staying as they are: {names}."}
+        )
     if anonymised is None:
         anonymised = interview.anonymised
     anonymised = anonymised or interview.question_set.anonymised
-    if (scheduled_at, before, anonymised) == (interview.scheduled_at, after, interview.anonymised):
+    if (scheduled_at, before, shadowing, anonymised) == (
+        interview.scheduled_at,
+        after,
+        shadows_after,
+        interview.anonymised,
+    ):
         return None
     interview.scheduled_at = scheduled_at
     interview.anonymised = anonymised
     interview.save(update_fields=["scheduled_at", "anonymised"])
-    interview.interviewers.set(interviewers)
+    interview.interviewers.set([*interviewers, *shadows])
+    interview.shadows.set(shadows)
     return list(User.objects.filter(pk__in=before - after))
 
 

@@ -114,6 +114,7 @@ def schedule_interview(request):
                     questions=data["questions"],
                     created_by=request.user,
                     anonymised=data["anonymised"],
+                    shadows=list(data["shadows"]),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -129,8 +130,9 @@ def schedule_interview(request):
         initial = {name: values.get(name) for name in ("candidate", "question_set", "stage")}
         if values.get("scheduled_at"):
             initial["scheduled_at"] = values["scheduled_at"]
-        if "interviewers" in values:
-            initial["interviewers"] = values.getlist("interviewers")
+        for panel in ("interviewers", "shadows"):
+            if panel in values:
+                initial[panel] = values.getlist(panel)
         form = ScheduleInterviewForm(initial={k: v for k, v in initial.items() if v})
     template = "interviews/schedule_interview.html"
     if request.htmx and request.method == "GET" and not request.htmx.history_restore_request:
@@ -226,7 +228,8 @@ def reschedule_interview(request, pk):
     interview = get_object_or_404(Interview.objects.select_related("candidate"), pk=pk)
     initial = {
         "scheduled_at": timezone.localtime(interview.scheduled_at),
-        "interviewers": interview.interviewers.all(),
+        "interviewers": interview.interviewers.exclude(shadowed_interviews=interview),
+        "shadows": interview.shadows.all(),
         "anonymised": interview.anonymised,
     }
     form = RescheduleInterviewForm(request.POST or None, initial=initial)
@@ -237,6 +240,7 @@ def reschedule_interview(request, pk):
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 interviewers=list(form.cleaned_data["interviewers"]),
                 anonymised=form.cleaned_data["anonymised"],
+                shadows=list(form.cleaned_data["shadows"]),
             )
         except ValidationError as error:
             form.add_error(None, error)

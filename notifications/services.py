@@ -44,6 +44,7 @@ def schedule_interview(
     questions: Sequence[Question],
     created_by: User | None = None,
     anonymised: bool = False,
+    shadows: Sequence[User] = (),
 ) -> Interview:
     """Plan the interview (`interviews.services.plan_interview`), store the candidate's
     result on its set and invite the panel."""
@@ -56,6 +57,7 @@ def schedule_interview(
         questions=questions,
         created_by=created_by,
         anonymised=anonymised,
+        shadows=shadows,
     )
     results.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
     interview_changed(interview=interview)
@@ -80,6 +82,7 @@ def reschedule_interview(
     scheduled_at: datetime,
     interviewers: Sequence[User],
     anonymised: bool | None = None,
+    shadows: Sequence[User] | None = None,
 ) -> Interview:
     """Move an interview that has not started, or change its panel. Everyone on the new
     panel is sent the updated invitation, and anyone taken off it a cancellation; an
@@ -90,6 +93,7 @@ def reschedule_interview(
         scheduled_at=scheduled_at,
         interviewers=interviewers,
         anonymised=anonymised,
+        shadows=shadows,
     )
     if removed is not None:
         interview_changed(interview=interview, removed=removed)

@@ -71,8 +71,8 @@ def counted_scorecards(
     stage: str = "",
 ) -> QuerySet[Scorecard]:
     """Submitted scorecards of interviews matching the filters (dates are the interview's
-    scheduled day, both ends included)."""
-    scorecards = Scorecard.objects.filter(submitted_at__isnull=False)
+    scheduled day, both ends included); shadows' never count."""
+    scorecards = Scorecard.objects.counted()
     if question_set is not None:
         scorecards = scorecards.filter(interview__question_set=question_set)
     if date_from is not None:
@@ -528,7 +528,11 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         )
 
     interviews = (
-        Interview.objects.filter(question_set=question_set, scorecards__submitted_at__isnull=False)
+        Interview.objects.filter(
+            question_set=question_set,
+            scorecards__submitted_at__isnull=False,
+            scorecards__shadow=False,
+        )
         .values("pk")
         .distinct()
         .count()
@@ -559,11 +563,14 @@ def with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:
     """Annotate bank questions with how many interviews with a submitted scorecard asked them,
     and their mean submitted rating, for the admin's list."""
     asked = InterviewQuestion.objects.filter(
-        question=OuterRef("pk"), interview__scorecards__submitted_at__isnull=False
+        question=OuterRef("pk"),
+        interview__scorecards__submitted_at__isnull=False,
+        interview__scorecards__shadow=False,
     )
     rated = Rating.objects.filter(
         interview_question__question=OuterRef("pk"),
         scorecard__submitted_at__isnull=False,
+        scorecard__shadow=False,
         score__isnull=False,
     )
     return questions.annotate(

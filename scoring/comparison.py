@@ -329,6 +329,7 @@ def grid_rows(candidates, interviews, interviewers):
     cells = (
         Rating.objects.filter(
             scorecard__submitted_at__isnull=False,
+            scorecard__shadow=False,
             scorecard__interview__in=interviews,
             interview_question__question__isnull=False,
         )

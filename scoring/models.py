@@ -30,6 +30,12 @@ class Mark(models.IntegerChoices):
     COVERED = 2, "Covered"
 
 
+class ScorecardQuerySet(models.QuerySet):
+    def counted(self):
+        """Submitted scorecards of the panel proper: shadows' never count."""
+        return self.filter(submitted_at__isnull=False, shadow=False)
+
+
 class Scorecard(models.Model):
     interview = models.ForeignKey(Interview, on_delete=models.CASCADE, related_name="scorecards")
     interviewer = models.ForeignKey(
@@ -40,6 +46,8 @@ class Scorecard(models.Model):
     )
     summary = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Written by a shadow (a trainee on the panel, `Interview.shadows`), when it was made.
+    shadow = models.BooleanField(default=False, editable=False)
     # The results of a submitted scorecard, stored when it is submitted or amended (it cannot
     # change otherwise), so that candidates are compared in one query.
     score_mean = models.FloatField(null=True, blank=True, editable=False)
@@ -57,6 +65,8 @@ class Scorecard(models.Model):
     points_marked = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScorecardQuerySet.as_manager()
 
     class Meta:
         ordering = ["interview", "interviewer__username"]

@@ -66,8 +66,11 @@ def _fresh_results(
     candidates, or of everyone. The one place for a result's arithmetic, used to store
     results and to check stored ones."""
     interviews = Interview.objects.all()
-    scorecards = Scorecard.objects.filter(submitted_at__isnull=False, score_mean__isnull=False)
-    ratings = Rating.objects.filter(scorecard__submitted_at__isnull=False, score__isnull=False)
+    # Shadows' scorecards never count (Scorecard.shadow).
+    scorecards = Scorecard.objects.counted().filter(score_mean__isnull=False)
+    ratings = Rating.objects.filter(
+        scorecard__submitted_at__isnull=False, scorecard__shadow=False, score__isnull=False
+    )
     if candidate_ids is not None:
         interviews = interviews.filter(candidate__in=candidate_ids)
         scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
@@ -263,8 +266,9 @@ def fresh_tallies(
 ) -> tuple[dict[int, dict], dict[int, AnswerTally], dict[int, PointTally]]:
     """The tallies computed from the submitted scorecards of `interviews` (or of all): each
     submitted scorecard's, by pk, as a dict of its fields; and unsaved answer and point
-    tallies, by asked question and asked point pk. Five queries."""
-    scorecards = Scorecard.objects.filter(submitted_at__isnull=False)
+    tallies, by asked question and asked point pk. Five queries. Shadows' scorecards are left
+    out: they never count, so they have no tallies."""
+    scorecards = Scorecard.objects.counted()
     if interviews is not None:
         scorecards = scorecards.filter(interview__in=interviews)
     sheets = list(scorecards.order_by("pk").values_list("pk", "interview", "interviewer"))
@@ -373,7 +377,8 @@ def store_tallies(scorecard: Scorecard) -> None:
     interview = Interview.objects.select_for_update().filter(pk=scorecard.interview_id)
     list(interview.values_list("pk"))
     sheets, answers, points = fresh_tallies(interview)
-    Scorecard.objects.filter(pk=scorecard.pk).update(**sheets[scorecard.pk])
+    no_tallies = dict.fromkeys(SCORECARD_FIELDS, 0)  # a shadow's
+    Scorecard.objects.filter(pk=scorecard.pk).update(**sheets.get(scorecard.pk, no_tallies))
     AnswerTally.objects.filter(interview=scorecard.interview_id).delete()
     AnswerTally.objects.bulk_create(answers.values())
     PointTally.objects.filter(interview=scorecard.interview_id).delete()

@@ -297,7 +297,10 @@ def panel_of(interview: Interview) -> QuerySet[User]:
             Scorecard.objects.filter(
                 interview=interview, interviewer=OuterRef("pk"), submitted_at__isnull=False
             )
-        )
+        ),
+        is_shadow=Exists(
+            Interview.shadows.through.objects.filter(interview=interview, user=OuterRef("pk"))
+        ),
     ).order_by("first_name", "last_name", "username")
 
 

@@ -29,7 +29,11 @@ def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
     """The interviewer's scorecard for the interview, created as a draft on first use."""
     if not interview.interviewers.filter(pk=interviewer.pk).exists():
         raise PermissionDenied("You are not an interviewer of this interview.")
-    scorecard, _ = Scorecard.objects.get_or_create(interview=interview, interviewer=interviewer)
+    scorecard, _ = Scorecard.objects.get_or_create(
+        interview=interview,
+        interviewer=interviewer,
+        defaults={"shadow": interview.shadows.filter(pk=interviewer.pk).exists()},
+    )
     scorecard.interview, scorecard.interviewer = interview, interviewer  # no need to fetch again
     return scorecard
 
@@ -180,8 +184,10 @@ def _lock_draft_of(
         if not interview.interviewers.filter(pk=interviewer.pk).exists():
             raise PermissionDenied("You are not an interviewer of this interview.")
         # Two first saves at once: one inserts, the other finds it.
+        shadow = interview.shadows.filter(pk=interviewer.pk).exists()
         Scorecard.objects.bulk_create(
-            [Scorecard(interview=interview, interviewer=interviewer)], ignore_conflicts=True
+            [Scorecard(interview=interview, interviewer=interviewer, shadow=shadow)],
+            ignore_conflicts=True,
         )
         scorecard = locked.get()
     scorecard.known_points = scorecard.known_points or 0
