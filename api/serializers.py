@@ -260,6 +260,7 @@ class SubmittedScorecardSerializer(serializers.ModelSerializer):
             "summary",
             "score_mean",
             "coverage",
+            "shadow",
         ]
 
 

@@ -254,13 +254,20 @@ def selected_candidates(comparison, picked):
     # SQLite's planner (which has no statistics) may read the whole set's interviews.
     # The panels come in the same query, one row per scorecard (or one without).
     interviews, panel = {}, {}
-    for pk, candidate, question_set, submitted_at, interviewer, *names in Interview.objects.filter(
-        candidate__in=ids
-    ).values_list(
+    for (
+        pk,
+        candidate,
+        question_set,
+        submitted_at,
+        shadow,
+        interviewer,
+        *names,
+    ) in Interview.objects.filter(candidate__in=ids).values_list(
         "pk",
         "candidate",
         "question_set",
         "scorecards__submitted_at",
+        "scorecards__shadow",
         "scorecards__interviewer",
         "scorecards__interviewer__first_name",
         "scorecards__interviewer__last_name",
@@ -268,7 +275,7 @@ def selected_candidates(comparison, picked):
     ):
         if comparison.question_set and question_set == comparison.question_set.pk:
             interviews[pk] = candidate
-            if submitted_at is not None:
+            if submitted_at is not None and not shadow:  # shadows never count
                 panel[interviewer] = names
     if set(interviews.values()) != set(ids):
         raise ValidationError("Some of those candidates did not run this question set.")

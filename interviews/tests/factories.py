@@ -36,6 +36,7 @@ def planned_interview(
     points=3,
     stage="Technical interview",
     scheduled_at=None,
+    shadows=(),
 ):
     """An interview planned through the service, against a new set of `questions` bank
     questions with `points` answer points each, unless a question set is given."""
@@ -52,4 +53,5 @@ def planned_interview(
         scheduled_at=scheduled_at or timezone.now() + datetime.timedelta(days=1),
         interviewers=interviewers,
         questions=list(question_set.questions.filter(is_active=True)),
+        shadows=shadows,
     )
