@@ -310,6 +310,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Links in emails and calendars are absolute: they are read outside any request.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Hours after an interview's scheduled end at which an unsubmitted scorecard is reminded of.
+# A trainee's shadow scorecard agrees with its panel when their ratings differ from the
+# panel's mean by at most this much, on average over the questions both rated.
+QUALIFY_MAX_DIFFERENCE = float(os.environ.get("DJANGO_QUALIFY_MAX_DIFFERENCE", "0.5"))
 REMINDER_HOURS = sorted(int(hours) for hours in env_list("DJANGO_REMINDER_HOURS", ["2", "24"]))
 
 LOGGING = {

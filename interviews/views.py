@@ -15,6 +15,7 @@ from config.pagination import paginate
 from notifications import services as scheduling
 from scoring import selectors as scoring_selectors
 from scoring import services as scoring_services
+from scoring import training
 
 from . import selectors
 from .access import MANAGE_INTERVIEWS, get_interview_for_manager
@@ -122,6 +123,14 @@ def schedule_interview(request):
                 messages.success(
                     request, f"Scheduled “{interview.stage}” with {interview.candidate}."
                 )
+                if not training.qualified_on_panel(
+                    question_set=interview.question_set, interviewers=data["interviewers"]
+                ):
+                    messages.warning(
+                        request,
+                        f"Nobody on this panel is qualified on {interview.question_set}: "
+                        "consider adding an interviewer who is (see Calibration, Trainees).",
+                    )
                 return redirect("interview_detail", pk=interview.pk)
     else:
         # A first visit (?candidate= preselects one), a change of set, or the no-JavaScript

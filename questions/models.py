@@ -3,6 +3,7 @@
 Every model has a natural key so the seed sets ship as fixtures without primary keys: loading
 a fixture twice updates the same rows, and never collides with rows an admin created."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -48,6 +49,11 @@ class QuestionSet(models.Model):
     description = models.TextField(blank=True)
     source = models.CharField(
         max_length=200, blank=True, help_text="The document the questions were taken from."
+    )
+    shadow_scorecards_to_qualify = models.PositiveSmallIntegerField(
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="How many agreeing shadow scorecards qualify an interviewer on this set.",
     )
     anonymised = models.BooleanField(
         default=False,

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from interviews.models import Interview, InterviewPoint, InterviewQuestion
+from questions.models import QuestionSet
 
 
 class Recommendation(models.IntegerChoices):
@@ -313,3 +314,35 @@ class CandidateResult(models.Model):
 
     def __str__(self):
         return f"Result of candidate #{self.candidate_id} on set #{self.question_set_id}"
+
+
+class Qualification(models.Model):
+    """An interviewer qualified on a question set: by an admin, or by the rule once enough of
+    their shadow scorecards agreed with the panel's (scoring/training.py)."""
+
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    question_set = models.ForeignKey(
+        QuestionSet, on_delete=models.CASCADE, related_name="qualifications"
+    )
+    qualified_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who qualified them; empty when their shadow scorecards did.",
+    )
+
+    class Meta:
+        ordering = ["question_set", "interviewer__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interviewer", "question_set"], name="qualification_once_per_set"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.interviewer} on {self.question_set}"

@@ -17,7 +17,7 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
-from . import results, selectors
+from . import results, selectors, training
 from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
 
 
@@ -235,6 +235,7 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")
     if not interview.interviewers.exclude(pk__in=submitted).exists():
         interview.complete()
+    training.qualify_shadows(interview=interview)
     return scorecard
 
 
@@ -297,6 +298,7 @@ def amend_scorecard(
         subject=f"Scorecard #{scorecard.pk} of interview #{scorecard.interview_id}",
         details={"changed": sorted(after)},
     )
+    training.qualify_shadows(interview=scorecard.interview)
     return Amendment.objects.create(
         scorecard=scorecard, author=author, reason=reason.strip(), before=before, after=after
     )

@@ -31,7 +31,7 @@ from notifications import services as notifications
 from notifications.models import CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from questions.tests.factories import UserFactory
-from scoring.models import Amendment, PointMark, Rating, Scorecard
+from scoring.models import Amendment, PointMark, Qualification, Rating, Scorecard
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -395,6 +395,9 @@ def build_world():
             ),
             AccessLog: AccessLog.objects.create(**access),
             AccessFailureLog: AccessFailureLog.objects.create(**access),
+            Qualification: Qualification.objects.create(
+                interviewer=after, question_set=interview.question_set
+            ),
         },
     )
     # The assigned interviewer's calendar feed, by its token (a slug), and a revoked one.
@@ -459,6 +462,7 @@ WATCHED = [
     Rating,
     PointMark,
     Amendment,
+    Qualification,
     AuditEvent,
     Topic,
     QuestionSet,

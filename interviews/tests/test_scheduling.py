@@ -14,6 +14,7 @@ from questions.tests.factories import (
     UserFactory,
 )
 from scoring import services as scoring_services
+from scoring.models import Qualification
 from scoring.tests.factories import write_scorecard
 
 from .conftest import bank, schedule_data
@@ -217,7 +218,11 @@ def test_scheduling_snapshots_the_chosen_questions_in_the_chosen_order(
     interview = Interview.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("interview_detail", args=[interview.pk])
-    assert messages_of(response) == ["Scheduled “Technical interview” with Ada Lovelace."]
+    assert messages_of(response) == [
+        "Scheduled “Technical interview” with Ada Lovelace.",
+        "Nobody on this panel is qualified on Backend Developer: consider adding an interviewer "
+        "who is (see Calibration, Trainees).",
+    ]
     assert (interview.candidate, interview.question_set, interview.stage) == (
         candidate,
         backend_set,
@@ -475,3 +480,13 @@ def test_cancelling_twice_says_so(client, hiring_manager, interview):
 def test_cancelling_an_unknown_interview_is_404(client, hiring_manager):
     client.force_login(hiring_manager)
     assert client.post(reverse("cancel_interview", args=[999999])).status_code == 404
+
+
+def test_scheduling_says_nothing_more_when_someone_on_the_panel_is_qualified(
+    client, hiring_manager, candidate, backend_set, alice, bob
+):
+    Qualification.objects.create(interviewer=bob, question_set=backend_set)
+    client.force_login(hiring_manager)
+    data = schedule_data(candidate, backend_set, [alice, bob], {bank(backend_set)["Caching?"]: 1})
+    response = client.post(reverse("schedule_interview"), data)
+    assert messages_of(response) == ["Scheduled “Technical interview” with Ada Lovelace."]

@@ -3,13 +3,14 @@ The figures come from scoring/calibration.py; interviewers see neither page."""
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
 from questions.models import QuestionSet
 
-from .. import calibration, exports
+from .. import calibration, exports, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
 from ..models import Recommendation, Score
@@ -36,11 +37,12 @@ def _filters(request):
 @manager_only
 def calibration_page(request):
     form, valid = _filters(request)
-    interviewers, agreement = [], None
+    interviewers, agreement, trainees = [], None, []
     if valid:
         scorecards = form.scorecards()
         interviewers = calibration.interviewer_calibration(scorecards)
         agreement = calibration.panel_agreement(scorecards)
+        trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
         recommendation_labels = Recommendation.labels
         for row in interviewers:
             row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
@@ -58,7 +60,9 @@ def calibration_page(request):
             "query": form.query() if valid else "",
             "interviewers": interviewers,
             "agreement": agreement,
+            "trainees": trainees,
             "thresholds": {
+                "qualify_difference": settings.QUALIFY_MAX_DIFFERENCE,
                 "reliable": calibration.ALPHA_RELIABLE,
                 "tentative": calibration.ALPHA_TENTATIVE,
                 "min_scorecards": calibration.LENIENCY_MIN_SCORECARDS,
