@@ -48,6 +48,7 @@ def check_demo_logins():
         "manager": (False, [roles.HIRING_MANAGER]),
         "alice": (False, [roles.INTERVIEWER]),
         "bob": (False, [roles.INTERVIEWER]),
+        "tess": (False, [roles.INTERVIEWER]),
         "carlos": (False, [roles.INTERVIEWER]),
         "dana": (False, [roles.INTERVIEWER]),
     }
@@ -69,8 +70,17 @@ def check_lived_in_app():
     submitted = Scorecard.objects.filter(submitted_at__isnull=False).exclude(
         interview__candidate__email__endswith="@history.example.com"
     )
-    assert set(submitted.values_list("interviewer__username", flat=True)) == {"alice", "bob"}
-    assert submitted.count() == 27
+    assert set(submitted.values_list("interviewer__username", flat=True)) == {
+        "alice",
+        "bob",
+        "tess",
+    }
+    assert sorted(
+        submitted.filter(shadow=True).values_list(
+            "interviewer__username", "interview__candidate__name"
+        )
+    ) == [("tess", "Priya Raman"), ("tess", "Tom Becker")]
+    assert submitted.count() == 29  # 27 of the panels and 2 of tess shadowing
     scores = set(Rating.objects.exclude(score=None).values_list("score", flat=True))
     assert scores == {1, 2, 3, 4}
     # Every completed interview has a submitted scorecard from each of its interviewers.

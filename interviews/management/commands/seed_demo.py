@@ -14,7 +14,7 @@ from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
-from scoring.models import Mark, PointMark, Rating, Scorecard
+from scoring.models import Mark, PointMark, Qualification, Rating, Scorecard
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -23,7 +23,11 @@ DEMO_USERS = [
     ("manager", "Morgan Manager", roles.HIRING_MANAGER),
     ("alice", "Alice Archer", roles.INTERVIEWER),
     ("bob", "Bob Baker", roles.INTERVIEWER),
+    ("tess", "Tess Turner", roles.INTERVIEWER),
 ]
+# Tess is training: she shadowed these two panels (two of the three agreeing scorecards that
+# would qualify her on the Backend Developer set).
+SHADOWED = {"Priya Raman", "Tom Becker"}
 DEMO_EMAIL_DOMAIN = "candidates.example.com"
 
 # name, question set, status, days from today, ability (1–4) as alice and bob would judge it
@@ -120,6 +124,13 @@ class Command(BaseCommand):
             )
         chance = random.Random(20261121)  # the same demo every time
         interviewers = [users["alice"], users["bob"]]
+        for question_set in question_sets.values():  # experienced: qualified by the admin
+            for interviewer in interviewers:
+                Qualification.objects.get_or_create(
+                    interviewer=interviewer,
+                    question_set=question_set,
+                    defaults={"granted_by": users["admin"]},
+                )
         today = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
         more = []
         for number, name in enumerate(MORE_CANDIDATES):
@@ -149,6 +160,7 @@ class Command(BaseCommand):
                 created_by=users["manager"],
                 # Those still to come are anonymised: the panel sees each candidate's code.
                 anonymised=status == "scheduled",
+                shadows=[users["tess"]] if name in SHADOWED else [],
             )
             if status == "cancelled":
                 scheduling.cancel_interview(interview=interview)
@@ -160,6 +172,10 @@ class Command(BaseCommand):
                 # In the interview still running, bob has rated only part of it so far.
                 submit = status == "completed" or interviewer == users["alice"]
                 self.score(interview, interviewer, ability, chance, submit)
+            if name in SHADOWED:
+                # Her own generator, so the rest of the demo stays as it was.
+                trainee = random.Random(name)
+                self.score(interview, users["tess"], sum(abilities) / 2, trainee, True)
             # Times as if the interview had happened when it was scheduled.
             Interview.objects.filter(pk=interview.pk).update(started_at=interview.scheduled_at)
             Interview.objects.filter(pk=interview.pk, status="completed").update(
