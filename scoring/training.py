@@ -62,8 +62,11 @@ class TraineeProgress:
 
 
 def compare_with_panels(shadows: QuerySet[Scorecard]) -> list[ShadowScorecard]:
-    """Each submitted shadow scorecard of `shadows` beside its counted panel. Four queries."""
+    """Each submitted shadow scorecard of `shadows` beside its counted panel. Four queries,
+    one when there is none."""
     shadows = list(shadows.filter(shadow=True, submitted_at__isnull=False).order_by("pk"))
+    if not shadows:
+        return []
     interviews = {scorecard.interview_id for scorecard in shadows}
     panel_means = {
         (row["scorecard__interview"], row["interview_question"]): row["mean"]
@@ -116,6 +119,8 @@ def trainee_progress(*, question_set: QuestionSet | None = None) -> list[Trainee
     for item in compare_with_panels(shadows):
         interview = item.scorecard.interview
         by_trainee[(item.scorecard.interviewer, interview.question_set)].append(item)
+    if not by_trainee:
+        return []
     qualifications = {
         (q.interviewer_id, q.question_set_id): q
         for q in Qualification.objects.filter(

@@ -2,6 +2,8 @@
 scorecard with its panel, computed by hand here, and the rule that qualifies them."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -116,3 +118,18 @@ def test_an_admin_qualifies_by_hand_and_it_is_recorded(admin_client, question_se
     assert AuditEvent.objects.get(action="interviewer_qualified").subject == (
         f"carol on {question_set.slug}"
     )
+
+
+def test_trainee_progress_takes_as_many_queries_for_one_shadow_scorecard_as_for_four(
+    question_set, alice, bob, carol
+):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            training.trainee_progress()
+        return len(captured)
+
+    shadowed(question_set, [(alice, YES)], carol, [[3, 3]], [3, 3])
+    one = queries()
+    for _ in range(3):
+        shadowed(question_set, [(alice, YES)], bob, [[3, 3]], [2, 2])
+    assert queries() == one == 5
