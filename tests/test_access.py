@@ -145,6 +145,11 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # Single sign-on: off in this world, so its provider is not found (accounts/tests/
+    # test_sso_access.py requests them with a provider); everyone here has a role.
+    "openid_connect_login":    (404,) * 7,
+    "openid_connect_callback": (404,) * 7,
+    "no_role":                 (LOGIN,) + ("home",) * 6,
 }
 # fmt: on
 
@@ -179,6 +184,8 @@ URL_OBJECTS = {
     "calendar_feed[old]": {"token": "old_feed"},
     "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
     "token_revoke": {"pk": "token"},
+    "openid_connect_login": {"provider_id": "sso_provider"},
+    "openid_connect_callback": {"provider_id": "sso_provider"},
     "api_question_set": {"slug": "question_set"},
     "api_candidate": {"pk": "candidate"},
     "api_candidate[update]": {"pk": "candidate"},
@@ -401,6 +408,7 @@ def build_world():
     old_token = notifications.renew_calendar_feed(user=before).token
     world.old_feed = SimpleNamespace(slug=old_token)
     world.feed = SimpleNamespace(slug=notifications.renew_calendar_feed(user=before).token)
+    world.sso_provider = SimpleNamespace(pk="sso")
     world.sessions = {}
     for role, user in world.users.items():
         client = Client()
