@@ -90,3 +90,7 @@ def interview(request, alice, bob, candidate):
     marker = request.node.get_closest_marker("interview")
     size = {"questions": 3, "points": 3} | (marker.kwargs if marker else {})
     return planned_interview(interviewers=[alice, bob], candidate=candidate, **size)
+
+
+# The test OpenID Connect provider (tests/oidc_provider/), for accounts/ and browser tests.
+from tests.oidc_provider.fixtures import oidc_provider, sso  # noqa: E402, F401

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from api.models import ApiToken, revoke_token
 from audit import services as audit
 
 from .sso import ROLE_NAMES
@@ -11,7 +12,8 @@ from .sso import ROLE_NAMES
 def sync_sso_roles(*, user: User, roles: set[str]) -> None:
     """Give `user` exactly the roles their provider's groups map to, among the roles
     DJANGO_OIDC_ROLES manages (others, granted by an admin, are left alone), recording any
-    change in the audit log. Never staff or superuser: those are not roles."""
+    change in the audit log. Never staff or superuser: those are not roles. Someone left
+    with no role loses their API tokens at once."""
     managed = set(settings.OIDC_ROLES) & set(ROLE_NAMES)
     before = set(user.groups.filter(name__in=ROLE_NAMES).values_list("name", flat=True))
     after = (before - managed) | (roles & managed)
@@ -19,6 +21,9 @@ def sync_sso_roles(*, user: User, roles: set[str]) -> None:
         return
     user.groups.remove(*Group.objects.filter(name__in=before - after))
     user.groups.add(*Group.objects.filter(name__in=after - before))
+    if not after:
+        for token in ApiToken.objects.active().filter(user=user):
+            revoke_token(token=token)
     audit.record(
         actor=None,
         action="role_changed",
