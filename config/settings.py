@@ -263,6 +263,11 @@ SOCIALACCOUNT_PROVIDERS = {
         else [],
     }
 }
+if OIDC_ISSUER:
+    # The login page's button posts to Rubric, which redirects to the provider: browsers hold
+    # that redirect to the CSP's form-action too.
+    issuer_origin = "/".join(OIDC_ISSUER.split("/")[:3])  # lower case: not itself a setting
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], issuer_origin]
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
 # People are matched by the provider's subject only: never joined to an account by email.

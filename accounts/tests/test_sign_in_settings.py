@@ -67,6 +67,7 @@ def test_the_provider_comes_from_the_environment(monkeypatch):
         }
     }
     assert settings["SOCIALACCOUNT_EMAIL_AUTHENTICATION"] is False
+    assert settings["SECURE_CSP"]["form-action"] == ["'self'", "https://id.example.com"]
 
 
 @pytest.mark.parametrize(

@@ -78,9 +78,10 @@ def control(request):
             },
         )
     if person := body.get("person"):
-        user, _ = User.objects.get_or_create(username=person["username"])
-        user.set_password(person["password"])
-        user.save()
+        user, created = User.objects.get_or_create(username=person["username"])
+        if created:  # a new password would end the person's session at the provider
+            user.set_password(person["password"])
+            user.save()
         PEOPLE[user.username] = {
             key: value for key, value in person.items() if key not in ("username", "password")
         }
