@@ -24,6 +24,7 @@ ROLE_MIGRATIONS = [
     ("scoring.migrations.0002_roles", "grant_permissions"),
     ("questions.migrations.0003_levelanchor", "grant_anchor_permissions"),
     ("interviews.migrations.0002_interviewanchor", "grant_view_permission"),
+    ("accounts.migrations.0002_roles", "grant_invitation_permissions"),
 ]
 
 

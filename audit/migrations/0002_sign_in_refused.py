@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('scorecard_submitted', 'Scorecard submitted'), ('scorecard_amended', 'Scorecard amended'), ('candidate_exported', 'Candidate data exported'), ('candidate_erased', 'Candidate erased'), ('role_changed', 'Roles changed'), ('sign_in_refused', 'Single sign-on refused')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("scorecard_submitted", "Scorecard submitted"),
+                    ("scorecard_amended", "Scorecard amended"),
+                    ("candidate_exported", "Candidate data exported"),
+                    ("candidate_erased", "Candidate erased"),
+                    ("role_changed", "Roles changed"),
+                    ("sign_in_refused", "Single sign-on refused"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
