@@ -25,7 +25,8 @@ def claims_of(extra_data: dict) -> dict:
 def roles_for(claims: dict) -> set[str]:
     """The roles DJANGO_OIDC_ROLES maps the claims' groups to. Refuses a sign-in whose claims
     lack the groups claim, or whose email the provider has not verified."""
-    if claims.get("email") and claims.get("email_verified") is not True:
+    # Some providers send the boolean as a string.
+    if claims.get("email") and claims.get("email_verified") not in (True, "true"):
         raise Refused("unverified_email", "Your identity provider has not verified your email.")
     groups = claims.get(settings.OIDC_GROUPS_CLAIM)
     if isinstance(groups, str):
