@@ -26,7 +26,8 @@ def roles_for(claims: dict) -> set[str]:
     """The roles DJANGO_OIDC_ROLES maps the claims' groups to. Refuses a sign-in whose claims
     lack the groups claim, or whose email the provider has not verified."""
     # Some providers send the boolean as a string.
-    if claims.get("email") and claims.get("email_verified") not in (True, "true"):
+    verified = claims.get("email_verified")
+    if claims.get("email") and not (verified is True or verified == "true"):
         raise Refused("unverified_email", "Your identity provider has not verified your email.")
     groups = claims.get(settings.OIDC_GROUPS_CLAIM)
     if isinstance(groups, str):
