@@ -438,6 +438,13 @@ def build_world():
         expires_at=timezone.now() + timedelta(days=7),
     )
     world.invitation_link = SimpleNamespace(pk="WORLD-INVITATION")
+    world.manager_invitation = Invitation.objects.create(
+        email="boss@example.com",
+        role=Invitation.Role.HIRING_MANAGER,
+        invited_by=world.users["superuser"],
+        token_digest=invitation_digest("MANAGER-INVITATION"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
     Invitation.objects.create(
         email="old@example.com",
         role=Invitation.Role.INTERVIEWER,
@@ -761,6 +768,10 @@ FOREIGN_WRITES = {
         "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
     "api_interviews (schedule) by an interviewer": (
         "before", "api_interviews", lambda w: [], schedule_body, 403),
+    "resend_invitation of an admin's manager invitation, as a manager": (
+        "manager", "resend_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
+    "revoke_invitation of an admin's manager invitation, as a manager": (
+        "manager", "revoke_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
 }
 # fmt: on
 
