@@ -24,6 +24,7 @@ ROLE_MIGRATIONS = [
     ("scoring.migrations.0002_roles", "grant_permissions"),
     ("questions.migrations.0003_levelanchor", "grant_anchor_permissions"),
     ("interviews.migrations.0002_interviewanchor", "grant_view_permission"),
+    ("accounts.migrations.0002_roles", "grant_invitation_permissions"),
 ]
 
 
@@ -90,3 +91,7 @@ def interview(request, alice, bob, candidate):
     marker = request.node.get_closest_marker("interview")
     size = {"questions": 3, "points": 3} | (marker.kwargs if marker else {})
     return planned_interview(interviewers=[alice, bob], candidate=candidate, **size)
+
+
+# The test OpenID Connect provider (tests/oidc_provider/), for accounts/ and browser tests.
+from tests.oidc_provider.fixtures import oidc_provider, sso  # noqa: E402, F401

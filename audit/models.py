@@ -14,6 +14,7 @@ class AuditEvent(models.Model):
         CANDIDATE_ERASED = "candidate_erased", "Candidate erased"
         ROLE_CHANGED = "role_changed", "Roles changed"
         INTERVIEWER_QUALIFIED = "interviewer_qualified", "Interviewer qualified"
+        SIGN_IN_REFUSED = "sign_in_refused", "Single sign-on refused"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept by name too, so the record outlives the account.

@@ -3,6 +3,7 @@ import re
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
@@ -54,9 +55,25 @@ class LoginForm(BoundedLoginMixin, AuthenticationForm):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Log in", css_class="w-100"))
 
+    def clean(self):
+        # Refused before authenticating: with passwords off, no guess is even tried.
+        if not settings.PASSWORD_LOGIN:
+            raise ValidationError(
+                "Signing in with a password is turned off: use your company's sign-in.",
+                code="password_login_off",
+            )
+        return super().clean()
+
 
 class AdminLoginForm(BoundedLoginMixin, AdminAuthenticationForm):
-    pass
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        # With passwords off, the admin's login still lets the break-glass superuser in.
+        if not settings.PASSWORD_LOGIN and not user.is_superuser:
+            raise ValidationError(
+                "Signing in with a password is turned off, except for the break-glass superuser.",
+                code="password_login_off",
+            )
 
 
 class AsciiIntegerField(forms.IntegerField):

@@ -65,6 +65,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "api",
     "notifications",
+    # Sign-in (issue 22): django-allauth for OpenID Connect; see the block "Sign-in" below.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.RoleRequiredMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -204,6 +213,71 @@ X_FRAME_OPTIONS = "DENY"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sign-in (issue 22) -------------------------------------------------------------------------
+# Passwords (guarded by django-axes) unless DJANGO_PASSWORD_LOGIN=0, and OpenID Connect through
+# django-allauth when DJANGO_OIDC_ISSUER is set. docs/sign-in.md explains every variable.
+PASSWORD_LOGIN = env_bool("DJANGO_PASSWORD_LOGIN", True)
+OIDC_ISSUER = os.environ.get("DJANGO_OIDC_ISSUER", "").rstrip("/")
+OIDC_BUTTON = os.environ.get("DJANGO_OIDC_BUTTON", "") or "Sign in with single sign-on"
+OIDC_GROUPS_CLAIM = os.environ.get("DJANGO_OIDC_GROUPS_CLAIM", "") or "groups"
+
+
+def oidc_roles(value: str) -> dict[str, set[str]]:
+    """DJANGO_OIDC_ROLES, "Role=group,group;Role=group", as {role: {groups}}."""
+    from config import roles
+
+    known = (roles.INTERVIEWER, roles.HIRING_MANAGER, roles.QUESTION_CURATOR)
+    mapping = {}
+    for entry in filter(None, (part.strip() for part in value.split(";"))):
+        role, _, groups = (text.strip() for text in entry.partition("="))
+        if role not in known or not groups:
+            raise ImproperlyConfigured(
+                f"DJANGO_OIDC_ROLES: {entry!r} is not Role=group[,group], with a role among "
+                f"{', '.join(known)}."
+            )
+        mapping[role] = {group.strip() for group in groups.split(",") if group.strip()}
+    return mapping
+
+
+OIDC_ROLES = oidc_roles(os.environ.get("DJANGO_OIDC_ROLES", ""))
+if not PASSWORD_LOGIN and not OIDC_ISSUER:
+    raise ImproperlyConfigured(
+        "DJANGO_PASSWORD_LOGIN=0 needs DJANGO_OIDC_ISSUER: no one could sign in."
+    )
+if OIDC_ISSUER and not os.environ.get("DJANGO_OIDC_CLIENT_ID"):
+    raise ImproperlyConfigured("DJANGO_OIDC_ISSUER needs DJANGO_OIDC_CLIENT_ID (and its secret).")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "sso",
+                "name": OIDC_BUTTON,
+                "client_id": os.environ.get("DJANGO_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("DJANGO_OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": OIDC_ISSUER},
+            }
+        ]
+        if OIDC_ISSUER
+        else [],
+    }
+}
+if OIDC_ISSUER:
+    # The login page's button posts to Rubric, which redirects to the provider: browsers hold
+    # that redirect to the CSP's form-action too.
+    issuer_origin = "/".join(OIDC_ISSUER.split("/")[:3])  # lower case: not itself a setting
+    SECURE_CSP["form-action"] = [*SECURE_CSP["form-action"], issuer_origin]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+# People are matched by the provider's subject only: never joined to an account by email.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+ACCOUNT_UNIQUE_EMAIL = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

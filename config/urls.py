@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
+    path("", include("accounts.urls")),  # single sign-on (issue 22)
 ]
 
 handler400 = "config.errors.bad_request"

@@ -32,6 +32,8 @@ class OutgoingEmail(models.Model):
         INVITATION = "invitation", "Invitation"
         REMINDER = "reminder", "Scorecard reminder"
         DIGEST = "digest", "Overdue scorecards digest"
+        ACCOUNT_INVITATION = "account_invitation", "Invitation to join"
+        PASSWORD_RESET = "password_reset", "Password reset"
 
     kind = models.CharField(max_length=20, choices=Kind)
     to = models.EmailField()

@@ -7,6 +7,7 @@ point or scorecard, and must refuse and change nothing."""
 
 import json
 import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -20,7 +21,10 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import SlugConverter
+from django.utils import timezone
 
+from accounts.models import Invitation
+from accounts.models import digest as invitation_digest
 from api.models import ApiToken, create_token
 from audit.models import AuditEvent
 from config import roles
@@ -145,6 +149,21 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # Single sign-on: off in this world, so its provider is not found (accounts/tests/
+    # test_sso_access.py requests them with a provider); everyone here has a role.
+    "openid_connect_login":    (404,) * 7,
+    "openid_connect_callback": (404,) * 7,
+    "no_role":                 (LOGIN,) + ("home",) * 6,
+    # Invitations: admins invite anyone, managers interviewers; the link is public, once.
+    "invitations":             FOR_MANAGERS,
+    "resend_invitation":       (LOGIN, 403, 403, 403, "invitations", 403, "invitations"),
+    "revoke_invitation":       (LOGIN, 403, 403, 403, "invitations", 403, "invitations"),
+    "accept_invitation":       (200,) * 7,
+    "accept_invitation[used]": (410,) * 7,
+    "password_reset":          (200,) * 7,
+    "password_reset_done":     (200,) * 7,
+    "password_reset_confirm":  (200,) * 7,
+    "password_reset_complete": (200,) * 7,
 }
 # fmt: on
 
@@ -179,6 +198,13 @@ URL_OBJECTS = {
     "calendar_feed[old]": {"token": "old_feed"},
     "admin:view_on_site": {"content_type_id": "candidate_type", "object_id": "candidate"},
     "token_revoke": {"pk": "token"},
+    "resend_invitation": {"pk": "invitation"},
+    "revoke_invitation": {"pk": "invitation"},
+    "accept_invitation": {"token": "invitation_link"},
+    "accept_invitation[used]": {"token": "used_invitation_link"},
+    "password_reset_confirm": {"uidb64": "reset_uid", "token": "reset_token"},
+    "openid_connect_login": {"provider_id": "sso_provider"},
+    "openid_connect_callback": {"provider_id": "sso_provider"},
     "api_question_set": {"slug": "question_set"},
     "api_candidate": {"pk": "candidate"},
     "api_candidate[update]": {"pk": "candidate"},
@@ -222,6 +248,8 @@ POSTED = {
     },
     "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
     "token_revoke": lambda world: {},
+    "resend_invitation": lambda world: {},
+    "revoke_invitation": lambda world: {},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
@@ -404,6 +432,32 @@ def build_world():
     old_token = notifications.renew_calendar_feed(user=before).token
     world.old_feed = SimpleNamespace(slug=old_token)
     world.feed = SimpleNamespace(slug=notifications.renew_calendar_feed(user=before).token)
+    world.sso_provider = SimpleNamespace(pk="sso")
+    world.invitation = Invitation.objects.create(
+        email="new@example.com",
+        role=Invitation.Role.INTERVIEWER,
+        invited_by=world.users["manager"],
+        token_digest=invitation_digest("WORLD-INVITATION"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    world.invitation_link = SimpleNamespace(pk="WORLD-INVITATION")
+    world.manager_invitation = Invitation.objects.create(
+        email="boss@example.com",
+        role=Invitation.Role.HIRING_MANAGER,
+        invited_by=world.users["superuser"],
+        token_digest=invitation_digest("MANAGER-INVITATION"),
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    Invitation.objects.create(
+        email="old@example.com",
+        role=Invitation.Role.INTERVIEWER,
+        token_digest=invitation_digest("USED-INVITATION"),
+        expires_at=timezone.now() + timedelta(days=7),
+        accepted_at=timezone.now(),
+    )
+    world.used_invitation_link = SimpleNamespace(pk="USED-INVITATION")
+    world.reset_uid = SimpleNamespace(pk="MQ")
+    world.reset_token = SimpleNamespace(pk="not-a-valid-token")
     world.sessions = {}
     for role, user in world.users.items():
         client = Client()
@@ -475,6 +529,7 @@ WATCHED = [
     InterviewCalendar,
     OutgoingEmail,
     Reminder,
+    Invitation,
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.
@@ -717,6 +772,10 @@ FOREIGN_WRITES = {
         "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
     "api_interviews (schedule) by an interviewer": (
         "before", "api_interviews", lambda w: [], schedule_body, 403),
+    "resend_invitation of an admin's manager invitation, as a manager": (
+        "manager", "resend_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
+    "revoke_invitation of an admin's manager invitation, as a manager": (
+        "manager", "revoke_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
 }
 # fmt: on
 

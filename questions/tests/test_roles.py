@@ -64,6 +64,9 @@ def test_hiring_managers_plan_interviews_and_read_scorecards():
         [
             *READ_THE_BANK,
             *READ_THE_PLAN,
+            "accounts.add_invitation",
+            "accounts.change_invitation",
+            "accounts.view_invitation",
             "interviews.add_candidate",
             "interviews.change_candidate",
             "interviews.view_candidate",

@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.urls import reverse
+
+
+def sign_in(request):
+    """What the login page offers: the password form, the identity provider's button."""
+    return {
+        "password_login": settings.PASSWORD_LOGIN,
+        "sso_button": settings.OIDC_BUTTON if settings.OIDC_ISSUER else "",
+        "sso_login_url": reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
+    }
