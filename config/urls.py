@@ -25,6 +25,8 @@ urlpatterns = [
     path("", include("scoring.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
+    # Probes and metrics (ops): no login, no session.
+    path("", include("ops.urls")),
 ]
 
 handler400 = "config.errors.bad_request"
