@@ -91,7 +91,7 @@ def outage_errors():
 
 
 OUTAGE_ERRORS = outage_errors()
-UNAVAILABLE = "The server cannot reach its database for a moment. Nothing was saved: try again."
+UNAVAILABLE = "The server is unavailable for a moment. Nothing was saved: try again shortly."
 
 
 def service_unavailable(request):

@@ -31,9 +31,7 @@ def run_worker():
 
 
 def tasks():
-    return list(
-        DBTaskResult.objects.order_by("enqueued_at").values_list("status", "args_kwargs")
-    )
+    return list(DBTaskResult.objects.order_by("enqueued_at").values_list("status", "args_kwargs"))
 
 
 def a_minute_passes():
