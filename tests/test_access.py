@@ -20,6 +20,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import SlugConverter
+from django_tasks_db.models import DBTaskResult
 
 from api.models import ApiToken, create_token
 from audit.models import AuditEvent
@@ -29,6 +30,7 @@ from interviews.models import Candidate, Interview, InterviewPoint, InterviewQue
 from interviews.tests.factories import interviewer_user, planned_interview
 from notifications import services as notifications
 from notifications.models import CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
+from ops.models import WorkerHeartbeat
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from questions.tests.factories import UserFactory
 from scoring.models import Amendment, PointMark, Rating, Scorecard
@@ -145,6 +147,15 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # Background tasks are enqueued by the app and kept: superusers read them and run failed
+    # ones again (ops/admin.py), nobody adds or deletes one.
+    "admin:django_tasks_database_dbtaskresult_add":    MODEL_NON_STAFF + (403, 403),
+    "admin:django_tasks_database_dbtaskresult_delete": MODEL_NON_STAFF + (403, 403),
+    # Probes for the orchestrator, open to all; metrics only for DJANGO_METRICS_ALLOWED_IPS or
+    # DJANGO_METRICS_TOKEN (ops/tests/test_metrics.py), which no role here has.
+    "healthz":                 (200,) * 7,
+    "readyz":                  (200,) * 7,
+    "metrics":                 (403,) * 7,
 }
 # fmt: on
 
@@ -395,6 +406,12 @@ def build_world():
             ),
             AccessLog: AccessLog.objects.create(**access),
             AccessFailureLog: AccessFailureLog.objects.create(**access),
+            DBTaskResult: DBTaskResult.objects.create(
+                args_kwargs={"args": [1], "kwargs": {}},
+                task_path="notifications.tasks.send_email",
+                backend_name="default",
+                status="FAILED",
+            ),
         },
     )
     # The assigned interviewer's calendar feed, by its token (a slug), and a revoked one.
@@ -471,6 +488,8 @@ WATCHED = [
     InterviewCalendar,
     OutgoingEmail,
     Reminder,
+    DBTaskResult,
+    WorkerHeartbeat,
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.
