@@ -3,6 +3,7 @@ import socket
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.db import connections
 from django.tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
@@ -66,3 +67,28 @@ def smtp_to(port):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
         }
     }
+
+
+class Database:
+    """The database, which can go away: every new query then fails in the driver, as while
+    PostgreSQL restarts, and Django raises its OperationalError (Django's cursors are made
+    to fail, not the app's code). For the connections of every thread: a live server's too."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+
+    def drop(self):
+        wrapper = type(connections["default"])
+
+        def refuse(connection, name=None):
+            raise connection.Database.OperationalError("server closed the connection unexpectedly")
+
+        self.monkeypatch.setattr(wrapper, "create_cursor", refuse)
+
+    def restore(self):
+        self.monkeypatch.undo()
+
+
+@pytest.fixture
+def database(monkeypatch):
+    return Database(monkeypatch)

@@ -3,7 +3,6 @@ Retry-After (the styled page; JSON for the API and the live page's saves), never
 the database is back, the same request succeeds."""
 
 import pytest
-from django.db import OperationalError, connection
 from django.urls import reverse
 
 from api.models import create_token
@@ -15,28 +14,6 @@ from .conftest import free_port
 pytestmark = pytest.mark.django_db
 
 UNAVAILABLE = "The server is unavailable for a moment. Nothing was saved: try again shortly."
-
-
-class Database:
-    """The database connection, which can be dropped: every query then fails as it does
-    while PostgreSQL restarts (Django's own connection is made to fail, not the app)."""
-
-    def __init__(self, monkeypatch):
-        self.monkeypatch = monkeypatch
-
-    def drop(self):
-        def refuse():
-            raise OperationalError("server closed the connection unexpectedly")
-
-        self.monkeypatch.setattr(connection, "ensure_connection", refuse)
-
-    def restore(self):
-        self.monkeypatch.undo()
-
-
-@pytest.fixture
-def database(monkeypatch):
-    return Database(monkeypatch)
 
 
 @pytest.fixture

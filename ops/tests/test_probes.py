@@ -4,7 +4,6 @@ of readiness."""
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -18,13 +17,8 @@ READY = {"database": "ok", "cache": "not configured", "worker": "not configured"
 
 
 @pytest.fixture
-def database_down(monkeypatch):
-    """Every query fails as it does when PostgreSQL restarts under the app."""
-
-    def refuse():
-        raise OperationalError("server closed the connection unexpectedly")
-
-    monkeypatch.setattr(connection, "ensure_connection", refuse)
+def database_down(database):
+    database.drop()
 
 
 def redis_cache(settings, port, db=5):
