@@ -339,6 +339,8 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[task_backend]}}
 WORKER_HEARTBEAT_SECONDS = 60
 # Outermost: every response, error pages and static files included, is logged and counted.
 MIDDLEWARE.insert(0, "ops.middleware.RequestRecordMiddleware")
+# Next, the probes and /metrics: answered for any Host, over HTTP, without a session.
+MIDDLEWARE.insert(1, "ops.middleware.ProbeMiddleware")
 # A 503 for a database or cache outage asks clients to come back after this many seconds.
 RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_RETRY_AFTER_SECONDS", 5))
 # /metrics answers only these addresses (REMOTE_ADDR, or the client's behind

@@ -5,9 +5,10 @@ import re
 import time
 import uuid
 
+from django.urls import resolve
 from django.utils.functional import SimpleLazyObject, empty
 
-from . import logs, metrics
+from . import logs, metrics, views
 
 logger = logging.getLogger("rubric.requests")
 
@@ -64,3 +65,25 @@ class RequestRecordMiddleware:
             return response
         finally:
             logs.request_id.reset(token)
+
+
+class ProbeMiddleware:
+    """The orchestrator probes each process by its own address, over plain HTTP, and a scraper
+    may too: their URLs are answered here, before the host check (ALLOWED_HOSTS) and the
+    redirect to HTTPS, and before anything reads a session."""
+
+    PROBES = {
+        "/healthz": views.healthz,
+        "/readyz": views.readyz,
+        "/metrics": views.prometheus_metrics,
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = self.PROBES.get(request.path_info)
+        if view is None:
+            return self.get_response(request)
+        request.resolver_match = resolve(request.path_info)
+        return view(request)

@@ -123,3 +123,16 @@ def test_readyz_does_not_guess_the_worker_without_a_database(client, database_do
             "checks": {"database": "unreachable", "cache": "not configured", "worker": "unknown"},
         },
     )
+
+
+def test_probes_answer_the_process_address_over_http(client, settings):
+    """Orchestrators probe a process by its address, over plain HTTP; other pages still
+    refuse a host that is not allowed."""
+    settings.ALLOWED_HOSTS = ["rubric.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    for url in ("/healthz", "/readyz"):
+        assert client.get(url, HTTP_HOST="10.1.2.3:8000").status_code == 200
+    settings.METRICS_ALLOWED_IPS = ["127.0.0.1"]
+    assert client.get("/metrics", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/accounts/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400
+    assert client.get("/accounts/login/", HTTP_HOST="rubric.example.com").status_code == 301
