@@ -2,6 +2,7 @@
 retries a failed attempt after a delay, keeps a task that keeps failing, and runs it again from
 the admin."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -105,6 +106,13 @@ def test_a_task_that_keeps_failing_is_kept_and_an_admin_runs_it_again(
     email.refresh_from_db()
     assert (email.attempts, email.sent_at is not None) == (6, True)
     assert len(inbox.messages) == 1
+
+
+def test_the_worker_waits_for_the_database_instead_of_exiting(database, caplog):
+    database.drop()
+    threading.Timer(0.5, database.restore).start()  # PostgreSQL is back half a second later
+    run_worker()  # returns once the queue is empty, rather than raising
+    assert "Worker lost the database: OperationalError(" in caplog.text
 
 
 def test_only_superusers_run_tasks_again(client, curator):
