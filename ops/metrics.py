@@ -6,9 +6,12 @@ scraped, so they are the same whichever process answers."""
 import os
 
 from django.db.models import Count
+from django_tasks_db.models import DBTaskResult
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+from scoring.models import Scorecard
 
 REQUESTS = Counter(
     "rubric_http_requests", "Requests answered, by route name", ["route", "method", "status"]
@@ -44,10 +47,6 @@ class DatabaseCollector:
     """Read when scraped: the task queue by status, and scorecards submitted."""
 
     def collect(self):
-        from django_tasks_db.models import DBTaskResult
-
-        from scoring.models import Scorecard
-
         tasks = GaugeMetricFamily("rubric_tasks", "Background tasks by status", labels=["status"])
         by_status = dict(
             DBTaskResult.objects.order_by().values_list("status").annotate(Count("id"))
