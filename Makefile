@@ -8,7 +8,7 @@ FIXTURES := junior-backend-developer backend-developer
 # Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
 SIZES ?= 50 500
 
-.PHONY: run setup test lint format bench clean api-conformance mutate
+.PHONY: run setup test lint format bench clean api-conformance mutate deploy-check
 
 run: setup
 	$(BIN)/python manage.py migrate --no-input -v 0
@@ -43,6 +43,12 @@ mutate: setup
 # SQLite always, PostgreSQL too when DATABASE_URL is set; fails when a target is missed.
 bench: setup
 	$(BIN)/python -m bench --sizes $(SIZES)
+
+# Two gunicorn processes, a worker, its own PostgreSQL and Redis, 50 simulated interviewers,
+# a killed app process and a PostgreSQL restart; asserts nothing is lost (deploy/check.py).
+# Needs root (it runs its PostgreSQL as the postgres user) and takes a few minutes; not in CI.
+deploy-check: setup
+	$(BIN)/python deploy/check.py
 
 lint: setup
 	$(BIN)/ruff check .

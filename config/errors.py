@@ -2,7 +2,9 @@
 way back. Wired as handler400/403/404/500 in config/urls.py and as the CSRF failure view."""
 
 import logging
+import sys
 
+from django.conf import settings
 from django.core.exceptions import (
     BadRequest,
     PermissionDenied,
@@ -11,7 +13,8 @@ from django.core.exceptions import (
     TooManyFilesSent,
     ValidationError,
 )
-from django.http import HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.template import loader
@@ -75,7 +78,40 @@ def csrf_failure(request, reason=""):
     )
 
 
+def outage_errors():
+    """What a request raises when the database or the cache does not answer."""
+    errors = [OperationalError, InterfaceError]
+    try:
+        import redis.exceptions
+    except ImportError:  # pragma: no cover (redis is a requirement)
+        pass
+    else:
+        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
+    return tuple(errors)
+
+
+OUTAGE_ERRORS = outage_errors()
+UNAVAILABLE = "The server is unavailable for a moment. Nothing was saved: try again shortly."
+
+
+def service_unavailable(request):
+    """503 with Retry-After: the client may try again, and the live page's queue does."""
+    if request.path.startswith("/api/"):  # the API's errors are {"detail": …}
+        response = JsonResponse({"detail": UNAVAILABLE}, status=503)
+    elif "application/json" in request.headers.get("Accept", ""):  # the live page's saves
+        response = JsonResponse({"error": UNAVAILABLE}, status=503)
+    else:
+        # Without the request, as the 500 page: nothing may read the database or the cache.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(settings.RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request):
+    # Django calls this while handling the exception: an outage of the database or the cache
+    # is a 503 the client can ride out, not a 500, wherever in the request it was raised.
+    if isinstance(sys.exc_info()[1], OUTAGE_ERRORS):
+        return service_unavailable(request)
     # Rendered without the request: no context processors, so nothing reads the session or
     # the database, which may be what failed.
     return HttpResponseServerError(loader.get_template("500.html").render())

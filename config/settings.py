@@ -395,3 +395,42 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# ---- Running as a service (issue 23; docs/deployment.md) ------------------------------------
+# Background tasks (email): "immediate" runs them inside the request that enqueues them (the
+# development default: `make run` needs no worker); "database" stores them for
+# `python manage.py run_worker` (the production default): django-tasks-db, which needs
+# nothing beyond the database the app already has.
+INSTALLED_APPS += ["django_tasks_db", "ops"]
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+task_backend = os.environ.get("DJANGO_TASK_BACKEND", "immediate" if DEBUG else "database")
+if task_backend not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {task_backend!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[task_backend]}}
+# /readyz is unready when no worker has beaten within this long (with the database backend).
+WORKER_HEARTBEAT_SECONDS = 60
+# Outermost: every response, error pages and static files included, is logged and counted.
+MIDDLEWARE.insert(0, "ops.middleware.RequestRecordMiddleware")
+# Next, the probes and /metrics: answered for any Host, over HTTP, without a session.
+MIDDLEWARE.insert(1, "ops.middleware.ProbeMiddleware")
+# A 503 for a database or cache outage asks clients to come back after this many seconds.
+RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_RETRY_AFTER_SECONDS", 5))
+# /metrics answers only these addresses (REMOTE_ADDR, or the client's behind
+# DJANGO_PROXY_COUNT proxies), or a request with `Authorization: Bearer <token>`.
+METRICS_ALLOWED_IPS = env_list("DJANGO_METRICS_ALLOWED_IPS", [])
+METRICS_TOKEN = os.environ.get("DJANGO_METRICS_TOKEN", "")
+# One JSON object per log line in production (DJANGO_LOG_FORMAT=json), plain text otherwise.
+LOGGING["formatters"] = {
+    "json": {"()": "ops.logs.JsonFormatter"},
+    "text": {"format": "%(levelname)s %(name)s %(message)s"},
+}
+LOGGING["filters"] = {"request_id": {"()": "ops.logs.RequestIdFilter"}}
+LOGGING["handlers"]["console"]["formatter"] = os.environ.get(
+    "DJANGO_LOG_FORMAT", "text" if DEBUG else "json"
+)
+LOGGING["handlers"]["console"]["filters"] = ["request_id"]

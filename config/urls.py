@@ -26,6 +26,8 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),  # single sign-on (issue 22)
+    # Probes and metrics (ops): no login, no session.
+    path("", include("ops.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

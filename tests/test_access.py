@@ -22,6 +22,7 @@ from django.test import Client, override_settings
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import SlugConverter
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import Invitation
 from accounts.models import digest as invitation_digest
@@ -33,6 +34,7 @@ from interviews.models import Candidate, Interview, InterviewPoint, InterviewQue
 from interviews.tests.factories import interviewer_user, planned_interview
 from notifications import services as notifications
 from notifications.models import CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
+from ops.models import WorkerHeartbeat
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 from questions.tests.factories import UserFactory
 from scoring.models import Amendment, PointMark, Qualification, Rating, Scorecard
@@ -164,6 +166,15 @@ EXPECTED = {
     "password_reset_done":     (200,) * 7,
     "password_reset_confirm":  (200,) * 7,
     "password_reset_complete": (200,) * 7,
+    # Background tasks are enqueued by the app and kept: superusers read them and run failed
+    # ones again (ops/admin.py), nobody adds or deletes one.
+    "admin:django_tasks_database_dbtaskresult_add":    MODEL_NON_STAFF + (403, 403),
+    "admin:django_tasks_database_dbtaskresult_delete": MODEL_NON_STAFF + (403, 403),
+    # Probes for the orchestrator, open to all; metrics only for DJANGO_METRICS_ALLOWED_IPS or
+    # DJANGO_METRICS_TOKEN (ops/tests/test_metrics.py), which no role here has.
+    "healthz":                 (200,) * 7,
+    "readyz":                  (200,) * 7,
+    "metrics":                 (403,) * 7,
 }
 # fmt: on
 
@@ -426,6 +437,12 @@ def build_world():
             Qualification: Qualification.objects.create(
                 interviewer=after, question_set=interview.question_set
             ),
+            DBTaskResult: DBTaskResult.objects.create(
+                args_kwargs={"args": [1], "kwargs": {}},
+                task_path="notifications.tasks.send_email",
+                backend_name="default",
+                status="FAILED",
+            ),
         },
     )
     # The assigned interviewer's calendar feed, by its token (a slug), and a revoked one.
@@ -530,6 +547,8 @@ WATCHED = [
     OutgoingEmail,
     Reminder,
     Invitation,
+    DBTaskResult,
+    WorkerHeartbeat,
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.

@@ -37,6 +37,8 @@ SURFACES = {
     "admin:login": "the admin's sign-in page",
     "tokens": "my API tokens",
     "api_tokens": "the API: my tokens",
+    "healthz": "the liveness probe (no data)",
+    "readyz": "the readiness probe (check names only)",
     "accept_invitation": "an invitation's link",
     "password_reset": "asking for a password reset",
     "password_reset_done": "its sent page",

@@ -299,11 +299,25 @@ def test_the_status_says_what_waits(modules):
         {"retrying": False, "sending": True, "waiting": 1, "refused": 1, "online": True},
         {"retrying": False, "sending": False, "waiting": 0, "refused": 2, "online": True},
         {"retrying": False, "sending": False, "waiting": 0, "refused": 0, "online": True},
+        # A 503: the server's database or cache is down for a moment.
+        {
+            "retrying": True,
+            "sending": False,
+            "waiting": 2,
+            "refused": 0,
+            "online": True,
+            "unavailable": True,
+        },
+        {"retrying": True, "waiting": 1, "refused": 0, "online": False, "unavailable": True},
+        {"retrying": False, "waiting": 0, "refused": 0, "online": True, "unavailable": True},
     ]
     assert modules("return arg.map(view.statusOf);", cases) == [
         {"state": "retrying", "text": "Not saved, retrying (3 waiting)"},
         {"state": "retrying", "text": "Offline: 1 change waiting"},
         {"state": "saving", "text": "Saving…"},
         {"state": "refused", "text": "Not saved: 2 refused"},
+        {"state": "saved", "text": "Saved"},
+        {"state": "retrying", "text": "Server unavailable, retrying (2 waiting)"},
+        {"state": "retrying", "text": "Offline: 1 change waiting"},
         {"state": "saved", "text": "Saved"},
     ]

@@ -70,7 +70,9 @@ function start(live) {
       if (leaveTo) window.location.assign(leaveTo);
     },
   });
-  view.queueState = () => ({ retrying: outbox.retrying, sending: outbox.sending, waiting: outbox.queue.length });
+  // Whether the last answer was a 503: the server is up but cannot reach its database or cache.
+  let unavailable = false;
+  view.queueState = () => ({ retrying: outbox.retrying, sending: outbox.sending, waiting: outbox.queue.length, unavailable });
 
   // Take over the queues of tabs that have gone (closed, crashed, or this tab before a reload).
   function adoptOrphans() {
@@ -104,7 +106,12 @@ function start(live) {
   }
 
   async function send(change, keepalive = false) {
-    const response = await request(change, keepalive);
+    let response;
+    try {
+      response = await request(change, keepalive);
+    } finally {
+      unavailable = response?.status === 503;
+    }
     const json = (response.headers.get("Content-Type") || "").includes("application/json");
     const outcome = outcomeOf({ status: response.status, ok: response.ok, redirected: response.redirected, json });
     if (outcome === "not-found") {

@@ -6,12 +6,13 @@ import { isCurrent, isNewer } from "./queue.js";
 const BADGES = { saved: "text-bg-success", saving: "text-bg-secondary", retrying: "text-bg-danger", refused: "text-bg-danger" };
 
 // The save status, from the queue's state: retrying beats saving, which beats refused changes.
-export function statusOf({ retrying, sending, waiting, refused, online }) {
+// `unavailable`: the server answered 503 (its database or cache is down for a moment).
+export function statusOf({ retrying, sending, waiting, refused, online, unavailable = false }) {
   if (retrying) {
-    return {
-      state: "retrying",
-      text: online ? `Not saved, retrying (${waiting} waiting)` : `Offline: ${waiting} change${waiting === 1 ? "" : "s"} waiting`,
-    };
+    let text = `Not saved, retrying (${waiting} waiting)`;
+    if (!online) text = `Offline: ${waiting} change${waiting === 1 ? "" : "s"} waiting`;
+    else if (unavailable) text = `Server unavailable, retrying (${waiting} waiting)`;
+    return { state: "retrying", text };
   }
   if (sending || waiting) return { state: "saving", text: "Saving…" };
   if (refused) return { state: "refused", text: `Not saved: ${refused} refused` };
@@ -209,9 +210,9 @@ export class LiveView {
   // ---- Status, problems and notices ----
 
   showStatus() {
-    const { retrying, sending, waiting } = this.queueState();
+    const { retrying, sending, waiting, unavailable } = this.queueState();
     const refused = this.problemsBox.querySelectorAll("[data-problem=refused]").length;
-    const { state, text } = statusOf({ retrying, sending, waiting, refused, online: navigator.onLine });
+    const { state, text } = statusOf({ retrying, sending, waiting, refused, online: navigator.onLine, unavailable });
     this.statusBadge.dataset.state = state;
     this.statusBadge.textContent = text;
     this.statusBadge.className = `badge ${BADGES[state]}`;
