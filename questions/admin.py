@@ -242,7 +242,7 @@ class TopicAdmin(BankAdmin):
 
 @admin.register(QuestionSet)
 class QuestionSetAdmin(PositionedInlinesMixin, BankAdmin):
-    list_display = ["title", "slug", "level", "question_count"]
+    list_display = ["title", "slug", "level", "question_count", "exposure_threshold"]
     list_filter = ["level"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}

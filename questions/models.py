@@ -49,6 +49,11 @@ class QuestionSet(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="The document the questions were taken from."
     )
+    exposure_threshold = models.PositiveIntegerField(
+        default=50,
+        help_text="A question asked of more candidates than this in 90 days is flagged "
+        "over-exposed on question analytics and in the question list.",
+    )
 
     objects = QuestionSetManager()
 

@@ -18,14 +18,20 @@ import krippendorff
 import numpy as np
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from interviews.models import Interview, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
@@ -452,6 +458,8 @@ class QuestionAnalytics:
     discrimination_n: int = 0
     points: list[PointAnalytics] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    exposure: "Exposure | None" = None
+    interviews_share: float | None = None  # of the set's interviews, those that asked it
 
     @property
     def skip_rate(self):
@@ -474,7 +482,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; five queries, whatever the number of interviews,
+    """Per question of the set, in order; six queries, whatever the number of interviews,
     each reading the stored tallies of asked questions and points (scoring/results.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
@@ -533,14 +541,27 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         .distinct()
         .count()
     )
+    exposures = exposure_of(list(questions))
     for item in questions.values():
-        item.flags = question_flags(item, interviews=interviews)
+        item.exposure = exposures[item.question.pk]
+        item.interviews_share = item.times_asked / interviews if interviews else None
+        item.flags = question_flags(
+            item, interviews=interviews, exposure_threshold=question_set.exposure_threshold
+        )
     return sorted(questions.values(), key=lambda item: item.question.position)
 
 
-def question_flags(item: QuestionAnalytics, *, interviews: int) -> list[str]:
+def question_flags(
+    item: QuestionAnalytics, *, interviews: int, exposure_threshold: int | None = None
+) -> list[str]:
     """The flags of a question, in words; explained on the page."""
     flags = []
+    if (
+        exposure_threshold is not None
+        and item.exposure is not None
+        and item.exposure.over(exposure_threshold)
+    ):
+        flags.append(OVER_EXPOSED)
     if interviews >= MIN_ANSWERS and item.times_asked < RARELY_ASKED_SHARE * interviews:
         flags.append("rarely asked")
     if item.answers >= MIN_ANSWERS and item.skip_rate > USUALLY_SKIPPED_SHARE:
@@ -553,6 +574,105 @@ def question_flags(item: QuestionAnalytics, *, interviews: int) -> list[str]:
         flags.append("does not separate candidates")
     flags.extend(f"point {point.position}: {point.flag}" for point in item.points if point.flag)
     return flags
+
+
+# Exposure ----------------------------------------------------------------------------------
+
+# Candidates asked a question within these many days; the flag reads the middle one.
+EXPOSURE_WINDOWS = (30, 90, 365)
+EXPOSURE_FLAG_WINDOW = 90
+OVER_EXPOSED = "over-exposed"
+
+
+@dataclass
+class Exposure:
+    """How many candidates a bank question has been asked of: in each of the last
+    EXPOSURE_WINDOWS days and in all, and when first and last. Asked means an interview with
+    a submitted scorecard whose plan held it (the interview's scheduled time)."""
+
+    candidates: dict[int, int] = field(default_factory=lambda: dict.fromkeys(EXPOSURE_WINDOWS, 0))
+    candidates_all: int = 0
+    first_asked: datetime.datetime | None = None
+    last_asked: datetime.datetime | None = None
+
+    def over(self, threshold: int) -> bool:
+        return self.candidates[EXPOSURE_FLAG_WINDOW] > threshold
+
+    @property
+    def candidates_30(self):
+        return self.candidates[30]
+
+    @property
+    def candidates_90(self):
+        return self.candidates[90]
+
+    @property
+    def candidates_365(self):
+        return self.candidates[365]
+
+
+def _window_starts(now=None) -> dict[int, datetime.datetime]:
+    now = now or timezone.now()
+    return {days: now - datetime.timedelta(days=days) for days in EXPOSURE_WINDOWS}
+
+
+def exposure_of(question_ids: list[int], *, now=None) -> dict[int, Exposure]:
+    """Each question's exposure, in one query over the stored answer tallies (a row per asked
+    question with a submitted scorecard), joined to their interviews by primary key."""
+    starts = _window_starts(now)
+    exposures = {pk: Exposure() for pk in question_ids}
+    rows = (
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values("question")
+        .annotate(
+            **{
+                f"within_{days}": Count(
+                    "interview__candidate",
+                    distinct=True,
+                    filter=Q(interview__scheduled_at__gte=start),
+                )
+                for days, start in starts.items()
+            },
+            candidates_all=Count("interview__candidate", distinct=True),
+            first_asked=Min("interview__scheduled_at"),
+            last_asked=Max("interview__scheduled_at"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        exposures[row["question"]] = Exposure(
+            candidates={days: row[f"within_{days}"] for days in EXPOSURE_WINDOWS},
+            candidates_all=row["candidates_all"],
+            first_asked=row["first_asked"],
+            last_asked=row["last_asked"],
+        )
+    return exposures
+
+
+def with_exposure(questions: QuerySet[Question], *, now=None) -> QuerySet[Question]:
+    """Annotate bank questions with their exposure (candidates_30, _90, _365, _all,
+    first_asked, last_asked) and `over_exposed`, for the admin's sortable list: a subquery
+    each, on the tallies' question index, so a page costs one query whatever the history."""
+    tallies = AnswerTally.objects.filter(question=OuterRef("pk"))
+    candidates = Count("interview__candidate", distinct=True)
+    windows = {
+        f"candidates_{days}": Coalesce(
+            _single(tallies.filter(interview__scheduled_at__gte=start), "question", candidates),
+            0,
+        )
+        for days, start in _window_starts(now).items()
+    }
+    return questions.annotate(
+        **windows,
+        candidates_all=Coalesce(_single(tallies, "question", candidates), 0),
+        first_asked=_single(tallies, "question", Min("interview__scheduled_at")),
+        last_asked=_single(tallies, "question", Max("interview__scheduled_at")),
+    ).annotate(
+        over_exposed=ExpressionWrapper(
+            Q(**{f"candidates_{EXPOSURE_FLAG_WINDOW}__gt": F("question_set__exposure_threshold")}),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:

@@ -87,6 +87,9 @@ SORTS = {
     "position": lambda row: row.question.position,
     "topic": lambda row: (row.question.topic.name, row.question.position),
     "asked": lambda row: row.times_asked,
+    "share": lambda row: row.interviews_share,
+    "exposure": lambda row: row.exposure.candidates[calibration.EXPOSURE_FLAG_WINDOW],
+    "last_asked": lambda row: row.exposure.last_asked,
     "skipped": lambda row: row.skip_rate,
     "mean": lambda row: row.mean,
     "discrimination": lambda row: row.discrimination,
@@ -114,6 +117,7 @@ def question_analytics(request, slug):
     can_edit = user.has_perm("questions.view_question") and user.is_staff
     for row in rows:
         row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
+        row.exposure_counts = list(row.exposure.candidates.items())
         row.admin_url = (
             reverse("admin:questions_question_change", args=[row.question.pk]) if can_edit else ""
         )
@@ -122,6 +126,9 @@ def question_analytics(request, slug):
         ("position", "#"),
         ("topic", "Topic"),
         ("asked", "Times asked"),
+        ("share", "Share of interviews"),
+        ("exposure", "Candidates asked"),
+        ("last_asked", "First / last asked"),
         ("skipped", "Skip rate"),
         ("mean", "Mean rating"),
         ("discrimination", "Discrimination (r)"),
@@ -131,6 +138,7 @@ def question_analytics(request, slug):
         next_sort = name if (not active or sort.startswith("-")) else f"-{name}"
         headers.append(
             {
+                "name": name,
                 "label": label,
                 "query": urlencode({"sort": next_sort}),
                 "active": active,
@@ -149,6 +157,9 @@ def question_analytics(request, slug):
                 "rarely": calibration.RARELY_ASKED_SHARE,
                 "skipped": calibration.USUALLY_SKIPPED_SHARE,
                 "discrimination": calibration.DISCRIMINATION_BELOW,
+                "exposure_threshold": question_set.exposure_threshold,
+                "exposure_window": calibration.EXPOSURE_FLAG_WINDOW,
             },
+            "windows": calibration.EXPOSURE_WINDOWS,
         },
     )
