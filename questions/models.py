@@ -5,6 +5,7 @@ a fixture twice updates the same rows, and never collides with rows an admin cre
 
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class TopicManager(models.Manager):
@@ -96,6 +97,9 @@ class Question(models.Model):
     )
 
     objects = QuestionManager()
+    # Every change, with who and when (django-simple-history): a row per version, which the
+    # questions interviews asked point to (InterviewQuestion.question_version).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question_set", "position"]
@@ -140,6 +144,7 @@ class AnswerPoint(models.Model):
     )
 
     objects = AnswerPointManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "position"]
@@ -187,6 +192,7 @@ class LevelAnchor(models.Model):
     )
 
     objects = LevelAnchorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "level"]

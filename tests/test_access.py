@@ -146,6 +146,12 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # A question's history: a recorded version, read-only, and restoring one (asked, then
+    # done). Curators and superusers only, as the rest of the bank's admin.
+    "admin:questions_question_simple_history": MODEL_NON_STAFF + (200, 200),
+    "admin:questions_question_restore":        MODEL_NON_STAFF + (200, 200),
+    "admin:questions_question_restore[post]":  MODEL_NON_STAFF + (
+        "admin:questions_question_history", "admin:questions_question_history"),
 }
 # fmt: on
 
@@ -200,6 +206,16 @@ URL_OBJECTS = {
     "api_scorecard[draft]": {"pk": "draft"},
 }
 
+# Admin URLs whose arguments are more than the model's object: a question and its version.
+ADMIN_ARGS = {
+    "admin:questions_question_simple_history": lambda world: {
+        "args": [world.question.question_id, world.version.pk]
+    },
+    "admin:questions_question_restore": lambda world: {
+        "kwargs": {"object_id": world.question.question_id, "version_id": world.version.pk}
+    },
+}
+
 QUERIES = {
     "api_compare": lambda world: {"set": world.question_set.slug},
     "compare_grid": lambda world: {
@@ -224,6 +240,7 @@ POSTED = {
     },
     "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
     "token_revoke": lambda world: {},
+    "admin:questions_question_restore[post]": lambda world: {},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
@@ -403,6 +420,11 @@ def build_world():
     old_token = notifications.renew_calendar_feed(user=before).token
     world.old_feed = SimpleNamespace(slug=old_token)
     world.feed = SimpleNamespace(slug=notifications.renew_calendar_feed(user=before).token)
+    # An older version of the interview's first bank question, to read and to restore.
+    world.version = question.question.history.earliest()
+    bank_question = question.question
+    bank_question.prompt = "EDITED PROMPT?"
+    bank_question.save()
     world.sessions = {}
     for role, user in world.users.items():
         client = Client()
@@ -430,6 +452,8 @@ def url_for(world, key):
     kwargs = {}
     if name == "admin:app_list":
         kwargs["app_label"] = key.partition("[")[2].rstrip("]")
+    elif name in ADMIN_ARGS:
+        return reverse(name, **ADMIN_ARGS[name](world))
     elif model := admin_model(name):
         obj = world.admin_objects.get(model) or model._default_manager.order_by("pk").first()
         assert obj is not None, f"{key}: the world has no {model._meta.label} to request"
@@ -465,7 +489,9 @@ WATCHED = [
     Topic,
     QuestionSet,
     Question,
+    Question.history.model,
     AnswerPoint,
+    AnswerPoint.history.model,
     User,
     User.groups.through,
     Group,
