@@ -459,6 +459,7 @@ class QuestionAnalytics:
     points: list[PointAnalytics] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     exposure: "Exposure | None" = None
+    versions: list["VersionFigures"] = field(default_factory=list)
     interviews_share: float | None = None  # of the set's interviews, those that asked it
 
     @property
@@ -482,7 +483,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; six queries, whatever the number of interviews,
+    """Per question of the set, in order; seven queries, whatever the number of interviews,
     each reading the stored tallies of asked questions and points (scoring/results.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
@@ -542,8 +543,10 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         .count()
     )
     exposures = exposure_of(list(questions))
+    by_version = version_figures(list(questions))
     for item in questions.values():
         item.exposure = exposures[item.question.pk]
+        item.versions = by_version.get(item.question.pk, [])
         item.interviews_share = item.times_asked / interviews if interviews else None
         item.flags = question_flags(
             item, interviews=interviews, exposure_threshold=question_set.exposure_threshold
@@ -574,6 +577,64 @@ def question_flags(
         flags.append("does not separate candidates")
     flags.extend(f"point {point.position}: {point.flag}" for point in item.points if point.flag)
     return flags
+
+
+# Versions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class VersionFigures:
+    """A question's figures over the interviews that asked one recorded version of it."""
+
+    version: int | None  # the history row; None for interviews planned before history began
+    since: datetime.datetime | None
+    reason: str
+    prompt: str
+    times_asked: int
+    rated: int
+    mean: float | None
+
+
+def version_figures(question_ids: list[int]) -> dict[int, list[VersionFigures]]:
+    """Each question's times asked and mean rating per version the interviews copied, oldest
+    first; one query over the tallies, joined to the asked question and its version by
+    primary key. Questions whose interviews all asked one version have none (nothing to
+    split)."""
+    scored = [f"scored_{value}" for value in SCORES]
+    version = "interview_question__question_version"
+    rows = (
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values(
+            "question",
+            version,
+            f"{version}__history_date",
+            f"{version}__history_change_reason",
+            f"{version}__prompt",
+        )
+        .annotate(times_asked=Count("interview", distinct=True), **{n: Sum(n) for n in scored})
+        .order_by()
+    )
+    split = {}
+    for row in rows:
+        ratings = [row[name] for name in scored]
+        rated = sum(ratings)
+        total = sum(value * count for value, count in zip(SCORES, ratings, strict=True))
+        split.setdefault(row["question"], []).append(
+            VersionFigures(
+                version=row[version],
+                since=row[f"{version}__history_date"],
+                reason=row[f"{version}__history_change_reason"] or "",
+                prompt=row[f"{version}__prompt"] or "",
+                times_asked=row["times_asked"],
+                rated=rated,
+                mean=total / rated if rated else None,
+            )
+        )
+    return {
+        question: sorted(figures, key=lambda f: (f.version is not None, f.version or 0))
+        for question, figures in split.items()
+        if len(figures) > 1
+    }
 
 
 # Exposure ----------------------------------------------------------------------------------

@@ -186,3 +186,35 @@ def test_api_gives_the_pages_exposure(curator, exposed):
 def test_api_of_an_unknown_set_is_404(curator):
     response = client_for(curator).get("/api/v1/question-sets/no-such-set/analytics/")
     assert response.status_code == 404
+
+
+def test_analytics_split_by_version(client, curator, alice):
+    """Two interviews ask the first wording (rated 2 and 3), then the prompt changes and one
+    asks the second (rated 4): the split shows each version's figures."""
+    question_set = QuestionSetFactory(slug="reworded")
+    question = QuestionFactory(question_set=question_set, position=1, prompt="First wording?")
+    for score in (2, 3):
+        interview = planned_interview(interviewers=[alice], question_set=question_set)
+        write_scorecard(interview, alice, [score])
+    question.prompt = "Second wording?"
+    question._change_reason = "Reworded"
+    question.save()
+    interview = planned_interview(interviewers=[alice], question_set=question_set)
+    write_scorecard(interview, alice, [4])
+    [row] = calibration.question_analytics(question_set)
+    first, second = question.history.order_by("history_id")
+    assert [
+        (v.version, v.prompt, v.reason, v.times_asked, v.rated, v.mean) for v in row.versions
+    ] == [
+        (first.pk, "First wording?", "", 2, 2, 2.5),
+        (second.pk, "Second wording?", "Reworded", 1, 1, 4.0),
+    ]
+    client.force_login(curator)
+    text = client.get(reverse("question_analytics", args=[question_set.slug])).text
+    assert "(Reworded): Second wording?" in text
+    # One version asked: nothing to split.
+    other = QuestionFactory()
+    write_scorecard(
+        planned_interview(interviewers=[alice], question_set=other.question_set), alice, [3]
+    )
+    assert calibration.version_figures([other.pk]) == {}
