@@ -460,6 +460,7 @@ class QuestionAnalytics:
     flags: list[str] = field(default_factory=list)
     exposure: "Exposure | None" = None
     versions: list["VersionFigures"] = field(default_factory=list)
+    leak: "LeakFigures | None" = None
     interviews_share: float | None = None  # of the set's interviews, those that asked it
 
     @property
@@ -483,7 +484,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; seven queries, whatever the number of interviews,
+    """Per question of the set, in order; eight queries, whatever the number of interviews,
     each reading the stored tallies of asked questions and points (scoring/results.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
@@ -544,9 +545,11 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
     )
     exposures = exposure_of(list(questions))
     by_version = version_figures(list(questions))
+    leaks = leak_figures(list(questions))
     for item in questions.values():
         item.exposure = exposures[item.question.pk]
         item.versions = by_version.get(item.question.pk, [])
+        item.leak = leaks.get(item.question.pk)
         item.interviews_share = item.times_asked / interviews if interviews else None
         item.flags = question_flags(
             item, interviews=interviews, exposure_threshold=question_set.exposure_threshold
@@ -565,6 +568,8 @@ def question_flags(
         and item.exposure.over(exposure_threshold)
     ):
         flags.append(OVER_EXPOSED)
+    if item.leak is not None and item.leak.flagged:
+        flags.append(PROBABLE_LEAK)
     if interviews >= MIN_ANSWERS and item.times_asked < RARELY_ASKED_SHARE * interviews:
         flags.append("rarely asked")
     if item.answers >= MIN_ANSWERS and item.skip_rate > USUALLY_SKIPPED_SHARE:
@@ -577,6 +582,113 @@ def question_flags(
         flags.append("does not separate candidates")
     flags.extend(f"point {point.position}: {point.flag}" for point in item.points if point.flag)
     return flags
+
+
+# Probable leaks ----------------------------------------------------------------------------
+
+LEAK_WINDOW_DAYS = 90
+LEAK_MIN_ANSWERS = 20  # rated answers in the recent window, and before it
+PROBABLE_LEAK = "probable leak"
+
+
+@dataclass
+class LeakFigures:
+    """Whether a question's ratings rose lately while the rest of its set's did not. Per
+    interview, the question's mean rating minus the mean of the set's other questions in the
+    same interview (the same candidate, the same panel): its lead. `shift` is the mean lead
+    over the interviews of the last LEAK_WINDOW_DAYS minus the mean lead before them, with a
+    bootstrap 95 % interval (interviews resampled within each period)."""
+
+    recent_answers: int
+    earlier_answers: int
+    recent_interviews: int
+    earlier_interviews: int
+    recent_lead: float | None
+    earlier_lead: float | None
+    shift: float | None
+    interval: tuple[float, float] | None
+
+    @property
+    def enough(self) -> bool:
+        return min(self.recent_answers, self.earlier_answers) >= LEAK_MIN_ANSWERS
+
+    @property
+    def flagged(self) -> bool:
+        return self.enough and self.interval is not None and self.interval[0] > 0
+
+
+def bootstrap_shift(
+    recent: np.ndarray, earlier: np.ndarray, *, key: tuple[int, ...], resamples: int = RESAMPLES
+) -> tuple[float, float] | None:
+    """95 % percentile interval of mean(recent) − mean(earlier), each resampled with
+    replacement on its own."""
+    if len(recent) < 2 or len(earlier) < 2:
+        return None
+    rng = _rng(*key)
+    n = len(recent) + len(earlier)
+    block, shifts = max(1, BOOTSTRAP_BLOCK // n), []
+    for done in range(0, resamples, block):
+        size = min(block, resamples - done)
+        late = recent[rng.integers(0, len(recent), size=(size, len(recent)))].mean(axis=1)
+        early = earlier[rng.integers(0, len(earlier), size=(size, len(earlier)))].mean(axis=1)
+        shifts.append(late - early)
+    return percentile_interval(np.concatenate(shifts))
+
+
+def leak_figures(
+    question_ids: list[int], *, now=None, resamples: int = RESAMPLES
+) -> dict[int, LeakFigures]:
+    """Each question's LeakFigures, from one query over the stored tallies of the questions'
+    interviews (a row per asked bank question: its submitted ratings summed)."""
+    rows = list(
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values_list(
+            "interview_id",
+            "question_id",
+            "interview__scheduled_at",
+            *(f"scored_{value}" for value in SCORES),
+        )
+        .order_by()
+    )
+    if not rows:
+        return {}
+    interviews = np.array([row[0] for row in rows])
+    questions = np.array([row[1] for row in rows])
+    counts = np.array([row[3:] for row in rows], dtype=float)
+    start = (now or timezone.now()) - datetime.timedelta(days=LEAK_WINDOW_DAYS)
+    recent = np.array([row[2] >= start for row in rows])
+    rated = counts.sum(axis=1)
+    total = counts @ np.array(SCORES, dtype=float)
+    # Each interview's sums over all its bank questions, less the row's own: the rest.
+    _, unit = np.unique(interviews, return_inverse=True)
+    rest_rated = np.bincount(unit, weights=rated)[unit] - rated
+    rest_total = np.bincount(unit, weights=total)[unit] - total
+    usable = (rated > 0) & (rest_rated > 0)
+    lead = np.full(len(rows), np.nan)
+    lead[usable] = total[usable] / rated[usable] - rest_total[usable] / rest_rated[usable]
+    figures = {}
+    for question in np.unique(questions):
+        mine = (questions == question) & usable
+        late, early = mine & recent, mine & ~recent
+        late_leads, early_leads = lead[late], lead[early]
+        item = LeakFigures(
+            recent_answers=int(rated[late].sum()),
+            earlier_answers=int(rated[early].sum()),
+            recent_interviews=int(late.sum()),
+            earlier_interviews=int(early.sum()),
+            recent_lead=float(late_leads.mean()) if len(late_leads) else None,
+            earlier_lead=float(early_leads.mean()) if len(early_leads) else None,
+            shift=None,
+            interval=None,
+        )
+        if item.recent_lead is not None and item.earlier_lead is not None:
+            item.shift = item.recent_lead - item.earlier_lead
+        if item.enough:
+            item.interval = bootstrap_shift(
+                late_leads, early_leads, key=(int(question), 25), resamples=resamples
+            )
+        figures[int(question)] = item
+    return figures
 
 
 # Versions ----------------------------------------------------------------------------------

@@ -93,6 +93,7 @@ SORTS = {
     "skipped": lambda row: row.skip_rate,
     "mean": lambda row: row.mean,
     "discrimination": lambda row: row.discrimination,
+    "leak": lambda row: row.leak.shift if row.leak else None,
     "flags": lambda row: len(row.flags),
 }
 
@@ -132,6 +133,7 @@ def question_analytics(request, slug):
         ("skipped", "Skip rate"),
         ("mean", "Mean rating"),
         ("discrimination", "Discrimination (r)"),
+        ("leak", "Recent shift"),
         ("flags", "Flags"),
     ]:
         active = sort.lstrip("-") == name
@@ -159,6 +161,8 @@ def question_analytics(request, slug):
                 "discrimination": calibration.DISCRIMINATION_BELOW,
                 "exposure_threshold": question_set.exposure_threshold,
                 "exposure_window": calibration.EXPOSURE_FLAG_WINDOW,
+                "leak_window": calibration.LEAK_WINDOW_DAYS,
+                "leak_answers": calibration.LEAK_MIN_ANSWERS,
             },
             "windows": calibration.EXPOSURE_WINDOWS,
         },
