@@ -398,6 +398,15 @@ class QuestionExposureSerializer(serializers.Serializer):
     first_asked = serializers.DateTimeField(source="exposure.first_asked", allow_null=True)
     last_asked = serializers.DateTimeField(source="exposure.last_asked", allow_null=True)
     mean = serializers.FloatField(allow_null=True)
+    recent_shift = serializers.FloatField(
+        source="leak.shift",
+        allow_null=True,
+        default=None,
+        help_text="Its lead over the set's other questions lately minus before (probable leak).",
+    )
+    recent_shift_interval = serializers.ListField(
+        source="leak.interval", child=serializers.FloatField(), allow_null=True, default=None
+    )
     flags = serializers.ListField(child=serializers.CharField())
 
 

@@ -168,6 +168,8 @@ def test_api_gives_the_pages_exposure(curator, exposed):
             "candidates_90",
             "candidates_365",
             "candidates_all",
+            "recent_shift",
+            "recent_shift_interval",
             "flags",
         ]
     } == {
@@ -178,6 +180,8 @@ def test_api_gives_the_pages_exposure(curator, exposed):
         "candidates_90": 2,
         "candidates_365": 3,
         "candidates_all": 4,
+        "recent_shift": 0.0,  # both questions rated alike throughout
+        "recent_shift_interval": None,  # too few answers for an interval
         "flags": [],
     }
     assert first["last_asked"] is not None
