@@ -89,6 +89,28 @@ def set_questions_active(
     return len(changed)
 
 
+@transaction.atomic
+def replace_with_copies(*, questions: Iterable[Question], user=None) -> list[Question]:
+    """Retire each question and add a copy of it, with its points and anchors, at the end of
+    its own set, for a curator to reword and then activate (a leaked wording is not asked
+    again meanwhile); both recorded."""
+    copies = []
+    for question in list(questions):
+        original = Question.objects.get(pk=question.pk)
+        question.is_active = False
+        [copy] = copy_questions_to_set(
+            questions=[question], target=original.question_set, user=user
+        )
+        set_questions_active(
+            questions=[original],
+            active=False,
+            user=user,
+            reason=f"Replaced by a copy for editing: {copy.slug}",
+        )
+        copies.append(copy)
+    return copies
+
+
 def _as_of(history, question: Question, version) -> list:
     """The records of a question's points or anchors as they stood while `version` was the
     question's latest: the latest record of each before the question's next version (points
