@@ -352,9 +352,13 @@ class QuestionAdmin(PositionedInlinesMixin, SimpleHistoryAdmin, BankAdmin):
         if version is None:
             raise Http404("No such version of this question.")
         if request.method == "POST":
-            services.restore_question_version(
-                question=question, version=version, user=request.user
-            )
+            try:
+                services.restore_question_version(
+                    question=question, version=version, user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
             self.message_user(
                 request,
                 f"Restored the version of {version.history_date:%d %b %Y %H:%M}; the "

@@ -3,12 +3,13 @@
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .models import AnswerPoint, LevelAnchor, Question, QuestionSet
+from .models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
 # What restoring a version brings back: the question's words and settings, not its place.
 RESTORED_FIELDS = [
@@ -140,7 +141,12 @@ def restore_question_version(*, question: Question, version, user) -> Question:
     points and level anchors as they stood then. Recorded as a change of its own."""
     question = Question.objects.select_for_update().get(pk=question.pk)
     if version.id != question.pk:
-        raise ValueError("That version belongs to another question.")
+        raise ValidationError("That version belongs to another question.")
+    if not Topic.objects.filter(pk=version.topic_id).exists():
+        raise ValidationError(
+            "That version's topic has been deleted since: restore a later version, or edit "
+            "the question instead."
+        )
     points = points_as_of(question, version)
     anchors = anchors_as_of(question, version)
     when = formats.date_format(timezone.localtime(version.history_date), "j M Y H:i")

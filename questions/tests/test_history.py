@@ -15,6 +15,7 @@ from questions.tests.factories import (
     AnswerPointFactory,
     QuestionFactory,
     QuestionSetFactory,
+    TopicFactory,
 )
 
 from .test_admin import change_url, question_form_data, run_action
@@ -228,3 +229,16 @@ def test_a_question_without_history_gets_a_first_version_when_asked(alice):
     asked = InterviewQuestion.objects.get(interview=interview)
     assert asked.question_version.history_change_reason == "First recorded when first asked"
     assert Question.history.filter(id=question.pk).count() == 1
+
+
+def test_a_version_whose_topic_is_gone_is_refused_with_a_message(client, curator, edited):
+    first = edited.history.earliest()
+    old_topic = edited.topic
+    edited.topic = TopicFactory()
+    edited.save()
+    old_topic.delete()
+    url = reverse("admin:questions_question_restore", args=[edited.pk, first.pk])
+    response = client.post(url, follow=True)
+    assert "topic has been deleted since" in response.text
+    edited.refresh_from_db()
+    assert (edited.prompt, edited.history.count()) == ("How would you cache a slow page?", 3)
