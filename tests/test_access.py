@@ -741,6 +741,12 @@ FOREIGN_WRITES = {
         "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
     "api_interviews (schedule) by an interviewer": (
         "before", "api_interviews", lambda w: [], schedule_body, 403),
+    "restoring a bank question's version, as an interviewer": (
+        "before", "admin:questions_question_restore",
+        lambda w: [w.question.question_id, w.version.pk], lambda w: {}, ADMIN_LOGIN),
+    "restoring a bank question's version, as a hiring manager": (
+        "manager", "admin:questions_question_restore",
+        lambda w: [w.question.question_id, w.version.pk], lambda w: {}, ADMIN_LOGIN),
 }
 # fmt: on
 

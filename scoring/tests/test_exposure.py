@@ -110,8 +110,10 @@ def test_the_page_shows_exposure_and_explains_the_flag(client, curator, exposed)
     text = response.text
     assert "over-exposed" in text
     assert "asked of more than 1 candidates in the last 90 days" in text
-    assert '<span title="Candidates asked in the last 90 days">2</span>' in text
-    for sort in ("share", "-share", "exposure", "last_asked", "-last_asked"):
+    assert '<td class="text-end" data-column="exposure">2</td>' in text
+    assert '<td class="text-end" data-column="exposure_all">4</td>' in text
+    sorts = ["share", "exposure_30", "exposure_365", "exposure_all", "first_asked", "last_asked"]
+    for sort in [*sorts, *(f"-{sort}" for sort in sorts)]:
         assert client.get(url, {"sort": sort}).status_code == 200
 
 

@@ -147,6 +147,6 @@ def test_the_page_shows_the_shift_and_explains_the_rule(client, curator, alice):
     assert [row.question.position for row in response.context["rows"]] == [1, 2, 3]
     text = response.text
     assert '<span class="badge text-bg-warning me-1">probable leak</span>' in text
-    assert "+2.00<br><span" in text and "95 %: +2.00 to +2.00" in text
+    assert '+2.00 <span class="small text-body-secondary">(+2.00 to +2.00)</span>' in text
     assert "n = 20 / 20" in text
     assert "both periods have at least 20 rated answers and the whole interval is above 0" in text

@@ -88,7 +88,11 @@ SORTS = {
     "topic": lambda row: (row.question.topic.name, row.question.position),
     "asked": lambda row: row.times_asked,
     "share": lambda row: row.interviews_share,
-    "exposure": lambda row: row.exposure.candidates[calibration.EXPOSURE_FLAG_WINDOW],
+    "exposure_30": lambda row: row.exposure.candidates_30,
+    "exposure": lambda row: row.exposure.candidates_90,
+    "exposure_365": lambda row: row.exposure.candidates_365,
+    "exposure_all": lambda row: row.exposure.candidates_all,
+    "first_asked": lambda row: row.exposure.first_asked,
     "last_asked": lambda row: row.exposure.last_asked,
     "skipped": lambda row: row.skip_rate,
     "mean": lambda row: row.mean,
@@ -106,6 +110,23 @@ def _sorted(rows, sort):
     return sorted(present, key=key, reverse=descending) + [r for r in rows if key(r) is None]
 
 
+def _headers(columns, sort):
+    headers = []
+    for name, label in columns:
+        active = sort.lstrip("-") == name
+        next_sort = name if (not active or sort.startswith("-")) else f"-{name}"
+        headers.append(
+            {
+                "name": name,
+                "label": label,
+                "query": urlencode({"sort": next_sort}),
+                "active": active,
+                "descending": sort.startswith("-"),
+            }
+        )
+    return headers
+
+
 def question_analytics(request, slug):
     user = request.user
     if not (user.has_perm(MANAGER_PERMISSION) or user.has_perm(CURATOR_PERMISSION)):
@@ -118,35 +139,35 @@ def question_analytics(request, slug):
     can_edit = user.has_perm("questions.view_question") and user.is_staff
     for row in rows:
         row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
-        row.exposure_counts = list(row.exposure.candidates.items())
         row.admin_url = (
             reverse("admin:questions_question_change", args=[row.question.pk]) if can_edit else ""
         )
-    headers = []
-    for name, label in [
-        ("position", "#"),
-        ("topic", "Topic"),
-        ("asked", "Times asked"),
-        ("share", "Share of interviews"),
-        ("exposure", "Candidates asked"),
-        ("last_asked", "First / last asked"),
-        ("skipped", "Skip rate"),
-        ("mean", "Mean rating"),
-        ("discrimination", "Discrimination (r)"),
-        ("leak", "Recent shift"),
-        ("flags", "Flags"),
-    ]:
-        active = sort.lstrip("-") == name
-        next_sort = name if (not active or sort.startswith("-")) else f"-{name}"
-        headers.append(
-            {
-                "name": name,
-                "label": label,
-                "query": urlencode({"sort": next_sort}),
-                "active": active,
-                "descending": sort.startswith("-"),
-            }
-        )
+    headers = _headers(
+        [
+            ("position", "#"),
+            ("topic", "Topic"),
+            ("asked", "Times asked"),
+            ("skipped", "Skip rate"),
+            ("mean", "Mean rating"),
+            ("discrimination", "Discrimination (r)"),
+            ("flags", "Flags"),
+        ],
+        sort,
+    )
+    freshness_headers = _headers(
+        [
+            ("position", "#"),
+            ("exposure_30", "30 days"),
+            ("exposure", "90 days"),
+            ("exposure_365", "365 days"),
+            ("exposure_all", "All"),
+            ("first_asked", "First asked"),
+            ("last_asked", "Last asked"),
+            ("share", "Share of interviews"),
+            ("leak", "Recent shift (95 %)"),
+        ],
+        sort,
+    )
     return render(
         request,
         "scoring/question_analytics.html",
@@ -154,6 +175,7 @@ def question_analytics(request, slug):
             "question_set": question_set,
             "rows": rows,
             "headers": headers,
+            "freshness_headers": freshness_headers,
             "limits": {
                 "min_answers": calibration.MIN_ANSWERS,
                 "rarely": calibration.RARELY_ASKED_SHARE,
