@@ -156,7 +156,6 @@ def question_analytics(request, slug):
     )
     freshness_headers = _headers(
         [
-            ("position", "#"),
             ("exposure_30", "30 days"),
             ("exposure", "90 days"),
             ("exposure_365", "365 days"),
