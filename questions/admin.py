@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from simple_history.admin import SimpleHistoryAdmin
 
 from config import limits
@@ -361,7 +362,7 @@ class QuestionAdmin(PositionedInlinesMixin, SimpleHistoryAdmin, BankAdmin):
                 return HttpResponseRedirect(request.path)
             self.message_user(
                 request,
-                f"Restored the version of {version.history_date:%d %b %Y %H:%M}; the "
+                f"Restored the version of {localtime(version.history_date):%d %b %Y %H:%M}; the "
                 "restoring is recorded in the history.",
                 messages.SUCCESS,
             )
