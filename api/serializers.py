@@ -416,6 +416,40 @@ class CalibrationSerializer(serializers.Serializer):
     agreement = PanelAgreementSerializer()
 
 
+class QuestionExposureSerializer(serializers.Serializer):
+    question = serializers.IntegerField(source="question.pk")
+    slug = serializers.CharField(source="question.slug")
+    position = serializers.IntegerField(source="question.position")
+    is_active = serializers.BooleanField(source="question.is_active")
+    times_asked = serializers.IntegerField(
+        help_text="Interviews with a submitted scorecard whose plan held the question."
+    )
+    share_of_interviews = serializers.FloatField(source="interviews_share", allow_null=True)
+    candidates_30 = serializers.IntegerField(source="exposure.candidates_30")
+    candidates_90 = serializers.IntegerField(source="exposure.candidates_90")
+    candidates_365 = serializers.IntegerField(source="exposure.candidates_365")
+    candidates_all = serializers.IntegerField(source="exposure.candidates_all")
+    first_asked = serializers.DateTimeField(source="exposure.first_asked", allow_null=True)
+    last_asked = serializers.DateTimeField(source="exposure.last_asked", allow_null=True)
+    mean = serializers.FloatField(allow_null=True)
+    recent_shift = serializers.FloatField(
+        source="leak.shift",
+        allow_null=True,
+        default=None,
+        help_text="Its lead over the set's other questions lately minus before (probable leak).",
+    )
+    recent_shift_interval = serializers.ListField(
+        source="leak.interval", child=serializers.FloatField(), allow_null=True, default=None
+    )
+    flags = serializers.ListField(child=serializers.CharField())
+
+
+class QuestionAnalyticsSerializer(serializers.Serializer):
+    question_set = serializers.CharField(source="question_set.slug")
+    exposure_threshold = serializers.IntegerField(source="question_set.exposure_threshold")
+    questions = QuestionExposureSerializer(many=True)
+
+
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="candidate_id")
 

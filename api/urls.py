@@ -20,6 +20,11 @@ urlpatterns = [
     path("me/tokens/", api(views.MyTokens), name="api_tokens"),
     path("question-sets/", api(views.QuestionSetList), name="api_question_sets"),
     path("question-sets/<slug:slug>/", api(views.QuestionSetDetail), name="api_question_set"),
+    path(
+        "question-sets/<slug:slug>/analytics/",
+        api(views.QuestionAnalytics),
+        name="api_question_analytics",
+    ),
     path("candidates/", api(views.CandidateList), name="api_candidates"),
     path("candidates/<int:pk>/", api(views.CandidateDetail), name="api_candidate"),
     path("candidates/<int:pk>/export/", api(views.CandidateExport), name="api_candidate_export"),

@@ -29,6 +29,7 @@ from scoring import services as scoring_services
 from scoring.access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from scoring.comparison import Comparison
 from scoring.forms import CalibrationFilters
+from scoring.views.calibration import CURATOR_PERMISSION
 
 from . import serializers as s
 from .errors import Conflict, PreconditionFailed
@@ -522,6 +523,25 @@ class Calibration(Private, APIView):
             "agreement": calibration.panel_agreement(scorecards),
         }
         return Response(s.CalibrationSerializer(figures).data)
+
+
+class QuestionAnalytics(Private, APIView):
+    """The question analytics page's exposure figures and flags for each question of a set:
+    candidates asked in the last 30, 90 and 365 days and in all, first and last asked, the
+    share of the set's interviews that asked it. For hiring managers and curators, as the
+    page."""
+
+    @extend_schema(responses=s.QuestionAnalyticsSerializer)
+    def get(self, request, slug):
+        user = request.user
+        if not (user.has_perm(MANAGER_PERMISSION) or user.has_perm(CURATOR_PERMISSION)):
+            raise PermissionDenied
+        question_set = get_object_or_404(QuestionSet, slug=slug)
+        figures = {
+            "question_set": question_set,
+            "questions": calibration.question_analytics(question_set),
+        }
+        return Response(s.QuestionAnalyticsSerializer(figures).data)
 
 
 class Compare(Private, generics.ListAPIView):

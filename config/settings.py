@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "simple_history",
     "questions",
     "interviews",
     "scoring",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     # After the header middleware above, so that its 400 pages carry their headers too.
     "config.middleware.MalformedRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Who made each recorded change to the bank (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -167,6 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Repeated failed logins for a username from one address lock that pair out for a while.
+# The bank's history (questions/models.py): the admin shows past versions read-only; restoring
+# one is the question admin's own action, which brings back its points and anchors too.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", 15)))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

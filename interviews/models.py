@@ -155,6 +155,14 @@ class InterviewQuestion(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, null=True, blank=True, related_name="asked"
     )
+    # The recorded version of the bank question that was copied (its history row).
+    question_version = models.ForeignKey(
+        "questions.HistoricalQuestion",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     position = models.PositiveIntegerField()
     # Follow-ups sit after the question at `position`, in the order they were added.
     follow_up_number = models.PositiveSmallIntegerField(default=0)
@@ -204,10 +212,20 @@ class InterviewQuestion(models.Model):
     def snapshot(cls, plan: Iterable[tuple[Interview, int, Question]]) -> list[InterviewQuestion]:
         """Copy bank questions into interviews, each (interview, position, question) of `plan`
         with its expected points and level anchors, so that later edits to the bank never
-        change what an interview asks. Five statements, however many questions and
-        interviews: scheduling copies one interview's, the bench thousands at once."""
+        change what an interview asks, and which recorded version of each it copied. Six
+        statements, however many questions and interviews (two more the first time a question
+        loaded from a fixture, which records no history, is asked): scheduling copies one
+        interview's, the bench thousands at once."""
         plan = list(plan)
         bank = {question.pk for _, _, question in plan}
+        versions = latest_versions(bank)
+        unrecorded = bank - versions.keys()
+        if unrecorded:
+            Question.history.bulk_history_create(
+                list(Question.objects.filter(pk__in=unrecorded)),
+                default_change_reason="First recorded when first asked",
+            )
+            versions = latest_versions(bank)
         points, anchors = {}, {}
         for point in AnswerPoint.objects.filter(question__in=bank).order_by("position"):
             points.setdefault(point.question_id, []).append(point)
@@ -217,6 +235,7 @@ class InterviewQuestion(models.Model):
             cls(
                 interview=interview,
                 question=question,
+                question_version_id=versions[question.pk],
                 position=position,
                 prompt=question.prompt,
                 topic_id=question.topic_id,
@@ -241,6 +260,17 @@ class InterviewQuestion(models.Model):
             for a in anchors.get(iq.question_id, [])
         )
         return asked
+
+
+def latest_versions(question_ids) -> dict[int, int]:
+    """The latest recorded version (history row) of each bank question."""
+    return dict(
+        Question.history.filter(id__in=question_ids)
+        .values("id")
+        .annotate(latest=models.Max("history_id"))
+        .values_list("id", "latest")
+        .order_by()
+    )
 
 
 class InterviewPoint(models.Model):

@@ -2,14 +2,17 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import NestedObjects, model_ngettext, quote
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
 from django.db.models import Count, Max
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
+from simple_history.admin import SimpleHistoryAdmin
 
 from config import limits
 from config.forms import AsciiIntegerField, bounded_text_field
@@ -242,7 +245,7 @@ class TopicAdmin(BankAdmin):
 
 @admin.register(QuestionSet)
 class QuestionSetAdmin(PositionedInlinesMixin, BankAdmin):
-    list_display = ["title", "slug", "level", "anonymised", "question_count"]
+    list_display = ["title", "slug", "level", "anonymised", "question_count", "exposure_threshold"]
     list_filter = ["level", "anonymised"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
@@ -263,7 +266,7 @@ class CopyToSetForm(forms.Form):
 
 
 @admin.register(Question)
-class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
+class QuestionAdmin(PositionedInlinesMixin, SimpleHistoryAdmin, BankAdmin):
     list_display = [
         "position",
         "prompt_excerpt",
@@ -297,14 +300,113 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
     def point_count(self, question):
         return question.point_count
 
+    object_history_template = "admin/questions/question/object_history.html"
+
+    def save_model(self, request, obj, form, change):
+        # A save that changes nothing of the question is no new version of it; save_related
+        # records one if its points or anchors changed.
+        if change and not form.has_changed():
+            obj.skip_history_when_saving = True
+        try:
+            super().save_model(request, obj, form, change)
+        finally:
+            obj.__dict__.pop("skip_history_when_saving", None)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and not form.has_changed() and any(f.has_changed() for f in formsets):
+            services.record_edit_of_parts(question=form.instance, user=request.user)
+
+    def get_urls(self):
+        restore = self.admin_site.admin_view(self.restore_view)
+        return [
+            path(
+                "<int:object_id>/history/<int:version_id>/restore/",
+                restore,
+                name="questions_question_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The library's list of versions with each one's changes, then the changes to the
+        question's answer points and rating anchors, each against the one before."""
+        question = self.get_object(request, object_id)
+        parts = []
+        if question is not None and self.has_view_or_change_permission(request, question):
+            parts = part_changes(question)
+        return super().history_view(
+            request,
+            object_id,
+            extra_context={**(extra_context or {}), "part_changes": parts},
+        )
+
+    def restore_view(self, request, object_id, version_id):
+        if request.method not in ("GET", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
+        question = self.get_object(request, str(object_id))
+        if question is None:
+            raise Http404("No such question.")
+        if not self.has_change_permission(request, question):
+            raise PermissionDenied
+        version = Question.history.filter(id=question.pk, history_id=version_id).first()
+        if version is None:
+            raise Http404("No such version of this question.")
+        if request.method == "POST":
+            try:
+                services.restore_question_version(
+                    question=question, version=version, user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(
+                request,
+                f"Restored the version of {localtime(version.history_date):%d %b %Y %H:%M}; the "
+                "restoring is recorded in the history.",
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:questions_question_history", args=[question.pk])
+            )
+        current = question.history.latest()
+        changes = [
+            (
+                change.field,
+                change.new,  # now
+                change.old,  # after restoring
+            )
+            for change in current.diff_against(
+                version, included_fields=RESTORED_NAMES, foreign_keys_are_objs=True
+            ).changes
+        ]
+        return render(
+            request,
+            "admin/questions/question/restore.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Restore a version of this question",
+                "opts": self.model._meta,
+                "original": question,
+                "version": version,
+                "changes": changes,
+                "points": services.points_as_of(question, version),
+                "anchors": services.anchors_as_of(question, version),
+            },
+        )
+
     @admin.action(description="Retire selected questions", permissions=["change"])
     def retire(self, request, queryset):
-        count = queryset.update(is_active=False)
+        count = services.set_questions_active(
+            questions=queryset, active=False, user=request.user, reason="Retired (bulk action)"
+        )
         self.message_user(request, f"Retired {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Activate selected questions", permissions=["change"])
     def activate(self, request, queryset):
-        count = queryset.update(is_active=True)
+        count = services.set_questions_active(
+            questions=queryset, active=True, user=request.user, reason="Activated (bulk action)"
+        )
         self.message_user(request, f"Activated {count} question(s).", messages.SUCCESS)
 
     @admin.action(description="Copy selected questions into another set", permissions=["add"])
@@ -312,7 +414,9 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
         form = CopyToSetForm(request.POST if "target" in request.POST else None)
         if form.is_valid():
             target = form.cleaned_data["target"]
-            copies = services.copy_questions_to_set(questions=queryset, target=target)
+            copies = services.copy_questions_to_set(
+                questions=queryset, target=target, user=request.user
+            )
             self.message_user(
                 request, f"Copied {len(copies)} question(s) into “{target}”.", messages.SUCCESS
             )
@@ -329,3 +433,41 @@ class QuestionAdmin(PositionedInlinesMixin, BankAdmin):
                 "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             },
         )
+
+
+RESTORED_NAMES = [name.removesuffix("_id") for name in services.RESTORED_FIELDS]
+
+
+def part_changes(question) -> list[dict]:
+    """Every recorded change to a question's answer points and rating anchors, newest first,
+    each with what changed against the same point's or anchor's record before it."""
+    rows = []
+    for kind, history, key, fields in [
+        ("Answer point", AnswerPoint.history, "position", ["position", "text", "weight"]),
+        ("Rating anchor", LevelAnchor.history, "level", ["level", "text"]),
+    ]:
+        previous = {}
+        records = history.filter(question_id=question.pk).select_related("history_user")
+        for record in records.order_by("history_date", "history_id"):
+            before = previous.get(record.id)
+            if record.history_type == "~" and before is not None:
+                changes = [
+                    (change.field, change.old, change.new)
+                    for change in record.diff_against(before, included_fields=fields).changes
+                ]
+            else:
+                changes = []
+            rows.append(
+                {
+                    "date": record.history_date,
+                    "kind": kind,
+                    "label": f"{kind} {getattr(record, key)}",
+                    "action": record.get_history_type_display(),
+                    "text": record.text,
+                    "changes": changes,
+                    "user": record.history_user,
+                    "reason": record.history_change_reason or "",
+                }
+            )
+            previous[record.id] = record
+    return sorted(rows, key=lambda row: row["date"], reverse=True)

@@ -6,6 +6,7 @@ a fixture twice updates the same rows, and never collides with rows an admin cre
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 
 class TopicManager(models.Manager):
@@ -60,6 +61,11 @@ class QuestionSet(models.Model):
         help_text="Interviews of this set are scheduled anonymised: their interviewers see a "
         "code instead of the candidate's name, email, role and notes.",
     )
+    exposure_threshold = models.PositiveIntegerField(
+        default=50,
+        help_text="A question asked of more candidates than this in 90 days is flagged "
+        "over-exposed on question analytics and in the question list.",
+    )
 
     objects = QuestionSetManager()
 
@@ -102,6 +108,9 @@ class Question(models.Model):
     )
 
     objects = QuestionManager()
+    # Every change, with who and when (django-simple-history): a row per version, which the
+    # questions interviews asked point to (InterviewQuestion.question_version).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question_set", "position"]
@@ -146,6 +155,7 @@ class AnswerPoint(models.Model):
     )
 
     objects = AnswerPointManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "position"]
@@ -193,6 +203,7 @@ class LevelAnchor(models.Model):
     )
 
     objects = LevelAnchorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "level"]

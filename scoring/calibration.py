@@ -18,14 +18,20 @@ import krippendorff
 import numpy as np
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
+    Max,
+    Min,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from interviews.models import Interview, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
@@ -452,6 +458,10 @@ class QuestionAnalytics:
     discrimination_n: int = 0
     points: list[PointAnalytics] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    exposure: "Exposure | None" = None
+    versions: list["VersionFigures"] = field(default_factory=list)
+    leak: "LeakFigures | None" = None
+    interviews_share: float | None = None  # of the set's interviews, those that asked it
 
     @property
     def skip_rate(self):
@@ -474,7 +484,7 @@ def correlation(n, sx, sy, sxy, sxx, syy) -> float | None:
 
 
 def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
-    """Per question of the set, in order; five queries, whatever the number of interviews,
+    """Per question of the set, in order; eight queries, whatever the number of interviews,
     each reading the stored tallies of asked questions and points (scoring/results.py).
 
     Discrimination is the corrected item–total correlation: over submitted scorecards that
@@ -537,14 +547,33 @@ def question_analytics(question_set: QuestionSet) -> list[QuestionAnalytics]:
         .distinct()
         .count()
     )
+    exposures = exposure_of(list(questions))
+    by_version = version_figures(list(questions))
+    leaks = leak_figures(list(questions))
     for item in questions.values():
-        item.flags = question_flags(item, interviews=interviews)
+        item.exposure = exposures[item.question.pk]
+        item.versions = by_version.get(item.question.pk, [])
+        item.leak = leaks.get(item.question.pk)
+        item.interviews_share = item.times_asked / interviews if interviews else None
+        item.flags = question_flags(
+            item, interviews=interviews, exposure_threshold=question_set.exposure_threshold
+        )
     return sorted(questions.values(), key=lambda item: item.question.position)
 
 
-def question_flags(item: QuestionAnalytics, *, interviews: int) -> list[str]:
+def question_flags(
+    item: QuestionAnalytics, *, interviews: int, exposure_threshold: int | None = None
+) -> list[str]:
     """The flags of a question, in words; explained on the page."""
     flags = []
+    if (
+        exposure_threshold is not None
+        and item.exposure is not None
+        and item.exposure.over(exposure_threshold)
+    ):
+        flags.append(OVER_EXPOSED)
+    if item.leak is not None and item.leak.flagged:
+        flags.append(PROBABLE_LEAK)
     if interviews >= MIN_ANSWERS and item.times_asked < RARELY_ASKED_SHARE * interviews:
         flags.append("rarely asked")
     if item.answers >= MIN_ANSWERS and item.skip_rate > USUALLY_SKIPPED_SHARE:
@@ -557,6 +586,270 @@ def question_flags(item: QuestionAnalytics, *, interviews: int) -> list[str]:
         flags.append("does not separate candidates")
     flags.extend(f"point {point.position}: {point.flag}" for point in item.points if point.flag)
     return flags
+
+
+# Probable leaks ----------------------------------------------------------------------------
+
+LEAK_WINDOW_DAYS = 90
+LEAK_MIN_ANSWERS = 20  # rated answers in the recent window, and before it
+PROBABLE_LEAK = "probable leak"
+
+
+@dataclass
+class LeakFigures:
+    """Whether a question's ratings rose lately while the rest of its set's did not. Per
+    interview, the question's mean rating minus the mean of the set's other questions in the
+    same interview (the same candidate, the same panel): its lead. `shift` is the mean lead
+    over the interviews of the last LEAK_WINDOW_DAYS minus the mean lead before them, with a
+    bootstrap 95 % interval (interviews resampled within each period)."""
+
+    recent_answers: int
+    earlier_answers: int
+    recent_interviews: int
+    earlier_interviews: int
+    recent_lead: float | None
+    earlier_lead: float | None
+    shift: float | None
+    interval: tuple[float, float] | None
+
+    @property
+    def enough(self) -> bool:
+        return min(self.recent_answers, self.earlier_answers) >= LEAK_MIN_ANSWERS
+
+    @property
+    def flagged(self) -> bool:
+        return self.enough and self.interval is not None and self.interval[0] > 0
+
+
+def bootstrap_shift(
+    recent: np.ndarray, earlier: np.ndarray, *, key: tuple[int, ...], resamples: int = RESAMPLES
+) -> tuple[float, float] | None:
+    """95 % percentile interval of mean(recent) − mean(earlier), each resampled with
+    replacement on its own."""
+    if len(recent) < 2 or len(earlier) < 2:
+        return None
+    rng = _rng(*key)
+    n = len(recent) + len(earlier)
+    block, shifts = max(1, BOOTSTRAP_BLOCK // n), []
+    for done in range(0, resamples, block):
+        size = min(block, resamples - done)
+        late = recent[rng.integers(0, len(recent), size=(size, len(recent)))].mean(axis=1)
+        early = earlier[rng.integers(0, len(earlier), size=(size, len(earlier)))].mean(axis=1)
+        shifts.append(late - early)
+    return percentile_interval(np.concatenate(shifts))
+
+
+def leak_figures(
+    question_ids: list[int], *, now=None, resamples: int = RESAMPLES
+) -> dict[int, LeakFigures]:
+    """Each question's LeakFigures, from one query over the stored tallies of the questions'
+    interviews (a row per asked bank question: its submitted ratings summed)."""
+    rows = list(
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values_list(
+            "interview_id",
+            "question_id",
+            "interview__scheduled_at",
+            *(f"scored_{value}" for value in SCORES),
+        )
+        .order_by()
+    )
+    if not rows:
+        return {}
+    interviews = np.array([row[0] for row in rows])
+    questions = np.array([row[1] for row in rows])
+    counts = np.array([row[3:] for row in rows], dtype=float)
+    start = (now or timezone.now()) - datetime.timedelta(days=LEAK_WINDOW_DAYS)
+    recent = np.array([row[2] >= start for row in rows])
+    rated = counts.sum(axis=1)
+    total = counts @ np.array(SCORES, dtype=float)
+    # Each interview's sums over all its bank questions, less the row's own: the rest.
+    _, unit = np.unique(interviews, return_inverse=True)
+    rest_rated = np.bincount(unit, weights=rated)[unit] - rated
+    rest_total = np.bincount(unit, weights=total)[unit] - total
+    usable = (rated > 0) & (rest_rated > 0)
+    lead = np.full(len(rows), np.nan)
+    lead[usable] = total[usable] / rated[usable] - rest_total[usable] / rest_rated[usable]
+    figures = {}
+    for question in np.unique(questions):
+        mine = (questions == question) & usable
+        late, early = mine & recent, mine & ~recent
+        late_leads, early_leads = lead[late], lead[early]
+        item = LeakFigures(
+            recent_answers=int(rated[late].sum()),
+            earlier_answers=int(rated[early].sum()),
+            recent_interviews=int(late.sum()),
+            earlier_interviews=int(early.sum()),
+            recent_lead=float(late_leads.mean()) if len(late_leads) else None,
+            earlier_lead=float(early_leads.mean()) if len(early_leads) else None,
+            shift=None,
+            interval=None,
+        )
+        if item.recent_lead is not None and item.earlier_lead is not None:
+            item.shift = item.recent_lead - item.earlier_lead
+        if item.enough:
+            item.interval = bootstrap_shift(
+                late_leads, early_leads, key=(int(question), 25), resamples=resamples
+            )
+        figures[int(question)] = item
+    return figures
+
+
+# Versions ----------------------------------------------------------------------------------
+
+
+@dataclass
+class VersionFigures:
+    """A question's figures over the interviews that asked one recorded version of it."""
+
+    version: int | None  # the history row; None for interviews planned before history began
+    since: datetime.datetime | None
+    reason: str
+    prompt: str
+    times_asked: int
+    rated: int
+    mean: float | None
+
+
+def version_figures(question_ids: list[int]) -> dict[int, list[VersionFigures]]:
+    """Each question's times asked and mean rating per version the interviews copied, oldest
+    first; one query over the tallies, joined to the asked question and its version by
+    primary key. Questions whose interviews all asked one version have none (nothing to
+    split)."""
+    scored = [f"scored_{value}" for value in SCORES]
+    version = "interview_question__question_version"
+    rows = (
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values(
+            "question",
+            version,
+            f"{version}__history_date",
+            f"{version}__history_change_reason",
+            f"{version}__prompt",
+        )
+        .annotate(times_asked=Count("interview", distinct=True), **{n: Sum(n) for n in scored})
+        .order_by()
+    )
+    split = {}
+    for row in rows:
+        ratings = [row[name] for name in scored]
+        rated = sum(ratings)
+        total = sum(value * count for value, count in zip(SCORES, ratings, strict=True))
+        split.setdefault(row["question"], []).append(
+            VersionFigures(
+                version=row[version],
+                since=row[f"{version}__history_date"],
+                reason=row[f"{version}__history_change_reason"] or "",
+                prompt=row[f"{version}__prompt"] or "",
+                times_asked=row["times_asked"],
+                rated=rated,
+                mean=total / rated if rated else None,
+            )
+        )
+    return {
+        question: sorted(figures, key=lambda f: (f.version is not None, f.version or 0))
+        for question, figures in split.items()
+        if len(figures) > 1
+    }
+
+
+# Exposure ----------------------------------------------------------------------------------
+
+# Candidates asked a question within these many days; the flag reads the middle one.
+EXPOSURE_WINDOWS = (30, 90, 365)
+EXPOSURE_FLAG_WINDOW = 90
+OVER_EXPOSED = "over-exposed"
+
+
+@dataclass
+class Exposure:
+    """How many candidates a bank question has been asked of: in each of the last
+    EXPOSURE_WINDOWS days and in all, and when first and last. Asked means an interview with
+    a submitted scorecard whose plan held it (the interview's scheduled time)."""
+
+    candidates: dict[int, int] = field(default_factory=lambda: dict.fromkeys(EXPOSURE_WINDOWS, 0))
+    candidates_all: int = 0
+    first_asked: datetime.datetime | None = None
+    last_asked: datetime.datetime | None = None
+
+    def over(self, threshold: int) -> bool:
+        return self.candidates[EXPOSURE_FLAG_WINDOW] > threshold
+
+    @property
+    def candidates_30(self):
+        return self.candidates[30]
+
+    @property
+    def candidates_90(self):
+        return self.candidates[90]
+
+    @property
+    def candidates_365(self):
+        return self.candidates[365]
+
+
+def _window_starts(now=None) -> dict[int, datetime.datetime]:
+    now = now or timezone.now()
+    return {days: now - datetime.timedelta(days=days) for days in EXPOSURE_WINDOWS}
+
+
+def exposure_of(question_ids: list[int], *, now=None) -> dict[int, Exposure]:
+    """Each question's exposure, in one query over the stored answer tallies (a row per asked
+    question with a submitted scorecard), joined to their interviews by primary key."""
+    starts = _window_starts(now)
+    exposures = {pk: Exposure() for pk in question_ids}
+    rows = (
+        AnswerTally.objects.filter(question__in=question_ids)
+        .values("question")
+        .annotate(
+            **{
+                f"within_{days}": Count(
+                    "interview__candidate",
+                    distinct=True,
+                    filter=Q(interview__scheduled_at__gte=start),
+                )
+                for days, start in starts.items()
+            },
+            candidates_all=Count("interview__candidate", distinct=True),
+            first_asked=Min("interview__scheduled_at"),
+            last_asked=Max("interview__scheduled_at"),
+        )
+        .order_by()
+    )
+    for row in rows:
+        exposures[row["question"]] = Exposure(
+            candidates={days: row[f"within_{days}"] for days in EXPOSURE_WINDOWS},
+            candidates_all=row["candidates_all"],
+            first_asked=row["first_asked"],
+            last_asked=row["last_asked"],
+        )
+    return exposures
+
+
+def with_exposure(questions: QuerySet[Question], *, now=None) -> QuerySet[Question]:
+    """Annotate bank questions with their exposure (candidates_30, _90, _365, _all,
+    first_asked, last_asked) and `over_exposed`, for the admin's sortable list: a subquery
+    each, on the tallies' question index, so a page costs one query whatever the history."""
+    tallies = AnswerTally.objects.filter(question=OuterRef("pk"))
+    candidates = Count("interview__candidate", distinct=True)
+    windows = {
+        f"candidates_{days}": Coalesce(
+            _single(tallies.filter(interview__scheduled_at__gte=start), "question", candidates),
+            0,
+        )
+        for days, start in _window_starts(now).items()
+    }
+    return questions.annotate(
+        **windows,
+        candidates_all=Coalesce(_single(tallies, "question", candidates), 0),
+        first_asked=_single(tallies, "question", Min("interview__scheduled_at")),
+        last_asked=_single(tallies, "question", Max("interview__scheduled_at")),
+    ).annotate(
+        over_exposed=ExpressionWrapper(
+            Q(**{f"candidates_{EXPOSURE_FLAG_WINDOW}__gt": F("question_set__exposure_threshold")}),
+            output_field=BooleanField(),
+        )
+    )
 
 
 def with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:

@@ -100,6 +100,7 @@ EXPECTED = {
     "api_tokens":              (401, 200, 200, 200, 200, 200, 200),
     "api_question_sets":       (401, 200, 200, 200, 200, 200, 200),
     "api_question_set":        (401, 200, 200, 200, 200, 200, 200),
+    "api_question_analytics":  (401, 403, 403, 403, 200, 200, 200),
     "api_candidates":          API_FOR_MANAGERS,
     "api_candidates[create]":  (401, 403, 403, 403, 201, 403, 201),
     "api_candidate":           API_FOR_MANAGERS,
@@ -175,6 +176,12 @@ EXPECTED = {
     "healthz":                 (200,) * 7,
     "readyz":                  (200,) * 7,
     "metrics":                 (403,) * 7,
+    # A question's history: a recorded version, read-only, and restoring one (asked, then
+    # done). Curators and superusers only, as the rest of the bank's admin.
+    "admin:questions_question_simple_history": MODEL_NON_STAFF + (200, 200),
+    "admin:questions_question_restore":        MODEL_NON_STAFF + (200, 200),
+    "admin:questions_question_restore[post]":  MODEL_NON_STAFF + (
+        "admin:questions_question_history", "admin:questions_question_history"),
 }
 # fmt: on
 
@@ -217,6 +224,7 @@ URL_OBJECTS = {
     "openid_connect_login": {"provider_id": "sso_provider"},
     "openid_connect_callback": {"provider_id": "sso_provider"},
     "api_question_set": {"slug": "question_set"},
+    "api_question_analytics": {"slug": "question_set"},
     "api_candidate": {"pk": "candidate"},
     "api_candidate[update]": {"pk": "candidate"},
     "api_candidate_export": {"pk": "candidate"},
@@ -233,6 +241,16 @@ URL_OBJECTS = {
     "api_my_amendment": {"pk": "interview"},
     "api_scorecard": {"pk": "submitted"},
     "api_scorecard[draft]": {"pk": "draft"},
+}
+
+# Admin URLs whose arguments are more than the model's object: a question and its version.
+ADMIN_ARGS = {
+    "admin:questions_question_simple_history": lambda world: {
+        "args": [world.question.question_id, world.version.pk]
+    },
+    "admin:questions_question_restore": lambda world: {
+        "kwargs": {"object_id": world.question.question_id, "version_id": world.version.pk}
+    },
 }
 
 QUERIES = {
@@ -261,6 +279,7 @@ POSTED = {
     "token_revoke": lambda world: {},
     "resend_invitation": lambda world: {},
     "revoke_invitation": lambda world: {},
+    "admin:questions_question_restore[post]": lambda world: {},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
@@ -475,6 +494,11 @@ def build_world():
     world.used_invitation_link = SimpleNamespace(pk="USED-INVITATION")
     world.reset_uid = SimpleNamespace(pk="MQ")
     world.reset_token = SimpleNamespace(pk="not-a-valid-token")
+    # An older version of the interview's first bank question, to read and to restore.
+    world.version = question.question.history.earliest()
+    bank_question = question.question
+    bank_question.prompt = "EDITED PROMPT?"
+    bank_question.save()
     world.sessions = {}
     for role, user in world.users.items():
         client = Client()
@@ -502,6 +526,8 @@ def url_for(world, key):
     kwargs = {}
     if name == "admin:app_list":
         kwargs["app_label"] = key.partition("[")[2].rstrip("]")
+    elif name in ADMIN_ARGS:
+        return reverse(name, **ADMIN_ARGS[name](world))
     elif model := admin_model(name):
         obj = world.admin_objects.get(model) or model._default_manager.order_by("pk").first()
         assert obj is not None, f"{key}: the world has no {model._meta.label} to request"
@@ -538,7 +564,9 @@ WATCHED = [
     Topic,
     QuestionSet,
     Question,
+    Question.history.model,
     AnswerPoint,
+    AnswerPoint.history.model,
     User,
     User.groups.through,
     Group,
@@ -795,6 +823,12 @@ FOREIGN_WRITES = {
         "manager", "resend_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
     "revoke_invitation of an admin's manager invitation, as a manager": (
         "manager", "revoke_invitation", lambda w: [w.manager_invitation.pk], lambda w: {}, 404),
+    "restoring a bank question's version, as an interviewer": (
+        "before", "admin:questions_question_restore",
+        lambda w: [w.question.question_id, w.version.pk], lambda w: {}, ADMIN_LOGIN),
+    "restoring a bank question's version, as a hiring manager": (
+        "manager", "admin:questions_question_restore",
+        lambda w: [w.question.question_id, w.version.pk], lambda w: {}, ADMIN_LOGIN),
 }
 # fmt: on
 

@@ -140,3 +140,11 @@ def check_calibration_history():
         if "does not separate candidates" in row.flags
     ]
     assert flagged == [9, 10]
+    # The planted leak (the plan's seventh question, a point higher in the last 90 days), and
+    # no other.
+    leaked = [
+        row.question.position
+        for row in calibration.question_analytics(backend)
+        if calibration.PROBABLE_LEAK in row.flags
+    ]
+    assert leaked == [9]

@@ -27,3 +27,10 @@ def score_band(value):
     """The nearest whole rating 1–4, for a colour that repeats what the number says."""
     value = _number(value)
     return "" if value is None else f"score-band-{min(4, max(1, int(value + 0.5)))}"
+
+
+@register.filter
+def signed(value):
+    """A difference with its sign and two decimals (+0.40, −0.15), or a dash."""
+    value = _number(value)
+    return "–" if value is None else f"{value:+.2f}".replace("-", "−")

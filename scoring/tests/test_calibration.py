@@ -317,7 +317,7 @@ def analysed(alice):
 
 
 def test_question_analytics_by_hand(analysed, django_assert_num_queries):
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(8):
         rows = calibration.question_analytics(analysed)
     q1, q2, q3 = rows
     assert (q1.times_asked, q1.answers, q1.rated, q1.skipped, q1.skip_rate) == (5, 5, 4, 1, 0.2)

@@ -91,9 +91,17 @@ SORTS = {
     "position": lambda row: row.question.position,
     "topic": lambda row: (row.question.topic.name, row.question.position),
     "asked": lambda row: row.times_asked,
+    "share": lambda row: row.interviews_share,
+    "exposure_30": lambda row: row.exposure.candidates_30,
+    "exposure": lambda row: row.exposure.candidates_90,
+    "exposure_365": lambda row: row.exposure.candidates_365,
+    "exposure_all": lambda row: row.exposure.candidates_all,
+    "first_asked": lambda row: row.exposure.first_asked,
+    "last_asked": lambda row: row.exposure.last_asked,
     "skipped": lambda row: row.skip_rate,
     "mean": lambda row: row.mean,
     "discrimination": lambda row: row.discrimination,
+    "leak": lambda row: row.leak.shift if row.leak else None,
     "flags": lambda row: len(row.flags),
 }
 
@@ -104,6 +112,23 @@ def _sorted(rows, sort):
     present = [row for row in rows if key(row) is not None]
     # Rows without the figure go last, whichever way the column is sorted.
     return sorted(present, key=key, reverse=descending) + [r for r in rows if key(r) is None]
+
+
+def _headers(columns, sort):
+    headers = []
+    for name, label in columns:
+        active = sort.lstrip("-") == name
+        next_sort = name if (not active or sort.startswith("-")) else f"-{name}"
+        headers.append(
+            {
+                "name": name,
+                "label": label,
+                "query": urlencode({"sort": next_sort}),
+                "active": active,
+                "descending": sort.startswith("-"),
+            }
+        )
+    return headers
 
 
 def question_analytics(request, slug):
@@ -121,26 +146,31 @@ def question_analytics(request, slug):
         row.admin_url = (
             reverse("admin:questions_question_change", args=[row.question.pk]) if can_edit else ""
         )
-    headers = []
-    for name, label in [
-        ("position", "#"),
-        ("topic", "Topic"),
-        ("asked", "Times asked"),
-        ("skipped", "Skip rate"),
-        ("mean", "Mean rating"),
-        ("discrimination", "Discrimination (r)"),
-        ("flags", "Flags"),
-    ]:
-        active = sort.lstrip("-") == name
-        next_sort = name if (not active or sort.startswith("-")) else f"-{name}"
-        headers.append(
-            {
-                "label": label,
-                "query": urlencode({"sort": next_sort}),
-                "active": active,
-                "descending": sort.startswith("-"),
-            }
-        )
+    headers = _headers(
+        [
+            ("position", "#"),
+            ("topic", "Topic"),
+            ("asked", "Times asked"),
+            ("skipped", "Skip rate"),
+            ("mean", "Mean rating"),
+            ("discrimination", "Discrimination (r)"),
+            ("flags", "Flags"),
+        ],
+        sort,
+    )
+    freshness_headers = _headers(
+        [
+            ("exposure_30", "30 days"),
+            ("exposure", "90 days"),
+            ("exposure_365", "365 days"),
+            ("exposure_all", "All"),
+            ("first_asked", "First asked"),
+            ("last_asked", "Last asked"),
+            ("share", "Share of interviews"),
+            ("leak", "Recent shift (95 %)"),
+        ],
+        sort,
+    )
     return render(
         request,
         "scoring/question_analytics.html",
@@ -148,11 +178,17 @@ def question_analytics(request, slug):
             "question_set": question_set,
             "rows": rows,
             "headers": headers,
+            "freshness_headers": freshness_headers,
             "limits": {
                 "min_answers": calibration.MIN_ANSWERS,
                 "rarely": calibration.RARELY_ASKED_SHARE,
                 "skipped": calibration.USUALLY_SKIPPED_SHARE,
                 "discrimination": calibration.DISCRIMINATION_BELOW,
+                "exposure_threshold": question_set.exposure_threshold,
+                "exposure_window": calibration.EXPOSURE_FLAG_WINDOW,
+                "leak_window": calibration.LEAK_WINDOW_DAYS,
+                "leak_answers": calibration.LEAK_MIN_ANSWERS,
             },
+            "windows": calibration.EXPOSURE_WINDOWS,
         },
     )

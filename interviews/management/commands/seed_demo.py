@@ -243,6 +243,10 @@ HISTORY_INTERVIEWERS = [
 # Hours from the end of the interview to submitting, typically, for alice, bob, carlos, dana.
 HISTORY_DELAYS = [3, 20, 40, 6]
 HISTORY_NOISE_QUESTIONS = {6, 7}  # places in the plan, counted from 0
+# A question that leaked: candidates of the last 90 days rate a point higher on it (one of
+# the noise questions, whose ratings every interviewer draws alike, so that the leak moves no
+# interviewer's leniency).
+HISTORY_LEAKED_QUESTION, HISTORY_LEAK_DAYS, HISTORY_LEAK = 6, 90, 1.0
 FIRST_NAMES = ["Ana", "Ben", "Chen", "Dario", "Eva", "Femi", "Gita", "Hugo"]
 LAST_NAMES = ["Adler", "Bauer", "Costa", "Duarte"]
 
@@ -272,6 +276,7 @@ def create_history(*, manager, interviewers):
     questions = list(question_set.questions.filter(is_active=True)[:10])
     questions = questions[:6] + questions[8:10]
     start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    leak_start = timezone.now() - datetime.timedelta(days=HISTORY_LEAK_DAYS)
     for number in range(HISTORY_CANDIDATES):
         name = f"{FIRST_NAMES[number % 8]} {LAST_NAMES[number // 8]}"
         candidate = Candidate.objects.create(
@@ -307,6 +312,8 @@ def create_history(*, manager, interviewers):
                     level = chance.gauss(2.6, 0.9)
                 else:
                     level = ability + bias + chance.gauss(0, 0.35)
+                if position == HISTORY_LEAKED_QUESTION and scheduled >= leak_start:
+                    level += HISTORY_LEAK
                 score = min(4, max(1, round(level)))
                 rating = Rating(scorecard=scorecard, interview_question=question, score=score)
                 ratings.append(rating)

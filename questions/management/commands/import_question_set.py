@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 )
             where += f" ({obj._meta.label} {_describe(obj)})"
             # A primary key here means the natural key matched a row: validate as an update.
-            obj._state.adding = obj.pk is None
+            created = obj._state.adding = obj.pk is None
             try:
                 obj.full_clean()
             except ValidationError as error:
@@ -71,9 +71,24 @@ class Command(BaseCommand):
                     for field, messages in error.message_dict.items()
                 )
                 raise CommandError(f"{where}: {problems}")
+            changed = created or _differs(obj)
             deserialized.save()
             counts[obj._meta.verbose_name_plural] += 1
+            # A fixture's save records no history: the import is recorded as a change of each
+            # row it adds or alters.
+            if changed and hasattr(type(obj), "history"):
+                type(obj).history.bulk_history_create(
+                    [obj],
+                    update=not created,
+                    default_change_reason=f"Imported from {path.name}",
+                )
         return counts
+
+
+def _differs(obj):
+    fields = [field.attname for field in obj._meta.concrete_fields]
+    stored = type(obj).objects.filter(pk=obj.pk).values(*fields).first()
+    return stored != {field: getattr(obj, field) for field in fields}
 
 
 def _describe(obj):
