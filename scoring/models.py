@@ -275,6 +275,11 @@ class CandidateResult(models.Model):
     disagreement = models.BooleanField()
     # The mean rating per topic, keyed "topic_<pk>" (a key of digits would read as an index).
     topic_means = models.JSONField(default=dict)
+    # The side-by-side grid's part (`results.fresh_grids`): the interviewers who submitted a
+    # scorecard ("panel", their pks) and per bank question asked, keyed by its pk, each
+    # interviewer's rating ("ratings": {interviewer pk: score or None}), the mean and the
+    # skips, so the grid reads its cells with the results instead of grouping ratings.
+    grid = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -137,7 +137,45 @@ def _fresh_results(
         .annotate(mean=Avg("score"))
     ):
         results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
+    for key, grid in fresh_grids(candidate_ids=candidate_ids).items():
+        results[key].grid = grid
     return results
+
+
+def fresh_grids(*, candidate_ids: list[int] | None = None) -> dict[tuple[int, int], dict]:
+    """The side-by-side grid's part of each result (CandidateResult.grid), keyed by
+    (candidate pk, question set pk), from the submitted scorecards of the given candidates
+    or of everyone: the panel, and each bank question's ratings, mean and skips. One query,
+    a row per rating (or per scorecard without one); follow-ups have no bank question."""
+    scorecards = Scorecard.objects.filter(submitted_at__isnull=False)
+    if candidate_ids is not None:
+        scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
+    grids, scores = {}, {}
+    for candidate, question_set, interviewer, question, score, skipped in scorecards.order_by(
+        "pk", "ratings__pk"
+    ).values_list(
+        "interview__candidate",
+        "interview__question_set",
+        "interviewer",
+        "ratings__interview_question__question",
+        "ratings__score",
+        "ratings__skipped",
+    ):
+        grid = grids.setdefault((candidate, question_set), {"panel": set(), "cells": {}})
+        grid["panel"].add(interviewer)
+        if question is None:
+            continue
+        cell = grid["cells"].setdefault(str(question), {"ratings": {}, "skipped": 0})
+        cell["ratings"][str(interviewer)] = score
+        cell["skipped"] += bool(skipped)
+        if score is not None:
+            scores.setdefault((candidate, question_set, question), []).append(score)
+    for (candidate, question_set), grid in grids.items():
+        grid["panel"] = sorted(grid["panel"])
+        for question, cell in grid["cells"].items():
+            given = scores.get((candidate, question_set, int(question)))
+            cell["mean"] = sum(given) / len(given) if given else None
+    return grids
 
 
 def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
@@ -191,6 +229,7 @@ RESULT_FIELDS = [
     "split_decision",
     "disagreement",
     "topic_means",
+    "grid",
 ]
 
 
