@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('scoring', '0006_result_names_and_indexes'),
+        ("scoring", "0006_result_names_and_indexes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidateresult',
-            name='grid',
+            model_name="candidateresult",
+            name="grid",
             field=models.JSONField(default=dict),
         ),
     ]

@@ -287,9 +287,8 @@ def test_grid_queries_do_not_grow(
     first = run_interview([alice, bob], [3, 2], [3, 2])
     second = run_interview([alice, bob], [4, 1], [3, 2], question_set=first.question_set)
     for _ in range(interviews - 1):
-        run_interview(
-            [alice, bob], [2, 2], [3, 2], candidate=first.candidate, question_set=first.question_set
-        )
+        again = {"candidate": first.candidate, "question_set": first.question_set}
+        run_interview([alice, bob], [2, 2], [3, 2], **again)
     client.force_login(hiring_manager)
     picked = {
         "set": first.question_set.slug,
