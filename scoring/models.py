@@ -308,3 +308,19 @@ class CandidateResult(models.Model):
 
     def __str__(self):
         return f"Result of candidate #{self.candidate_id} on set #{self.question_set_id}"
+
+
+class StoredInterval(models.Model):
+    """A calibration bootstrap interval (scoring/calibration.py, `Intervals`), stored under a
+    digest of everything it is computed from (which bootstrap, its seed, the resamples and
+    the values resampled) so that pages read it instead of resampling again. Inputs that
+    change (a scorecard submitted or amended) have another digest, so a stored interval is
+    never stale; `recompute_results` drops those no page asks for any more. Empty when the
+    bootstrap gives no interval."""
+
+    digest = models.CharField(max_length=40, primary_key=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+
+    def __str__(self):
+        return f"Interval {self.digest}"

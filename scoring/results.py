@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
+from .calibration import Intervals, counted_scorecards, interviewer_calibration, panel_agreement
 from .models import (
     AnswerTally,
     CandidateResult,
@@ -37,6 +38,7 @@ from .models import (
     Rating,
     Recommendation,
     Scorecard,
+    StoredInterval,
 )
 from .selectors import DISAGREEMENT_SPREAD, rating_coverage
 
@@ -457,3 +459,28 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
                 model.objects.all().delete()
                 model.objects.bulk_create(fresh.values(), batch_size=batch_size)
     return differences
+
+
+def recompute_intervals(*, check: bool = False) -> list[str]:
+    """Compare the stored bootstrap intervals of the calibration page as it opens (every
+    submitted scorecard) with a fresh computation, and return the differences in words;
+    unless `check`, also drop every stored interval (those of inputs no page has any more
+    included) and store that page's afresh. Stored under a digest of their inputs
+    (`calibration.Intervals`), they differ only if the arithmetic changed since."""
+    fresh, scorecards = Intervals(store=False), counted_scorecards()
+    interviewer_calibration(scorecards, intervals=fresh)
+    panel_agreement(scorecards, intervals=fresh)
+    differences = []
+    for digest, low, high in StoredInterval.objects.filter(
+        digest__in=list(fresh.computed)
+    ).values_list("digest", "low", "high"):
+        stored = None if low is None else (low, high)
+        if stored != fresh.computed[digest]:
+            differences.append(
+                f"calibration interval {digest}: {stored!r}, not {fresh.computed[digest]!r}"
+            )
+    if not check:
+        with transaction.atomic():
+            StoredInterval.objects.all().delete()
+            StoredInterval.objects.bulk_create(fresh.computed_rows())
+    return sorted(differences)
