@@ -10,6 +10,7 @@ which are seeded so that a page reads the same on every reload.
 """
 
 import datetime
+import hashlib
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -36,7 +37,15 @@ from django.utils import timezone
 from interviews.models import Interview, InterviewQuestion
 from questions.models import AnswerPoint, Question, QuestionSet, Topic
 
-from .models import AnswerTally, PointTally, Rating, Recommendation, Score, Scorecard
+from .models import (
+    AnswerTally,
+    PointTally,
+    Rating,
+    Recommendation,
+    Score,
+    Scorecard,
+    StoredInterval,
+)
 from .selectors import person_name
 
 SEED = 20261129
@@ -121,6 +130,61 @@ def bootstrap_mean(
     return percentile_interval(np.concatenate(means))
 
 
+class Intervals:
+    """The bootstrap intervals a page asks for (`ask`), then read from the stored ones in one
+    query and resampled only where none is stored, those stored in turn (`resolve`). Each is
+    stored under a digest of its inputs, so a stored interval is the fresh one for as long as
+    those inputs are the same, and submitting or amending a scorecard changes the inputs of
+    the intervals it affects: they get new digests and are computed afresh on the next read.
+    With `store=False` every interval is computed afresh and nothing is read or stored."""
+
+    def __init__(self, *, store: bool = True):
+        self.store = store
+        self.asked = {}  # digest: (bootstrap, values, key, resamples, [what to do with it])
+        self.computed = {}  # digest: interval, of those resampled
+
+    @staticmethod
+    def digest(bootstrap, values: np.ndarray, key: tuple[int, ...], resamples: int) -> str:
+        values = np.ascontiguousarray(values, dtype=float)
+        about = f"{bootstrap.__name__} {SEED} {key} {resamples} {values.shape}"
+        return hashlib.blake2b(about.encode() + values.tobytes(), digest_size=20).hexdigest()
+
+    def ask(self, bootstrap, values, *, key, resamples, then) -> None:
+        """Have `then(interval)` called with `bootstrap(values, key=key, resamples=…)` when
+        the intervals are resolved."""
+        digest = self.digest(bootstrap, values, key, resamples)
+        self.asked.setdefault(digest, (bootstrap, values, key, resamples, []))[-1].append(then)
+
+    def resolve(self) -> None:
+        found = {}
+        if self.store and self.asked:
+            found = {
+                digest: None if low is None else (low, high)
+                for digest, low, high in StoredInterval.objects.filter(
+                    digest__in=list(self.asked)
+                ).values_list("digest", "low", "high")
+            }
+        for digest, (bootstrap, values, key, resamples, then) in self.asked.items():
+            if digest in found:
+                interval = found[digest]
+            else:
+                interval = self.computed[digest] = bootstrap(values, key=key, resamples=resamples)
+            for one in then:
+                one(interval)
+        if self.store and self.computed:
+            StoredInterval.objects.bulk_create(self.computed_rows(), ignore_conflicts=True)
+        self.asked = {}
+
+    def computed_rows(self) -> list[StoredInterval]:
+        """The intervals resampled, as rows to store."""
+        return [
+            StoredInterval(digest=digest, low=low, high=high)
+            for digest, (low, high) in (
+                (digest, interval or (None, None)) for digest, interval in self.computed.items()
+            )
+        ]
+
+
 # Interviewers ------------------------------------------------------------------------------
 
 
@@ -168,9 +232,13 @@ class InterviewerCalibration:
 
 
 def interviewer_calibration(
-    scorecards: QuerySet[Scorecard], *, resamples: int = RESAMPLES
+    scorecards: QuerySet[Scorecard],
+    *,
+    resamples: int = RESAMPLES,
+    intervals: Intervals | None = None,
 ) -> list[InterviewerCalibration]:
-    """One row per interviewer with a counted scorecard, by name; two queries.
+    """One row per interviewer with a counted scorecard, by name; three queries (the third
+    reads the stored intervals, `Intervals`), and a fourth storing those computed afresh.
 
     The counts of ratings, skips, questions and points are the scorecards' stored tallies
     (scoring/results.py). Leniency is the mean over their scorecards of (their score − the
@@ -212,6 +280,7 @@ def interviewer_calibration(
     by_interviewer = {}
     for sheet in sheets:
         by_interviewer.setdefault(sheet[0], []).append(sheet)
+    intervals = intervals or Intervals()
     result = []
     for interviewer, own in by_interviewer.items():
         _, username, first_name, last_name = own[0][:4]
@@ -248,10 +317,15 @@ def interviewer_calibration(
             within_24h=float(np.mean(hours <= SUBMITTED_WITHIN.total_seconds() / 3600)),
         )
         if len(differences) >= LENIENCY_MIN_SCORECARDS:
-            item.leniency_interval = bootstrap_mean(
-                differences, key=(interviewer,), resamples=resamples
+            intervals.ask(
+                bootstrap_mean,
+                differences,
+                key=(interviewer,),
+                resamples=resamples,
+                then=lambda interval, item=item: setattr(item, "leniency_interval", interval),
             )
         result.append(item)
+    intervals.resolve()
     return result
 
 
@@ -363,11 +437,15 @@ class PanelAgreement:
 
 
 def panel_agreement(
-    scorecards: QuerySet[Scorecard], *, resamples: int = RESAMPLES
+    scorecards: QuerySet[Scorecard],
+    *,
+    resamples: int = RESAMPLES,
+    intervals: Intervals | None = None,
 ) -> PanelAgreement:
     """Krippendorff's α (ordinal) over units = asked questions rated by two or more
     interviewers, coders = interviewers, values 1–4 (a skipped answer is a missing value),
-    overall, per topic and per bank question (worst first); three queries.
+    overall, per topic and per bank question (worst first); four queries (the fourth reads
+    the stored intervals, `Intervals`), and a fifth storing those computed afresh.
 
     `scorecards` are all the submitted scorecards of some interviews (as `counted_scorecards`
     selects them): the units are those interviews' asked questions, counted from their
@@ -389,20 +467,30 @@ def panel_agreement(
     topic_ids, question_ids = units[:, 0], units[:, 1]
     counts = units[:, 2:].astype(float)
 
+    intervals = intervals or Intervals()
+
     def agreement(label, selected, key, question_id=None):
         selected_counts = counts[selected]
-        return Agreement(
+        row = Agreement(
             label=label,
             units=len(selected_counts),
             alpha=ordinal_alpha(selected_counts),
-            interval=bootstrap_alpha(selected_counts, key=key, resamples=resamples),
             question_id=question_id,
         )
+        intervals.ask(
+            bootstrap_alpha,
+            selected_counts,
+            key=key,
+            resamples=resamples,
+            then=lambda interval: setattr(row, "interval", interval),
+        )
+        return row
 
     result = PanelAgreement(
         overall=agreement("All questions", np.ones(len(units), dtype=bool), (0,))
     )
     if not len(units):
+        intervals.resolve()
         return result
     for topic in Topic.objects.filter(pk__in=set(topic_ids.tolist())):
         result.topics.append(agreement(topic.name, topic_ids == topic.pk, (1, topic.pk)))
@@ -410,6 +498,7 @@ def panel_agreement(
         result.questions.append(
             agreement(str(question), question_ids == question.pk, (2, question.pk), question.pk)
         )
+    intervals.resolve()
     # Worst first; an undefined α (no variation to agree on) last.
     result.questions.sort(key=lambda row: (row.alpha is None, row.alpha or 0, row.label))
     return result

@@ -9,21 +9,17 @@ from functools import cached_property
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import (
-    Avg,
-    CharField,
     Count,
     Exists,
     F,
     FloatField,
     OuterRef,
-    Q,
-    StringAgg,
-    Value,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Concat
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from config.pagination import paginate
@@ -32,7 +28,7 @@ from questions.models import Question, QuestionSet, Topic
 
 from . import selectors
 from .calibration import RECOMMENDATION_COLOURS
-from .models import CandidateResult, Rating, Recommendation, Score
+from .models import CandidateResult, Recommendation, Score
 from .templatetags.scoring import score
 
 
@@ -143,7 +139,8 @@ class Comparison:
             order = column.asc(nulls_last=True) if nullable else column.asc()
         # Ties by name, then by the candidate's pk (not the candidate: that would join them).
         then = ["candidate_id"] if key == "name" else ["name", "candidate_id"]
-        return results.order_by(order, *then)
+        # The grid's cells are read only by the grid, a few results at a time.
+        return results.defer("grid").order_by(order, *then)
 
     def page(self, request):
         """The requested page of stored results, each with its candidate's address (`url`),
@@ -241,53 +238,32 @@ def tally_bar(candidate) -> Tally:
 
 def selected_candidates(comparison, picked):
     """The stored results of the 2–4 candidates picked for the grid (`picked`: the query
-    string's values), each with an interview in the set, in name order; the pks of those
-    interviews; and the interviewers who submitted a scorecard in them as (pk, name), in
-    name order."""
+    string's values), each with an interview in the set, in name order; and the
+    interviewers who submitted a scorecard in those interviews as (pk, name), in name
+    order."""
     try:
         ids = sorted({int(value) for value in picked})
     except ValueError:
         raise ValidationError("Pick candidates from the list.")
     if not 2 <= len(ids) <= 4:
         raise ValidationError("Pick two to four candidates to compare side by side.")
-    # Found through the candidates alone and sorted out here: given the set as well,
-    # SQLite's planner (which has no statistics) may read the whole set's interviews.
-    # The panels come in the same query, one row per scorecard (or one without).
-    interviews, panel = {}, {}
-    for (
-        pk,
-        candidate,
-        question_set,
-        submitted_at,
-        shadow,
-        interviewer,
-        *names,
-    ) in Interview.objects.filter(candidate__in=ids).values_list(
-        "pk",
-        "candidate",
-        "question_set",
-        "scorecards__submitted_at",
-        "scorecards__shadow",
-        "scorecards__interviewer",
-        "scorecards__interviewer__first_name",
-        "scorecards__interviewer__last_name",
-        "scorecards__interviewer__username",
-    ):
-        if comparison.question_set and question_set == comparison.question_set.pk:
-            interviews[pk] = candidate
-            if submitted_at is not None and not shadow:  # shadows never count
-                panel[interviewer] = names
-    if set(interviews.values()) != set(ids):
+    # A candidate has a stored result on every set they have an interview in, so the
+    # results alone tell who ran the set: probes of the (question set, candidate) index.
+    results = list(
+        CandidateResult.objects.filter(
+            question_set=comparison.question_set, candidate__in=ids
+        ).order_by("name", "candidate_id")
+    )
+    if comparison.question_set is None or len(results) != len(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
-    # Probes of the (question set, candidate) index.
-    results = CandidateResult.objects.filter(
-        question_set=comparison.question_set, candidate__in=ids
-    ).order_by("name", "candidate_id")
-    interviewers = [
-        (pk, selectors.person_name(*names))
-        for pk, names in sorted(panel.items(), key=lambda item: item[1])
-    ]
-    return list(results), list(interviews), interviewers
+    panel = {pk for result in results for pk in result.grid.get("panel", [])}
+    interviewers = sorted(
+        (names, pk)
+        for pk, *names in User.objects.filter(pk__in=panel).values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+    )
+    return results, [(pk, selectors.person_name(*names)) for names, pk in interviewers]
 
 
 class AskedQuestion(NamedTuple):
@@ -329,62 +305,51 @@ def interviewer_initials(interviewers):
     return initials
 
 
-def grid_rows(candidates, interviews, interviewers):
-    """A row per bank question the interviews asked, in the bank's order, with a cell per
-    candidate: each interviewer's rating of it (in `interviewers`' order: {pk: (initials,
-    name)}), the mean and the skips."""
-    cells = (
-        Rating.objects.filter(
-            scorecard__submitted_at__isnull=False,
-            scorecard__shadow=False,
-            scorecard__interview__in=interviews,
-            interview_question__question__isnull=False,
-        )
-        .values("scorecard__interview__candidate", "interview_question__question")
-        .annotate(
-            mean=Avg("score"),
-            # "interviewer:score" pairs, a skipped rating with no score: "7:"; in no order, as
-            # SQLite before 3.44 cannot order an aggregate.
-            ratings=StringAgg(
-                Concat(
-                    Cast("scorecard__interviewer", CharField()),
-                    Value(":"),
-                    Cast("score", CharField()),
-                ),
-                Value(" "),
-            ),
-            skipped=Count("pk", filter=Q(skipped=True)),
-        )
-    )
-    by_cell = {
-        (c["interview_question__question"], c["scorecard__interview__candidate"]): c for c in cells
-    }
+def grid_rows(question_set, candidates, interviewers):
+    """A row per bank question the candidates' interviews in the set asked, in the bank's
+    order, with a cell per candidate from their stored result's grid (`results.fresh_grids`):
+    each interviewer's rating of it (in `interviewers`' order: {pk: (initials, name)}), the
+    mean and the skips."""
     # Each interviewer's rating for each score they may have given, made once per page
-    # rather than once per cell: {interviewer id: {score: GridRating}}, a skip's score "".
-    said = {str(score): f"{score} {label}" for score, label in Score.choices}
-    said[""] = "skipped"
+    # rather than once per cell: {interviewer pk: {score: GridRating}}, a skip's score None.
+    said = {score: f"{score} {label}" for score, label in Score.choices}
+    said[None] = "skipped"
     by_interviewer = {
         str(interviewer): {
-            given: GridRating(initials, name, words, given or "–") for given, words in said.items()
+            given: GridRating(initials, name, words, "–" if given is None else str(given))
+            for given, words in said.items()
         }
         for interviewer, (initials, name) in interviewers.items()
     }
-    for cell in by_cell.values():
-        given = dict(pair.split(":") for pair in (cell["ratings"] or "").split())
-        cell["ratings"] = [
-            by_score[given[interviewer]]
-            for interviewer, by_score in by_interviewer.items()
-            if interviewer in given
-        ]
+    by_cell = {}
+    for candidate in candidates:
+        for question, cell in candidate.grid.get("cells", {}).items():
+            given = cell["ratings"]
+            by_cell[int(question), candidate.candidate_id] = {
+                "mean": cell["mean"],
+                "skipped": cell["skipped"],
+                "ratings": [
+                    by_score[given[interviewer]]
+                    for interviewer, by_score in by_interviewer.items()
+                    if interviewer in given
+                ],
+            }
     # A row per bank question, worded as the first of these interviews asked it: the bank
-    # may have changed since, and the interviews keep their own copy.
+    # may have changed since, and the interviews keep their own copy. Found through the
+    # candidates, the set sorted out here (SQLite's planner has no statistics).
     asked = {}
-    for bank_question, *words in (
-        InterviewQuestion.objects.filter(interview__in=interviews, question__isnull=False)
+    for bank_question, asked_in, *words in (
+        InterviewQuestion.objects.filter(
+            interview__candidate__in=[c.candidate_id for c in candidates],
+            question__isnull=False,
+        )
         .order_by("question__position", "interview__scheduled_at", "pk")
-        .values_list("question", "question__position", "prompt", "topic__name")
+        .values_list(
+            "question", "interview__question_set", "question__position", "prompt", "topic__name"
+        )
     ):
-        asked.setdefault(bank_question, AskedQuestion(*words))
+        if asked_in == question_set.pk:
+            asked.setdefault(bank_question, AskedQuestion(*words))
     return [
         GridRow(question, [by_cell.get((bank_question, c.candidate_id)) for c in candidates])
         for bank_question, question in asked.items()

@@ -286,6 +286,11 @@ class CandidateResult(models.Model):
     disagreement = models.BooleanField()
     # The mean rating per topic, keyed "topic_<pk>" (a key of digits would read as an index).
     topic_means = models.JSONField(default=dict)
+    # The side-by-side grid's part (`results.fresh_grids`): the interviewers who submitted a
+    # scorecard ("panel", their pks) and per bank question asked, keyed by its pk, each
+    # interviewer's rating ("ratings": {interviewer pk: score or None}), the mean and the
+    # skips, so the grid reads its cells with the results instead of grouping ratings.
+    grid = models.JSONField(default=dict)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -346,3 +351,19 @@ class Qualification(models.Model):
 
     def __str__(self):
         return f"{self.interviewer} on {self.question_set}"
+
+
+class StoredInterval(models.Model):
+    """A calibration bootstrap interval (scoring/calibration.py, `Intervals`), stored under a
+    digest of everything it is computed from (which bootstrap, its seed, the resamples and
+    the values resampled) so that pages read it instead of resampling again. Inputs that
+    change (a scorecard submitted or amended) have another digest, so a stored interval is
+    never stale; `recompute_results` drops those no page asks for any more. Empty when the
+    bootstrap gives no interval."""
+
+    digest = models.CharField(max_length=40, primary_key=True)
+    low = models.FloatField(null=True)
+    high = models.FloatField(null=True)
+
+    def __str__(self):
+        return f"Interval {self.digest}"

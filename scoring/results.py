@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
+from .calibration import Intervals, counted_scorecards, interviewer_calibration, panel_agreement
 from .models import (
     AnswerTally,
     CandidateResult,
@@ -37,6 +38,7 @@ from .models import (
     Rating,
     Recommendation,
     Scorecard,
+    StoredInterval,
 )
 from .selectors import DISAGREEMENT_SPREAD, rating_coverage
 
@@ -140,7 +142,46 @@ def _fresh_results(
         .annotate(mean=Avg("score"))
     ):
         results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
+    for key, grid in fresh_grids(candidate_ids=candidate_ids).items():
+        results[key].grid = grid
     return results
+
+
+def fresh_grids(*, candidate_ids: list[int] | None = None) -> dict[tuple[int, int], dict]:
+    """The side-by-side grid's part of each result (CandidateResult.grid), keyed by
+    (candidate pk, question set pk), from the submitted scorecards of the given candidates
+    or of everyone: the panel, and each bank question's ratings, mean and skips. One query,
+    a row per rating (or per scorecard without one); follow-ups have no bank question.
+    Shadows' scorecards never count."""
+    scorecards = Scorecard.objects.counted()
+    if candidate_ids is not None:
+        scorecards = scorecards.filter(interview__candidate__in=candidate_ids)
+    grids, scores = {}, {}
+    for candidate, question_set, interviewer, question, score, skipped in scorecards.order_by(
+        "pk", "ratings__pk"
+    ).values_list(
+        "interview__candidate",
+        "interview__question_set",
+        "interviewer",
+        "ratings__interview_question__question",
+        "ratings__score",
+        "ratings__skipped",
+    ):
+        grid = grids.setdefault((candidate, question_set), {"panel": set(), "cells": {}})
+        grid["panel"].add(interviewer)
+        if question is None:
+            continue
+        cell = grid["cells"].setdefault(str(question), {"ratings": {}, "skipped": 0})
+        cell["ratings"][str(interviewer)] = score
+        cell["skipped"] += bool(skipped)
+        if score is not None:
+            scores.setdefault((candidate, question_set, question), []).append(score)
+    for (candidate, question_set), grid in grids.items():
+        grid["panel"] = sorted(grid["panel"])
+        for question, cell in grid["cells"].items():
+            given = scores.get((candidate, question_set, int(question)))
+            cell["mean"] = sum(given) / len(given) if given else None
+    return grids
 
 
 def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
@@ -194,6 +235,7 @@ RESULT_FIELDS = [
     "split_decision",
     "disagreement",
     "topic_means",
+    "grid",
 ]
 
 
@@ -423,3 +465,28 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
                 model.objects.all().delete()
                 model.objects.bulk_create(fresh.values(), batch_size=batch_size)
     return differences
+
+
+def recompute_intervals(*, check: bool = False) -> list[str]:
+    """Compare the stored bootstrap intervals of the calibration page as it opens (every
+    submitted scorecard) with a fresh computation, and return the differences in words;
+    unless `check`, also drop every stored interval (those of inputs no page has any more
+    included) and store that page's afresh. Stored under a digest of their inputs
+    (`calibration.Intervals`), they differ only if the arithmetic changed since."""
+    fresh, scorecards = Intervals(store=False), counted_scorecards()
+    interviewer_calibration(scorecards, intervals=fresh)
+    panel_agreement(scorecards, intervals=fresh)
+    differences = []
+    for digest, low, high in StoredInterval.objects.filter(
+        digest__in=list(fresh.computed)
+    ).values_list("digest", "low", "high"):
+        stored = None if low is None else (low, high)
+        if stored != fresh.computed[digest]:
+            differences.append(
+                f"calibration interval {digest}: {stored!r}, not {fresh.computed[digest]!r}"
+            )
+    if not check:
+        with transaction.atomic():
+            StoredInterval.objects.all().delete()
+            StoredInterval.objects.bulk_create(fresh.computed_rows())
+    return sorted(differences)

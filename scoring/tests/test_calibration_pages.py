@@ -107,19 +107,23 @@ def build(size, alice, bob):
     return first.question_set
 
 
-@pytest.mark.parametrize("size", [1, 6])
+@pytest.mark.parametrize("size", [5, 12])  # from 5, every interviewer has an interval
 def test_calibration_queries_do_not_grow(
     client, hiring_manager, alice, bob, django_assert_num_queries, size
 ):
     build(size, alice, bob)
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
-    # filters; two for interviewers, three for agreement (the set's topics, questions) and
-    # one for trainees (their shadow scorecards: none here).
-    with django_assert_num_queries(14):
+    # filters; three for interviewers and four for agreement (the set's topics, questions),
+    # each reading its stored intervals; storing the intervals, computed this once; and one
+    # for trainees (their shadow scorecards: none here).
+    with django_assert_num_queries(18):
         assert client.get(reverse("calibration")).status_code == 200
-    # The same, without the filter's list of sets, nor a session save a minute on.
-    with django_assert_num_queries(6):
+    # Then read from where they are stored, and no session save (3) a minute on.
+    with django_assert_num_queries(13):
+        assert client.get(reverse("calibration")).status_code == 200
+    # The same, without the filter's list of sets; the interviewers' intervals read.
+    with django_assert_num_queries(7):
         client.get(reverse("calibration_interviewers_csv"))
 
 

@@ -34,6 +34,16 @@ def test_the_live_page_shows_the_plan_to_an_assigned_interviewer(client, intervi
     assert 'data-state="untouched"' in response.text
 
 
+def test_the_live_page_leaves_htmx_out_and_every_other_page_keeps_it(client, interview, alice):
+    # The live page runs on its own modules; htmx would be 17 KB of its first load for
+    # nothing, which is safe only while the page uses no hx- attribute.
+    client.force_login(alice)
+    live = client.get(reverse("live_interview", args=[interview.pk])).text
+    assert "vendor/htmx/" not in live
+    assert " hx-" not in live
+    assert "vendor/htmx/" in client.get(reverse("home"), follow=True).text
+
+
 @pytest.mark.parametrize("who", ["carol", "hiring_manager", "curator"])
 def test_the_live_page_is_404_for_anyone_not_assigned(client, interview, who, request):
     user = request.getfixturevalue(who)

@@ -280,6 +280,29 @@ def test_the_grid_shows_picked_candidates_side_by_side(client, hiring_manager, b
     assert "<svg" in response.text
 
 
+@pytest.mark.parametrize("interviews", [1, 4])
+def test_grid_queries_do_not_grow(
+    client, hiring_manager, alice, bob, django_assert_num_queries, interviews
+):
+    first = run_interview([alice, bob], [3, 2], [3, 2])
+    second = run_interview([alice, bob], [4, 1], [3, 2], question_set=first.question_set)
+    for _ in range(interviews - 1):
+        again = {"candidate": first.candidate, "question_set": first.question_set}
+        run_interview([alice, bob], [2, 2], [3, 2], **again)
+    client.force_login(hiring_manager)
+    picked = {
+        "set": first.question_set.slug,
+        "candidate": [first.candidate_id, second.candidate_id],
+    }
+    # session, user, permissions, set, topics, results with their grids, interviewers,
+    # asked questions
+    # … and the session's save, which keeps it alive (3)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("compare_grid"), picked)
+    assert [name for _, name in response.context["interviewers"]] == ["alice", "bob"]
+    assert len(response.context["rows"]) == 2
+
+
 def test_the_grid_shows_the_questions_as_the_interviews_asked_them(
     client, hiring_manager, backend
 ):

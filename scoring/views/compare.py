@@ -70,14 +70,14 @@ def compare(request):
 def compare_grid(request):
     comparison = Comparison.from_request(request, choices=False)
     try:
-        candidates, interviews, interviewers = selected_candidates(
+        candidates, interviewers = selected_candidates(
             comparison, request.GET.getlist("candidate")
         )
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(reverse("compare") + "?" + comparison.query())
     interviewers = interviewer_initials(interviewers)
-    rows = grid_rows(candidates, interviews, interviewers)
+    rows = grid_rows(comparison.question_set, candidates, interviewers)
     return render(
         request,
         "scoring/compare_grid.html",

@@ -5,9 +5,10 @@ from scoring import results
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every candidate's stored result, and the tallies of submitted answers, from "
-        "the scorecards. With --check, change nothing: list each stored result or tally that "
-        "differs from a fresh computation, and exit non-zero if any does."
+        "Rebuild every candidate's stored result, the tallies of submitted answers and the "
+        "calibration page's bootstrap intervals from the scorecards. With --check, change "
+        "nothing: list each stored result, tally or interval that differs from a fresh "
+        "computation, and exit non-zero if any does."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, check=False, **options):
         differences = results.recompute_results(check=check)
         differences += results.recompute_tallies(check=check)
+        differences += results.recompute_intervals(check=check)
         for difference in differences:
             self.stderr.write(difference)
         if check and differences:
