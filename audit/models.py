@@ -13,6 +13,8 @@ class AuditEvent(models.Model):
         CANDIDATE_EXPORTED = "candidate_exported", "Candidate data exported"
         CANDIDATE_ERASED = "candidate_erased", "Candidate erased"
         ROLE_CHANGED = "role_changed", "Roles changed"
+        DECISION_RECORDED = "decision_recorded", "Hiring decision recorded"
+        DECISION_REOPENED = "decision_reopened", "Hiring decision reopened"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept by name too, so the record outlives the account.

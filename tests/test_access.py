@@ -68,6 +68,11 @@ EXPECTED = {
     "candidate_erase":         (LOGIN, 403, 403, 403, "candidate_detail", 403, "candidate_detail"),
     "candidate_erase[confirm]": FOR_MANAGERS,
     "candidate_detail":        FOR_MANAGERS,
+    # The loop's debrief: blind until all of one's own scorecards in the loop are in.
+    "debrief":                 (LOGIN, 404, 403, 200, 200, 404, 200),
+    "decide":                  (LOGIN, 403, 403, 403, "debrief", 403, "debrief"),
+    # The world has no standing decision to reopen.
+    "reopen_decision":         (LOGIN, 403, 403, 403, 404, 403, 404),
     "interview_list":          FOR_MANAGERS,
     "schedule_interview":      FOR_MANAGERS,
     "my_interviews":           (LOGIN, 200, 200, 200, 200, 403, 200),
@@ -159,6 +164,9 @@ URL_OBJECTS = {
     "question_analytics": {"slug": "question_set"},
     "candidate_edit": {"pk": "candidate"},
     "candidate_detail": {"pk": "candidate"},
+    "debrief": {"pk": "candidate"},
+    "decide": {"pk": "candidate"},
+    "reopen_decision": {"pk": "candidate"},
     "candidate_export": {"pk": "candidate"},
     "candidate_erase": {"pk": "candidate"},
     "candidate_erase[confirm]": {"pk": "candidate"},
@@ -222,6 +230,8 @@ POSTED = {
     },
     "add_follow_up": lambda world: {"prompt": "PROBE?", "points": "One\nTwo"},
     "token_revoke": lambda world: {},
+    "decide": lambda world: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"},
+    "reopen_decision": lambda world: {"reason": "PROBE"},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
@@ -713,6 +723,12 @@ FOREIGN_WRITES = {
         "superuser", "token_revoke", lambda w: [w.token.pk], lambda w: {}, 404),
     "api_interviews (schedule) by an interviewer": (
         "before", "api_interviews", lambda w: [], schedule_body, 403),
+    "decide on their own candidate, as an interviewer who submitted": (
+        "after", "decide", lambda w: [w.candidate.pk],
+        lambda w: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"}, 403),
+    "reopen_decision on their own candidate, as an interviewer who submitted": (
+        "after", "reopen_decision", lambda w: [w.candidate.pk], lambda w: {"reason": "PROBE"},
+        403),
 }
 # fmt: on
 

@@ -1,5 +1,7 @@
 from django import template
 
+from scoring.models import Recommendation
+
 register = template.Library()
 
 
@@ -27,3 +29,9 @@ def score_band(value):
     """The nearest whole rating 1–4, for a colour that repeats what the number says."""
     value = _number(value)
     return "" if value is None else f"score-band-{min(4, max(1, int(value + 0.5)))}"
+
+
+@register.filter
+def recommendation_label(value):
+    """A stored recommendation (1–4) in words, or a dash."""
+    return Recommendation(value).label if value in Recommendation.values else "–"

@@ -1,0 +1,210 @@
+"""A candidate's loop, its debrief and the hiring decision: the reads. The writes are in
+`services` (record_decision, reopen_decision, and the debrief opening in submit_scorecard).
+
+A candidate's loop is all their interviews that are not cancelled, of any stage and question
+set. It is *ready for debrief* when every one of them is completed (an interview completes
+when the last interviewer of its panel submits), *decided* while a decision stands, and
+*interviewing* otherwise."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from interviews.models import Candidate, Interview, InterviewAnchor
+
+from . import selectors
+from .models import Amendment, CandidateResult, Debrief, Decision, Rating, Scorecard
+
+NO_INTERVIEWS = "no_interviews"
+INTERVIEWING = "interviewing"
+READY = "ready"
+DECIDED = "decided"
+LOOP_LABELS = {
+    NO_INTERVIEWS: "No interviews",
+    INTERVIEWING: "Interviewing",
+    READY: "Ready for debrief",
+    DECIDED: "Decided",
+}
+# Questions whose ratings differ by this much or more are shown first.
+RATING_GAP = 2
+
+
+def loop_interviews(candidate_ref) -> QuerySet[Interview]:
+    """The interviews of the loop: a candidate, or an OuterRef to one."""
+    return Interview.objects.filter(candidate=candidate_ref).exclude(
+        status=Interview.Status.CANCELLED
+    )
+
+
+def ready_condition(candidate_ref="pk") -> Q:
+    """For a queryset of candidates (or rows with the candidate's id at `candidate_ref`):
+    whether the loop has interviews and all of them are completed."""
+    interviews = loop_interviews(OuterRef(candidate_ref))
+    return Q(Exists(interviews)) & ~Q(
+        Exists(interviews.exclude(status=Interview.Status.COMPLETED))
+    )
+
+
+def standing_decision(candidate: Candidate) -> Decision | None:
+    return (
+        Decision.objects.filter(candidate=candidate, ended_at__isnull=True)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def is_loop_ready(candidate: Candidate) -> bool:
+    return Candidate.objects.filter(ready_condition(), pk=candidate.pk).exists()
+
+
+_UNREAD = object()
+
+
+def loop_status(candidate: Candidate, *, decision: Decision | None = _UNREAD) -> str:
+    """One of NO_INTERVIEWS, INTERVIEWING, READY, DECIDED. Pass the standing `decision` (or
+    None) when it was read already."""
+    if decision is _UNREAD:
+        decision = standing_decision(candidate)
+    if decision is not None:
+        return DECIDED
+    statuses = set(loop_interviews(candidate).values_list("status", flat=True).distinct())
+    if not statuses:
+        return NO_INTERVIEWS
+    return READY if statuses == {Interview.Status.COMPLETED} else INTERVIEWING
+
+
+def is_panel_member_ready(user, candidate: Candidate) -> bool:
+    """Whether `user` interviewed the candidate and submitted every scorecard of theirs in the
+    loop (the blind rule: a pending scorecard of theirs keeps the debrief closed to them)."""
+    mine = loop_interviews(candidate).filter(interviewers=user)
+    pending = mine.exclude(
+        Exists(
+            Scorecard.objects.filter(
+                interview=OuterRef("pk"), interviewer=user, submitted_at__isnull=False
+            )
+        )
+    )
+    return mine.exists() and not pending.exists()
+
+
+def changed_after_debrief(candidate_ref="interview__candidate") -> Exists:
+    """For a queryset of scorecards: whether it was amended after its candidate's debrief
+    opened."""
+    return Exists(
+        Amendment.objects.filter(
+            scorecard=OuterRef("pk"),
+            created_at__gt=Debrief.objects.filter(
+                candidate=OuterRef(OuterRef(candidate_ref))
+            ).values("opened_at")[:1],
+        )
+    )
+
+
+@dataclass
+class RatingView:
+    scorecard: Scorecard
+    rating: Rating
+    anchor: str = ""  # what the chosen level meant for the question, if it has anchors
+
+
+@dataclass
+class QuestionRow:
+    """One asked question of the loop with its submitted ratings and its anchors."""
+
+    question: object
+    ratings: list[RatingView] = field(default_factory=list)
+
+    @property
+    def gap(self) -> int:
+        scores = [view.rating.score for view in self.ratings if view.rating.score]
+        return max(scores) - min(scores) if scores else 0
+
+    @property
+    def differs(self) -> bool:
+        return self.gap >= RATING_GAP
+
+
+@dataclass
+class DebriefData:
+    candidate: Candidate
+    status: str
+    debrief: Debrief | None
+    decision: Decision | None
+    decisions: list
+    scorecards: list
+    questions: list
+    topic_means: list
+    results: list
+
+    @property
+    def status_label(self) -> str:
+        return LOOP_LABELS[self.status]
+
+    @property
+    def differing(self) -> list:
+        return [row for row in self.questions if row.differs]
+
+
+def debrief_of(candidate: Candidate) -> DebriefData:
+    """Everything the debrief page shows, in the same number of queries however large the
+    loop: the submitted scorecards (each as at the debrief and as it stands), every question
+    with its ratings and anchors (those that differ by RATING_GAP or more first), the means
+    per topic, the disagreement reasons per question set, and the decisions."""
+    decisions = list(
+        Decision.objects.filter(candidate=candidate)
+        .select_related("decided_by", "ended_by")
+        .order_by("-decided_at", "-pk")
+    )
+    decision = next((d for d in decisions if d.is_standing), None)
+    debrief = Debrief.objects.filter(candidate=candidate).first()
+    submitted = Scorecard.objects.filter(
+        interview__in=loop_interviews(candidate), submitted_at__isnull=False
+    )
+    scorecards = list(
+        submitted.select_related("interviewer", "interview__question_set")
+        .annotate(changed_after_debrief=changed_after_debrief())
+        .order_by("interview__scheduled_at", "interview", "interviewer__username")
+    )
+    by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
+    rows: dict[int, QuestionRow] = {}
+    ratings = (
+        Rating.objects.filter(scorecard__in=submitted)
+        .select_related("interview_question__topic")
+        .order_by(
+            "scorecard__interview__scheduled_at",
+            "scorecard__interview",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "scorecard__interviewer__username",
+        )
+    )
+    for rating in ratings:
+        question = rating.interview_question
+        row = rows.setdefault(question.pk, QuestionRow(question))
+        row.ratings.append(RatingView(by_pk[rating.scorecard_id], rating))
+    anchors = {
+        (anchor.interview_question_id, anchor.level): anchor.text
+        for anchor in InterviewAnchor.objects.filter(interview_question__in=list(rows))
+    }
+    for row in rows.values():
+        for view in row.ratings:
+            view.anchor = anchors.get((row.question.pk, view.rating.score), "")
+    questions = sorted(rows.values(), key=lambda row: not row.differs)  # stable: loop order
+    results = list(
+        CandidateResult.objects.filter(candidate=candidate, scorecard_count__gt=0)
+        .select_related("question_set")
+        .order_by("question_set__title", "question_set")
+    )
+    for result in results:
+        result.reasons = selectors.disagreement_reasons(result)
+    return DebriefData(
+        candidate=candidate,
+        status=loop_status(candidate, decision=decision),
+        debrief=debrief,
+        decision=decision,
+        decisions=decisions,
+        scorecards=scorecards,
+        questions=questions,
+        topic_means=selectors.topic_means(Rating.objects.filter(scorecard__in=submitted)),
+        results=results,
+    )
