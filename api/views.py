@@ -414,6 +414,7 @@ class MySubmission(Private, APIView):
                 recommendation=int(serializer.validated_data["recommendation"]),
                 summary=serializer.validated_data["summary"],
             )
+            scheduling.debrief_ready(candidate=interview.candidate)
         return scorecard_response(interview, request.user)
 
 

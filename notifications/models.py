@@ -32,6 +32,7 @@ class OutgoingEmail(models.Model):
         INVITATION = "invitation", "Invitation"
         REMINDER = "reminder", "Scorecard reminder"
         DIGEST = "digest", "Overdue scorecards digest"
+        DEBRIEF = "debrief", "Debrief ready"
 
     kind = models.CharField(max_length=20, choices=Kind)
     to = models.EmailField()

@@ -4,15 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
+        ("audit", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('scorecard_submitted', 'Scorecard submitted'), ('scorecard_amended', 'Scorecard amended'), ('candidate_exported', 'Candidate data exported'), ('candidate_erased', 'Candidate erased'), ('role_changed', 'Roles changed'), ('decision_recorded', 'Hiring decision recorded'), ('decision_reopened', 'Hiring decision reopened')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("scorecard_submitted", "Scorecard submitted"),
+                    ("scorecard_amended", "Scorecard amended"),
+                    ("candidate_exported", "Candidate data exported"),
+                    ("candidate_erased", "Candidate erased"),
+                    ("role_changed", "Roles changed"),
+                    ("decision_recorded", "Hiring decision recorded"),
+                    ("decision_reopened", "Hiring decision reopened"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -221,7 +221,9 @@ def test_the_debrief_page_shows_the_loop(client, candidate, interview, alice, bo
     assert "at the debrief: Strong no" in html
 
 
-def test_questions_that_differ_come_first(client, candidate, interview, alice, bob, hiring_manager):
+def test_questions_that_differ_come_first(
+    client, candidate, interview, alice, bob, hiring_manager
+):
     write_scorecard(interview, alice, [3, 3, 4])
     write_scorecard(interview, bob, [3, 2, 1])
     client.force_login(hiring_manager)
