@@ -145,16 +145,21 @@ class DebriefData:
         return [row for row in self.questions if row.differs]
 
 
+def debrief_decisions(candidate: Candidate) -> QuerySet[Decision]:
+    """The candidate's decisions, newest first."""
+    return (
+        Decision.objects.filter(candidate=candidate)
+        .select_related("decided_by", "ended_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
 def debrief_of(candidate: Candidate) -> DebriefData:
     """Everything the debrief page shows, in the same number of queries however large the
     loop: the submitted scorecards (each as at the debrief and as it stands), every question
     with its ratings and anchors (those that differ by RATING_GAP or more first), the means
     per topic, the disagreement reasons per question set, and the decisions."""
-    decisions = list(
-        Decision.objects.filter(candidate=candidate)
-        .select_related("decided_by", "ended_by")
-        .order_by("-decided_at", "-pk")
-    )
+    decisions = list(debrief_decisions(candidate))
     decision = next((d for d in decisions if d.is_standing), None)
     debrief = Debrief.objects.filter(candidate=candidate).first()
     submitted = Scorecard.objects.filter(

@@ -340,7 +340,8 @@ def _check_undecided(scorecard: Scorecard) -> None:
         raise CandidateDecided(
             f"The candidate was decided ({decision.get_outcome_display()}, "
             f"{decision.decided_at:%d %b %Y}): scorecards cannot be amended until a hiring "
-            "manager reopens the decision."
+            "manager reopens the decision.",
+            code="locked",
         )
 
 
@@ -513,7 +514,8 @@ def record_decision(
     standing = debrief.standing_decision(candidate)
     if (standing.pk if standing else None) != replaces:
         raise DecisionConflict(
-            "Another decision was recorded or reopened meanwhile: read it, then decide again."
+            "Another decision was recorded or reopened meanwhile: read it, then decide again.",
+            code="locked",
         )
     if not debrief.is_loop_ready(candidate) and not early_reason:
         raise ValidationError(
@@ -556,7 +558,9 @@ def reopen_decision(*, decision: Decision, manager: User, reason: str) -> Decisi
     Candidate.objects.select_for_update().get(pk=decision.candidate_id)
     decision = Decision.objects.get(pk=decision.pk)
     if not decision.is_standing:
-        raise DecisionConflict("This decision no longer stands: it was reopened or replaced.")
+        raise DecisionConflict(
+            "This decision no longer stands: it was reopened or replaced.", code="locked"
+        )
     decision.ended_at, decision.ended_by, decision.reopen_reason = timezone.now(), manager, reason
     decision.save(update_fields=["ended_at", "ended_by", "reopen_reason"])
     audit.record(

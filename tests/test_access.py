@@ -106,6 +106,8 @@ EXPECTED = {
     "api_candidate_export":    API_FOR_MANAGERS,
     "api_candidate_erase":     API_FOR_MANAGERS,
     "api_candidate_results":   API_FOR_MANAGERS,
+    "api_candidate_decisions": API_FOR_MANAGERS,
+    "api_candidate_decisions[decide]": (401, 403, 403, 403, 201, 403, 201),
     "api_compare":             API_FOR_MANAGERS,
     "api_calibration":         API_FOR_MANAGERS,
     "api_interviews":          (401, 200, 200, 200, 200, 403, 200),
@@ -193,6 +195,8 @@ URL_OBJECTS = {
     "api_candidate_export": {"pk": "candidate"},
     "api_candidate_erase": {"pk": "candidate"},
     "api_candidate_results": {"pk": "candidate"},
+    "api_candidate_decisions": {"pk": "candidate"},
+    "api_candidate_decisions[decide]": {"pk": "candidate"},
     "api_interview": {"pk": "interview"},
     "api_interview_cancel": {"pk": "interview"},
     "api_interview_reschedule": {"pk": "interview"},
@@ -236,6 +240,11 @@ POSTED = {
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
     "api_candidate_erase": lambda world: {},
+    "api_candidate_decisions[decide]": lambda world: {
+        "outcome": "hire",
+        "rationale": "PROBE",
+        "early_reason": "PROBE",
+    },
     "api_interviews[schedule]": lambda world: schedule_body(world),
     "api_interview_cancel": lambda world: {},
     "api_interview_reschedule": lambda world: {"scheduled_at": "2030-01-01T10:00:00Z"},
@@ -725,6 +734,9 @@ FOREIGN_WRITES = {
         "before", "api_interviews", lambda w: [], schedule_body, 403),
     "decide on their own candidate, as an interviewer who submitted": (
         "after", "decide", lambda w: [w.candidate.pk],
+        lambda w: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"}, 403),
+    "api_candidate_decisions (decide) by an interviewer who submitted": (
+        "after", "api_candidate_decisions", lambda w: [w.candidate.pk],
         lambda w: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"}, 403),
     "reopen_decision on their own candidate, as an interviewer who submitted": (
         "after", "reopen_decision", lambda w: [w.candidate.pk], lambda w: {"reason": "PROBE"},

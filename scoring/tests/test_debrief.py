@@ -296,3 +296,33 @@ def test_the_debrief_page_query_count_is_constant(
     client.force_login(hiring_manager)
     with django_assert_num_queries(16):
         assert client.get(reverse("debrief", args=[candidate.pk])).status_code == 200
+
+
+# Compare
+
+
+def test_compare_shows_and_filters_by_the_decision(
+    client, candidate, interview, alice, bob, hiring_manager
+):
+    other = planned_interview(interviewers=[alice], question_set=interview.question_set)
+    submit_all(interview, alice, bob)
+    decide(candidate, hiring_manager, outcome="no_hire")
+    client.force_login(hiring_manager)
+    slug = interview.question_set.slug
+
+    def shown(**filters):
+        response = client.get(reverse("compare"), {"set": slug, **filters})
+        assert response.status_code == 200
+        return [(row.candidate_id, row.decision) for row in response.context["page"]]
+
+    assert sorted(shown()) == sorted([(candidate.pk, "no_hire"), (other.candidate_id, None)])
+    assert shown(decision="no_hire") == [(candidate.pk, "no_hire")]
+    assert shown(decision="undecided") == [(other.candidate_id, None)]
+    assert shown(decision="hire") == []
+    assert sorted(shown(decision="bogus")) == sorted(shown())
+    page = client.get(reverse("compare"), {"set": slug}).content.decode()
+    assert f'href="/candidates/{candidate.pk}/debrief/">debrief</a>' in page
+    csv = client.get(reverse("compare_csv"), {"set": slug, "decision": "no_hire"})
+    lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2
+    assert "No hire" in lines[1]

@@ -34,6 +34,7 @@ def compare(request):
         ("spread", "Spread"),
         ("tally", "Recommendations"),
         ("coverage", "Coverage"),
+        ("decision", "Decision"),
     ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.shown_topics]
     headers = [
         {
@@ -61,6 +62,7 @@ def compare(request):
             "headers": headers,
             "sorted_by": sorted_by,
             "statuses": Interview.Status.choices,
+            "decisions": Comparison.DECISIONS,
             "query": comparison.query(),
         },
     )
