@@ -424,6 +424,18 @@ def export_candidate(*, candidate: Candidate, actor: User | None) -> dict:
             }
             for interview in interviews
         ],
+        "decisions": [
+            {
+                "outcome": decision.get_outcome_display(),
+                "rationale": decision.rationale,
+                "level": decision.level,
+                "early_reason": decision.early_reason,
+                "decided_at": decision.decided_at.isoformat(),
+                "standing": decision.is_standing,
+                "reopen_reason": decision.reopen_reason,
+            }
+            for decision in debrief.debrief_decisions(candidate).order_by("decided_at", "pk")
+        ],
         "exported_at": timezone.now().isoformat(),
     }
     audit.record(actor=actor, action="candidate_exported", subject=f"Candidate #{candidate.pk}")
@@ -442,7 +454,8 @@ def save_candidate(*, form: ModelForm) -> Candidate:
 @transaction.atomic
 def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
     """Remove the candidate's name, email and notes and every note written about them,
-    keeping ratings and recommendations, anonymised, so results and analytics stay true."""
+    keeping ratings, recommendations and decisions' outcomes, anonymised, so results and
+    analytics stay true."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.is_erased:
         raise ValidationError("This candidate was already erased.")
@@ -459,6 +472,10 @@ def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
         amendment.before = _without_words(amendment.before)
         amendment.after = _without_words(amendment.after)
     Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
+    # The outcome stays, anonymous, for the statistics; the words about the person go.
+    Decision.objects.filter(candidate=candidate).update(
+        rationale="", early_reason="", reopen_reason="", level=""
+    )
     results.refresh_results_of(candidate)
     audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
     return candidate

@@ -326,3 +326,39 @@ def test_compare_shows_and_filters_by_the_decision(
     lines = b"".join(csv.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 2
     assert "No hire" in lines[1]
+
+
+# Export and erasure
+
+
+def test_the_export_carries_the_decisions_and_erasure_keeps_only_the_outcome(
+    candidate, interview, alice, bob, hiring_manager
+):
+    submit_all(interview, alice, bob)
+    first = decide(candidate, hiring_manager, outcome="hold", level="L2")
+    services.reopen_decision(decision=first, manager=hiring_manager, reason="More data.")
+    decide(candidate, hiring_manager, outcome="hire", rationale="Ada's design was clear.")
+    exported = services.export_candidate(candidate=candidate, actor=hiring_manager)
+    assert [
+        (row["outcome"], row["rationale"], row["standing"], row["reopen_reason"])
+        for row in exported["decisions"]
+    ] == [
+        ("Hold", "Strong on evidence.", False, "More data."),
+        ("Hire", "Ada's design was clear.", True, ""),
+    ]
+    services.erase_candidate(candidate=candidate, actor=hiring_manager)
+    assert list(
+        Decision.objects.order_by("decided_at").values_list(
+            "outcome", "rationale", "level", "reopen_reason"
+        )
+    ) == [("hold", "", "", ""), ("hire", "", "", "")]
+    assert debrief.loop_status(candidate) == debrief.DECIDED
+
+
+def test_my_interviews_links_the_debrief_once_the_loop_is_in(client, interview, alice, bob):
+    write_scorecard(interview, alice, [3, 3, 3])
+    client.force_login(alice)
+    url = reverse("debrief", args=[interview.candidate_id])
+    assert url not in client.get(reverse("my_interviews")).content.decode()
+    write_scorecard(interview, bob, [3, 3, 3])
+    assert f'href="{url}">Debrief</a>' in client.get(reverse("my_interviews")).content.decode()
