@@ -114,8 +114,9 @@ def test_calibration_queries_do_not_grow(
     build(size, alice, bob)
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
-    # filters; two for interviewers and three for agreement (the set's topics, questions).
-    with django_assert_num_queries(13):
+    # filters; two for interviewers, three for agreement (the set's topics, questions) and
+    # two for the figures after debriefs.
+    with django_assert_num_queries(15):
         assert client.get(reverse("calibration")).status_code == 200
     # The same, without the filter's list of sets, nor a session save a minute on.
     with django_assert_num_queries(6):

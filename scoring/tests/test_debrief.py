@@ -8,7 +8,7 @@ from audit.models import AuditEvent
 from config import limits
 from interviews.tests.factories import interviewer_user, planned_interview
 from notifications import services as scheduling
-from scoring import debrief, services
+from scoring import calibration, debrief, services
 from scoring.models import Amendment, Debrief, Decision, Recommendation, Scorecard
 from scoring.tests.factories import write_scorecard
 
@@ -362,3 +362,65 @@ def test_my_interviews_links_the_debrief_once_the_loop_is_in(client, interview, 
     assert url not in client.get(reverse("my_interviews")).content.decode()
     write_scorecard(interview, bob, [3, 3, 3])
     assert f'href="{url}">Debrief</a>' in client.get(reverse("my_interviews")).content.decode()
+
+
+# Calibration after debriefs
+
+
+def amend_all(interview, author, score, recommendation):
+    scorecard = Scorecard.objects.get(interview=interview, interviewer=author)
+    answers = {question.pk: (score, "") for question in interview.questions.all()}
+    return amend(
+        scorecard,
+        author,
+        recommendation=recommendation,
+        answers=answers if score is not None else {},
+    )
+
+
+def test_drift_after_debriefs_and_agreement_with_decisions_by_hand(
+    client, interview, alice, bob, carol, hiring_manager
+):
+    ada = interview.candidate
+    interview.interviewers.add(carol)
+    write_scorecard(interview, alice, [4, 4, 4], recommendation=Recommendation.STRONG_YES)
+    write_scorecard(interview, bob, [2, 2, 2], recommendation=Recommendation.NO)
+    write_scorecard(interview, carol, [3, 3, 3], recommendation=Recommendation.YES)
+    other = planned_interview(interviewers=[alice, bob], questions=3)
+    write_scorecard(other, alice, [1, 1, 1], recommendation=Recommendation.STRONG_NO)
+    write_scorecard(other, bob, [2, 2, 2], recommendation=Recommendation.YES)
+    # After the debriefs: bob 2 → 3, the rest's mean (4 + 3) / 2 = 3.5, so toward it; alice
+    # only softens her recommendation on Ada, and goes 1 → 4 on the other, whose rest is
+    # bob's 2: |4 − 2| > |1 − 2|, away.
+    amend_all(interview, bob, 3, Recommendation.YES)
+    amend_all(interview, alice, None, Recommendation.YES)
+    amend_all(other, alice, 4, Recommendation.NO)
+    decide(ada, hiring_manager, outcome="hire")
+    decide(other.candidate, hiring_manager, outcome="no_hire")
+
+    figures = calibration.debrief_calibration(Scorecard.objects.filter(submitted_at__isnull=False))
+    summary = {
+        user.username: (
+            figures[user.pk].debriefed,
+            figures[user.pk].moved,
+            figures[user.pk].score_distance,
+            figures[user.pk].recommendation_distance,
+            figures[user.pk].toward,
+            figures[user.pk].away,
+            figures[user.pk].decided,
+            figures[user.pk].agreement,
+        )
+        for user in (alice, bob, carol)
+    }
+    assert summary == {
+        # moved twice: score 0 and 3 (mean 1.5), recommendation 4 → 3 and 1 → 2; YES on the
+        # hire and NO on the no hire: both agree.
+        "alice": (2, 2, 1.5, 1.0, 0, 1, 2, 1.0),
+        # moved once by 1 and one step, toward; YES on both: agrees with the hire only.
+        "bob": (2, 1, 1.0, 1.0, 1, 0, 2, 0.5),
+        "carol": (1, 0, None, None, 0, 0, 1, 1.0),
+    }
+    client.force_login(hiring_manager)
+    page = client.get(reverse("calibration")).content.decode()
+    assert "1 of 2" in page
+    assert "1 toward, 0 away" in page
