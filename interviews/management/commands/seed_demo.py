@@ -310,3 +310,43 @@ def create_history(*, manager, interviewers):
         Interview.objects.filter(pk=interview.pk).update(
             completed_at=scheduled + datetime.timedelta(minutes=minutes)
         )
+        debrief_and_decide(interview, manager=manager, number=number)
+
+
+def debrief_and_decide(interview, *, manager, number):
+    """After a past candidate's debrief: every fourth, the panel's outlier moves their
+    recommendation a step toward the others; then most are decided, by the panel's mean
+    recommendation (one in six stays undecided), so that the calibration page's figures
+    after debriefs and the compare decisions have data."""
+    scorecards = list(interview.scorecards.order_by("interviewer__username"))
+    verdicts = [scorecard.recommendation for scorecard in scorecards]
+    mean = sum(verdicts) / len(verdicts)
+    if number % 4 == 1:
+        outlier = max(scorecards, key=lambda scorecard: abs(scorecard.recommendation - mean))
+        step = 1 if outlier.recommendation < mean else -1
+        if outlier.recommendation != round(mean):
+            scoring_services.amend_scorecard(
+                scorecard=outlier,
+                author=outlier.interviewer,
+                reason="Changed my mind in the debrief.",
+                recommendation=outlier.recommendation + step,
+                summary=outlier.summary,
+                answers={},
+            )
+    if number % 6 == 5:
+        return
+    outcome = "hire" if mean >= 3 else "no_hire" if mean <= 2.2 else "hold"
+    scoring_services.record_decision(
+        candidate=interview.candidate,
+        manager=manager,
+        outcome=outcome,
+        rationale=RATIONALES[outcome],
+        level="Mid-level" if outcome == "hire" else "",
+    )
+
+
+RATIONALES = {
+    "hire": "The panel agrees on the evidence: strong where the role needs it.",
+    "no_hire": "Clear gaps on the core questions; the panel agrees.",
+    "hold": "Split panel: waiting for the other candidates of this round.",
+}
