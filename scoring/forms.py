@@ -293,3 +293,8 @@ class ReopenDecisionForm(forms.Form):
         ),
         limit=limits.RATIONALE,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
