@@ -63,7 +63,6 @@ class Comparison:
         "spread": "spread",
         "tally": "net_votes",
         "coverage": "coverage",
-        "decision": "decision",
     }
 
     @classmethod
@@ -155,8 +154,6 @@ class Comparison:
         if key.startswith("topic-"):
             column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
             nullable = True
-        elif key == "decision":
-            column, nullable = F("decision"), True
         else:
             column = F(self.SORTS[key])
             nullable = CandidateResult._meta.get_field(self.SORTS[key]).null

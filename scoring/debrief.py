@@ -7,13 +7,14 @@ when the last interviewer of its panel submits), *decided* while a decision stan
 *interviewing* otherwise."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
 from interviews.models import Candidate, Interview, InterviewAnchor
 
 from . import selectors
-from .models import Amendment, CandidateResult, Debrief, Decision, Rating, Scorecard
+from .models import Amendment, CandidateResult, Debrief, Decision, Rating, Score, Scorecard
 
 NO_INTERVIEWS = "no_interviews"
 INTERVIEWING = "interviewing"
@@ -62,12 +63,19 @@ _UNREAD = object()
 
 def loop_status(candidate: Candidate, *, decision: Decision | None = _UNREAD) -> str:
     """One of NO_INTERVIEWS, INTERVIEWING, READY, DECIDED. Pass the standing `decision` (or
-    None) when it was read already."""
+    None) when it was read already. One query (two without `decision`), decided or not."""
     if decision is _UNREAD:
         decision = standing_decision(candidate)
+    return _status(_statuses(candidate), decision)
+
+
+def _statuses(candidate: Candidate) -> set[str]:
+    return set(loop_interviews(candidate).order_by().values_list("status", flat=True).distinct())
+
+
+def _status(statuses: set[str], decision: Decision | None) -> str:
     if decision is not None:
         return DECIDED
-    statuses = set(loop_interviews(candidate).values_list("status", flat=True).distinct())
     if not statuses:
         return NO_INTERVIEWS
     return READY if statuses == {Interview.Status.COMPLETED} else INTERVIEWING
@@ -87,36 +95,35 @@ def is_panel_member_ready(user, candidate: Candidate) -> bool:
     return mine.exists() and not pending.exists()
 
 
-def changed_after_debrief(candidate_ref="interview__candidate") -> Exists:
-    """For a queryset of scorecards: whether it was amended after its candidate's debrief
-    opened."""
-    return Exists(
-        Amendment.objects.filter(
-            scorecard=OuterRef("pk"),
-            created_at__gt=Debrief.objects.filter(
-                candidate=OuterRef(OuterRef(candidate_ref))
-            ).values("opened_at")[:1],
-        )
-    )
-
-
 @dataclass
 class RatingView:
+    """One interviewer's answer to a question of the loop, with what its level meant."""
+
     scorecard: Scorecard
-    rating: Rating
+    score: int | None
+    skipped: bool
     anchor: str = ""  # what the chosen level meant for the question, if it has anchors
+
+    @property
+    def label(self) -> str:
+        if self.skipped:
+            return "skipped"
+        return f"{self.score} {Score(self.score).label}" if self.score else "not rated"
 
 
 @dataclass
 class QuestionRow:
-    """One asked question of the loop with its submitted ratings and its anchors."""
+    """One asked question of the loop with its submitted ratings."""
 
-    question: object
+    pk: int
+    prompt: str
+    topic: str
+    position: int
     ratings: list[RatingView] = field(default_factory=list)
 
-    @property
+    @cached_property
     def gap(self) -> int:
-        scores = [view.rating.score for view in self.ratings if view.rating.score]
+        scores = [view.score for view in self.ratings if view.score]
         return max(scores) - min(scores) if scores else 0
 
     @property
@@ -128,6 +135,7 @@ class QuestionRow:
 class DebriefData:
     candidate: Candidate
     status: str
+    ready: bool  # every interview of the loop completed, decided or not
     debrief: Debrief | None
     decision: Decision | None
     decisions: list
@@ -162,38 +170,61 @@ def debrief_of(candidate: Candidate) -> DebriefData:
     decisions = list(debrief_decisions(candidate))
     decision = next((d for d in decisions if d.is_standing), None)
     debrief = Debrief.objects.filter(candidate=candidate).first()
-    submitted = Scorecard.objects.filter(
-        interview__in=loop_interviews(candidate), submitted_at__isnull=False
-    )
+    # Joins and lists of ids rather than nested subqueries: the page is timed by `make bench`.
     scorecards = list(
-        submitted.select_related("interviewer", "interview__question_set")
-        .annotate(changed_after_debrief=changed_after_debrief())
+        Scorecard.objects.filter(interview__candidate=candidate, submitted_at__isnull=False)
+        .exclude(interview__status=Interview.Status.CANCELLED)
+        .select_related("interviewer", "interview__question_set")
+        .annotate(
+            changed_after_debrief=Exists(
+                Amendment.objects.filter(
+                    scorecard=OuterRef("pk"), created_at__gt=debrief.opened_at
+                )
+            )
+            if debrief
+            else Value(False)
+        )
         .order_by("interview__scheduled_at", "interview", "interviewer__username")
     )
-    by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
-    rows: dict[int, QuestionRow] = {}
-    ratings = (
-        Rating.objects.filter(scorecard__in=submitted)
-        .select_related("interview_question__topic")
-        .order_by(
-            "scorecard__interview__scheduled_at",
-            "scorecard__interview",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "scorecard__interviewer__username",
+    for scorecard in scorecards:
+        person = scorecard.interviewer
+        scorecard.interviewer_name = selectors.person_name(
+            person.first_name, person.last_name, person.username
         )
+    by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
+    place = {scorecard.pk: index for index, scorecard in enumerate(scorecards)}
+    answers = Rating.objects.filter(scorecard__in=list(by_pk)).values_list(
+        "scorecard",
+        "score",
+        "skipped",
+        "interview_question",
+        "interview_question__prompt",
+        "interview_question__topic__name",
+        "interview_question__position",
+        "interview_question__follow_up_number",
     )
-    for rating in ratings:
-        question = rating.interview_question
-        row = rows.setdefault(question.pk, QuestionRow(question))
-        row.ratings.append(RatingView(by_pk[rating.scorecard_id], rating))
+    rows: dict[int, QuestionRow] = {}
+    # In loop order: the interviews as scheduled, their questions in order, then interviewers.
+    for card, score, skipped, question, prompt, topic, position, _follow_up in sorted(
+        answers,
+        key=lambda a: (
+            (by_pk[a[0]].interview.scheduled_at, by_pk[a[0]].interview_id, *a[6:8])
+            + (place[a[0]],)
+        ),
+    ):
+        row = rows.get(question) or rows.setdefault(
+            question, QuestionRow(question, prompt, topic, position)
+        )
+        row.ratings.append(RatingView(by_pk[card], score, skipped))
     anchors = {
-        (anchor.interview_question_id, anchor.level): anchor.text
-        for anchor in InterviewAnchor.objects.filter(interview_question__in=list(rows))
+        (question, level): text
+        for question, level, text in InterviewAnchor.objects.filter(
+            interview_question__in=list(rows)
+        ).values_list("interview_question", "level", "text")
     }
-    for row in rows.values():
+    for pk, row in rows.items():
         for view in row.ratings:
-            view.anchor = anchors.get((row.question.pk, view.rating.score), "")
+            view.anchor = anchors.get((pk, view.score), "")
     questions = sorted(rows.values(), key=lambda row: not row.differs)  # stable: loop order
     results = list(
         CandidateResult.objects.filter(candidate=candidate, scorecard_count__gt=0)
@@ -202,14 +233,16 @@ def debrief_of(candidate: Candidate) -> DebriefData:
     )
     for result in results:
         result.reasons = selectors.disagreement_reasons(result)
+    statuses = _statuses(candidate)
     return DebriefData(
         candidate=candidate,
-        status=loop_status(candidate, decision=decision),
+        status=_status(statuses, decision),
+        ready=statuses == {Interview.Status.COMPLETED},
         debrief=debrief,
         decision=decision,
         decisions=decisions,
         scorecards=scorecards,
         questions=questions,
-        topic_means=selectors.topic_means(Rating.objects.filter(scorecard__in=submitted)),
+        topic_means=selectors.topic_means(Rating.objects.filter(scorecard__in=list(by_pk))),
         results=results,
     )

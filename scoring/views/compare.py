@@ -43,6 +43,8 @@ def compare(request):
             "active": comparison.sort.removeprefix("-") == key,
             "descending": comparison.sort == f"-{key}",
             "query": comparison.query(sort=next_sort(comparison.sort, key)),
+            # The decision is read for the shown rows only: filtered by, not sorted by.
+            "sortable": key != "decision",
         }
         for key, label in columns
     ]

@@ -14,6 +14,7 @@ from interviews.models import Candidate
 from .. import debrief, services
 from ..access import MANAGER_PERMISSION
 from ..forms import DecisionForm, ReopenDecisionForm
+from ..jinja import render_partial
 from ..models import Decision
 
 manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
@@ -37,7 +38,7 @@ def debrief_page(request, pk, *, form=None, reopen_form=None, status=200):
     data = debrief.debrief_of(candidate)
     is_manager = request.user.has_perm(MANAGER_PERMISSION)
     if is_manager and not candidate.is_erased and form is None:
-        form = DecisionForm(ready=debrief.is_loop_ready(candidate), standing=data.decision)
+        form = DecisionForm(ready=data.ready, standing=data.decision)
     if is_manager and data.decision and reopen_form is None:
         reopen_form = ReopenDecisionForm()
     return render(
@@ -49,6 +50,10 @@ def debrief_page(request, pk, *, form=None, reopen_form=None, status=200):
             "is_manager": is_manager,
             "form": form if is_manager and not candidate.is_erased else None,
             "reopen_form": reopen_form if is_manager and data.decision else None,
+            # By Jinja2, as the compare table's rows: a loop has hundreds of ratings.
+            "question_rows": render_partial(
+                "scoring/debrief_questions.html", {"questions": data.questions}
+            ),
         },
         status=status,
     )
