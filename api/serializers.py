@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from config import limits
 from config.forms import ascii_integer
+from interviews.access import candidate_name_for
 from interviews.models import (
     Candidate,
     Interview,
@@ -101,7 +102,10 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 class InterviewSerializer(serializers.ModelSerializer):
     candidate = serializers.PrimaryKeyRelatedField(read_only=True)
-    candidate_name = serializers.CharField(source="candidate.name", read_only=True)
+    candidate_name = serializers.SerializerMethodField(
+        help_text="The candidate's name for hiring managers; for the panel of an anonymised "
+        "interview, the candidate's code (`Candidate K7QM-4XZ9`)."
+    )
     question_set = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     interviewers = serializers.SlugRelatedField(slug_field="username", many=True, read_only=True)
 
@@ -118,7 +122,11 @@ class InterviewSerializer(serializers.ModelSerializer):
             "started_at",
             "completed_at",
             "interviewers",
+            "anonymised",
         ]
+
+    def get_candidate_name(self, interview) -> str:
+        return candidate_name_for(self.context["request"].user, interview)
 
 
 class ScheduleSerializer(serializers.Serializer):
@@ -135,6 +143,11 @@ class ScheduleSerializer(serializers.Serializer):
         max_length=200,
         help_text="Bank question ids of the set, in the order they are asked.",
     )
+    anonymised = serializers.BooleanField(
+        default=False,
+        help_text="The panel sees the candidate's code, never their name, email, role or "
+        "notes. Always on for a question set marked anonymised.",
+    )
 
 
 class RescheduleSerializer(serializers.Serializer):
@@ -145,6 +158,7 @@ class RescheduleSerializer(serializers.Serializer):
         required=False,
         help_text="Usernames of the whole new panel; left out, the panel stays.",
     )
+    anonymised = serializers.BooleanField(required=False, help_text="Left out, it stays as it is.")
 
 
 # Scorecards ----------------------------------------------------------------------------------

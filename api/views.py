@@ -212,14 +212,22 @@ class InterviewList(Private, generics.ListAPIView):
             interviewers=[users[name] for name in data["interviewers"]],
             questions=[questions[pk] for pk in data["questions"]],
             created_by=request.user,
+            anonymised=data["anonymised"],
         )
-        return Response(s.InterviewSerializer(interview).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.InterviewSerializer(interview, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class InterviewDetail(Private, APIView):
     @extend_schema(responses=s.InterviewSerializer)
     def get(self, request, pk):
-        return Response(s.InterviewSerializer(get_interview_for(request.user, pk)).data)
+        return Response(
+            s.InterviewSerializer(
+                get_interview_for(request.user, pk), context={"request": request}
+            ).data
+        )
 
 
 class InterviewCancel(Private, APIView):
@@ -232,7 +240,7 @@ class InterviewCancel(Private, APIView):
                 interview = scheduling.cancel_interview(interview=interview)
             except ValidationError as error:
                 raise Conflict(" ".join(error.messages)) from error
-        return Response(s.InterviewSerializer(interview).data)
+        return Response(s.InterviewSerializer(interview, context={"request": request}).data)
 
 
 class InterviewReschedule(Private, APIView):
@@ -262,8 +270,9 @@ class InterviewReschedule(Private, APIView):
             interview=interview,
             scheduled_at=data.get("scheduled_at", interview.scheduled_at),
             interviewers=panel,
+            anonymised=data.get("anonymised"),
         )
-        return Response(s.InterviewSerializer(interview).data)
+        return Response(s.InterviewSerializer(interview, context={"request": request}).data)
 
 
 class InterviewScorecards(Private, APIView):

@@ -32,3 +32,11 @@ def get_interview_for(user, pk) -> Interview:
     if user.has_perms(MANAGE_INTERVIEWS):
         return get_interview_for_manager(user, pk)
     return get_assigned_interview(user, pk)
+
+
+def candidate_name_for(user, interview: Interview) -> str:
+    """The candidate as `user` may see them named: hiring managers by name; anyone else as
+    the panel does, by code when the interview is anonymised."""
+    if user.has_perms(MANAGE_INTERVIEWS):
+        return interview.candidate.name
+    return interview.candidate_name_for_panel

@@ -50,6 +50,15 @@ class InterviewerField(forms.ModelMultipleChoiceField):
         return obj.get_full_name() or obj.username
 
 
+def anonymised_field():
+    return forms.BooleanField(
+        label="Anonymised",
+        required=False,
+        help_text="The panel sees a code, never the candidate's name, email, role or notes. "
+        "Always on for a question set marked anonymised.",
+    )
+
+
 class ScheduleInterviewForm(forms.Form):
     """Who, when, and what to ask: the chosen set's active questions each come with a
     checkbox and an order number, so the plan can skip and reorder questions."""
@@ -69,6 +78,7 @@ class ScheduleInterviewForm(forms.Form):
     # Any question is accepted here: schedule_interview() refuses those not active in the set,
     # and says which.
     questions = forms.ModelMultipleChoiceField(queryset=Question.objects.all(), required=False)
+    anonymised = anonymised_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +124,7 @@ class ScheduleInterviewForm(forms.Form):
                 ),
                 Row(Column("scheduled_at", css_class="col-md-6")),
             ),
-            Fieldset("Panel", "interviewers"),
+            Fieldset("Panel", "interviewers", "anonymised"),
             Fieldset(
                 "Questions",
                 FieldWithButtons(
@@ -177,6 +187,7 @@ class RescheduleInterviewForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     interviewers = InterviewerField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    anonymised = anonymised_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

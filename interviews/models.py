@@ -3,6 +3,8 @@ so editing or retiring a bank question never changes an interview that already u
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -14,9 +16,26 @@ from django.utils import timezone
 
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet, Topic
 
+# A candidate's code for anonymised interviews: random, so nothing about the candidate (their
+# name, their id, when they were added) can be read back from it. 31 letters and digits that
+# cannot be mistaken for one another, eight of them: 31⁸ ≈ 8.5·10¹¹ codes.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_candidate_code() -> str:
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
 
 class Candidate(models.Model):
     name = models.CharField(max_length=200)
+    code = models.CharField(
+        max_length=9,
+        unique=True,
+        default=new_candidate_code,
+        editable=False,
+        help_text="What interviewers of an anonymised interview see instead of the name.",
+    )
     # Blank only once erased; the candidate form requires it.
     email = models.EmailField(blank=True)
     role_applied_for = models.CharField(max_length=200, blank=True)
@@ -40,6 +59,15 @@ class Candidate(models.Model):
     def is_erased(self):
         return self.erased_at is not None
 
+    @property
+    def anonymous_name(self):
+        return f"Candidate {self.code}"
+
+    def is_named_in(self, text: str) -> bool:
+        """Whether `text` has a word of the candidate's name (of three letters or more)."""
+        words = [word for word in re.findall(r"\w+", self.name) if len(word) >= 3]
+        return any(re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE) for word in words)
+
 
 class Interview(models.Model):
     class Status(models.TextChoices):
@@ -62,6 +90,11 @@ class Interview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymised = models.BooleanField(
+        default=False,
+        help_text="Its interviewers see the candidate's code, never their name, email, "
+        "role or notes.",
+    )
 
     class Meta:
         ordering = ["scheduled_at", "pk"]
@@ -74,6 +107,11 @@ class Interview(models.Model):
 
     def __str__(self):
         return f"{self.candidate} · {self.stage}"
+
+    @property
+    def candidate_name_for_panel(self):
+        """How the candidate is named to the interviewers: by code when anonymised."""
+        return self.candidate.anonymous_name if self.anonymised else self.candidate.name
 
     @property
     def is_open(self):

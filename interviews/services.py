@@ -41,10 +41,12 @@ def plan_interview(
     interviewers: Sequence[User],
     questions: Sequence[Question],
     created_by: User | None = None,
+    anonymised: bool = False,
 ) -> Interview:
     """Plan an interview: snapshot the chosen questions, in the given order, with their
     expected points and level anchors, so later edits to the bank never change what this
-    interview asks. `notifications.services.schedule_interview` also stores the candidate's
+    interview asks. It is anonymised when asked, or when its set is.
+    `notifications.services.schedule_interview` also stores the candidate's
     result and invites the panel: pages and the API schedule through it."""
     _check_panel(interviewers)
     if not questions:
@@ -63,6 +65,7 @@ def plan_interview(
         stage=stage,
         scheduled_at=scheduled_at,
         created_by=created_by,
+        anonymised=anonymised or question_set.anonymised,
     )
     interview.interviewers.set(interviewers)
     InterviewQuestion.snapshot(
@@ -72,11 +75,16 @@ def plan_interview(
 
 
 def move_interview(
-    *, interview: Interview, scheduled_at: datetime, interviewers: Sequence[User]
+    *,
+    interview: Interview,
+    scheduled_at: datetime,
+    interviewers: Sequence[User],
+    anonymised: bool | None = None,
 ) -> list[User] | None:
     """Move an interview that has not started, or change its panel; an interviewer who has
-    begun a scorecard for it stays on the panel. Returns those taken off the panel, or None
-    when nothing changed. The caller holds the interview's row lock
+    begun a scorecard for it stays on the panel. Anonymising can change here too (until the
+    interview starts; a set marked anonymised keeps it on). Returns those taken off the
+    panel, or None when nothing changed. The caller holds the interview's row lock
     (`notifications.services.reschedule_interview`, which also sends the invitations)."""
     if interview.status != Interview.Status.SCHEDULED:
         raise ValidationError(
@@ -92,10 +100,14 @@ def move_interview(
         raise ValidationError(
             {"interviewers": f"Already writing a scorecard, so staying on the panel: {names}."}
         )
-    if scheduled_at == interview.scheduled_at and before == after:
+    if anonymised is None:
+        anonymised = interview.anonymised
+    anonymised = anonymised or interview.question_set.anonymised
+    if (scheduled_at, before, anonymised) == (interview.scheduled_at, after, interview.anonymised):
         return None
     interview.scheduled_at = scheduled_at
-    interview.save(update_fields=["scheduled_at"])
+    interview.anonymised = anonymised
+    interview.save(update_fields=["scheduled_at", "anonymised"])
     interview.interviewers.set(interviewers)
     return list(User.objects.filter(pk__in=before - after))
 

@@ -114,6 +114,7 @@ def schedule_interview(request):
                     interviewers=list(data["interviewers"]),
                     questions=data["questions"],
                     created_by=request.user,
+                    anonymised=data["anonymised"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -234,6 +235,7 @@ def reschedule_interview(request, pk):
     initial = {
         "scheduled_at": timezone.localtime(interview.scheduled_at),
         "interviewers": interview.interviewers.all(),
+        "anonymised": interview.anonymised,
     }
     form = RescheduleInterviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -242,6 +244,7 @@ def reschedule_interview(request, pk):
                 interview=interview,
                 scheduled_at=form.cleaned_data["scheduled_at"],
                 interviewers=list(form.cleaned_data["interviewers"]),
+                anonymised=form.cleaned_data["anonymised"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -42,10 +42,10 @@ def interview_event(
     event.add("dtstamp", datetime.now(UTC))
     event.add("dtstart", interview.scheduled_at.astimezone(UTC))
     event.add("dtend", scheduled_end(interview).astimezone(UTC))
-    event.add("summary", f"Interview: {interview.candidate.name} · {interview.stage}")
+    event.add("summary", f"Interview: {interview.candidate_name_for_panel} · {interview.stage}")
     event.add(
         "description",
-        f"Candidate: {interview.candidate.name}\nStage: {interview.stage}\n"
+        f"Candidate: {interview.candidate_name_for_panel}\nStage: {interview.stage}\n"
         f"Question set: {interview.question_set.title}\nLive page: {live_url}",
     )
     event.add("url", live_url)

@@ -45,6 +45,7 @@ def schedule_interview(
     interviewers: Sequence[User],
     questions: Sequence[Question],
     created_by: User | None = None,
+    anonymised: bool = False,
 ) -> Interview:
     """Plan the interview (`interviews.services.plan_interview`), store the candidate's
     result on its set and invite the panel."""
@@ -56,6 +57,7 @@ def schedule_interview(
         interviewers=interviewers,
         questions=questions,
         created_by=created_by,
+        anonymised=anonymised,
     )
     results.refresh_result(candidate_id=candidate.pk, question_set_id=question_set.pk)
     interview_changed(interview=interview)
@@ -75,14 +77,21 @@ def cancel_interview(*, interview: Interview) -> Interview:
 
 @transaction.atomic
 def reschedule_interview(
-    *, interview: Interview, scheduled_at: datetime, interviewers: Sequence[User]
+    *,
+    interview: Interview,
+    scheduled_at: datetime,
+    interviewers: Sequence[User],
+    anonymised: bool | None = None,
 ) -> Interview:
     """Move an interview that has not started, or change its panel. Everyone on the new
     panel is sent the updated invitation, and anyone taken off it a cancellation; an
     interviewer who has begun a scorecard for it stays on the panel."""
     interview = Interview.objects.select_for_update().get(pk=interview.pk)
     removed = interviews.move_interview(
-        interview=interview, scheduled_at=scheduled_at, interviewers=interviewers
+        interview=interview,
+        scheduled_at=scheduled_at,
+        interviewers=interviewers,
+        anonymised=anonymised,
     )
     if removed is not None:
         interview_changed(interview=interview, removed=removed)
@@ -154,7 +163,7 @@ def _invitation(
     return _queue(
         kind=OutgoingEmail.Kind.INVITATION,
         to=interviewer.email,
-        subject=f"{SUBJECTS[change]}: {interview.candidate.name} · {interview.stage}, "
+        subject=f"{SUBJECTS[change]}: {interview.candidate_name_for_panel} · {interview.stage}, "
         f"{context['starts']}",
         template="notifications/email/invitation",
         context=context,
@@ -227,7 +236,7 @@ def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
         return _queue(
             kind=OutgoingEmail.Kind.REMINDER,
             to=due.recipient.email,
-            subject=f"Your scorecard for {interview.candidate.name} · {interview.stage} "
+            subject=f"Your scorecard for {interview.candidate_name_for_panel} · {interview.stage} "
             "is waiting",
             template="notifications/email/reminder",
             context={
@@ -269,20 +278,21 @@ def debrief_ready(*, candidate: Candidate) -> list[OutgoingEmail]:
     managers = User.objects.filter(groups__name=roles.HIRING_MANAGER, is_active=True)
     panel = User.objects.filter(interviews__in=debrief.loop_interviews(candidate), is_active=True)
     recipients = (managers | panel).exclude(email="").distinct().order_by("username")
-    context = {
-        "candidate": candidate,
-        "debrief_url": calendars.absolute(reverse("debrief", args=[candidate.pk])),
-    }
+    context = {"debrief_url": calendars.absolute(reverse("debrief", args=[candidate.pk]))}
+    # The panel of an anonymised interview knows the candidate by their code only.
+    manager_ids = set(managers.values_list("pk", flat=True))
+    names = {True: candidate.name, False: debrief.name_for(False, candidate)}
     emails = []
     for recipient in recipients:
         try:
             with transaction.atomic():
+                name = names[recipient.pk in manager_ids]
                 email = _queue(
                     kind=OutgoingEmail.Kind.DEBRIEF,
                     to=recipient.email,
-                    subject=f"Debrief ready: {candidate.name}",
+                    subject=f"Debrief ready: {name}",
                     template="notifications/email/debrief",
-                    context={**context, "recipient": recipient},
+                    context={**context, "recipient": recipient, "candidate_name": name},
                 )
                 Reminder.objects.create(
                     key=f"debrief:{candidate.pk}:{recipient.pk}", recipient=recipient, email=email

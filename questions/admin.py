@@ -242,8 +242,8 @@ class TopicAdmin(BankAdmin):
 
 @admin.register(QuestionSet)
 class QuestionSetAdmin(PositionedInlinesMixin, BankAdmin):
-    list_display = ["title", "slug", "level", "question_count"]
-    list_filter = ["level"]
+    list_display = ["title", "slug", "level", "anonymised", "question_count"]
+    list_filter = ["level", "anonymised"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]

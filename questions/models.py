@@ -49,6 +49,11 @@ class QuestionSet(models.Model):
     source = models.CharField(
         max_length=200, blank=True, help_text="The document the questions were taken from."
     )
+    anonymised = models.BooleanField(
+        default=False,
+        help_text="Interviews of this set are scheduled anonymised: their interviewers see a "
+        "code instead of the candidate's name, email, role and notes.",
+    )
 
     objects = QuestionSetManager()
 

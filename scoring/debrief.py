@@ -81,6 +81,14 @@ def _status(statuses: set[str], decision: Decision | None) -> str:
     return READY if statuses == {Interview.Status.COMPLETED} else INTERVIEWING
 
 
+def name_for(user_is_manager: bool, candidate: Candidate) -> str:
+    """How the debrief and its email name the candidate: by their code to an interviewer when
+    any interview of the loop is anonymised, by name to hiring managers."""
+    if not user_is_manager and loop_interviews(candidate).filter(anonymised=True).exists():
+        return candidate.anonymous_name
+    return candidate.name
+
+
 def is_panel_member_ready(user, candidate: Candidate) -> bool:
     """Whether `user` interviewed the candidate and submitted every scorecard of theirs in the
     loop (the blind rule: a pending scorecard of theirs keeps the debrief closed to them)."""

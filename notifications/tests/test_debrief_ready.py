@@ -77,3 +77,29 @@ def test_the_api_submission_tells_too(client, send_now, candidate, interview, al
         "bob@example.com",
         "harper@example.com",
     ]
+
+
+def test_the_panel_of_an_anonymised_interview_is_told_the_code(
+    client, send_now, candidate, interview, alice, bob, manager
+):
+    interview.anonymised = True
+    interview.save(update_fields=["anonymised"])
+    write_scorecard(interview, alice, [3, 3, 3])
+    with send_now():
+        finish(client, interview, bob)
+    subjects = {message.to[0]: message.subject for message in mail.outbox}
+    code = f"Candidate {candidate.code}"
+    assert subjects == {
+        "alice@example.com": f"Debrief ready: {code}",
+        "bob@example.com": f"Debrief ready: {code}",
+        "harper@example.com": "Debrief ready: Ada Lovelace",
+    }
+    assert all(
+        "Ada" not in message.body
+        for message in mail.outbox
+        if message.to[0] != "harper@example.com"
+    )
+    client.force_login(alice)
+    page = client.get(reverse("debrief", args=[candidate.pk])).content.decode()
+    assert code in page
+    assert "Ada Lovelace" not in page

@@ -273,3 +273,23 @@ def test_a_save_without_a_version_applies_and_leaves_the_versions(client, starte
         "From the plain form",
         {"notes": 2000},
     )
+
+
+@pytest.mark.parametrize(
+    ("anonymised", "notes", "warned"),
+    [
+        (True, "Ada was clear on caching", True),
+        (True, "Clear on caching", False),
+        (False, "Ada was clear on caching", False),
+    ],
+)
+def test_a_note_naming_the_candidate_of_an_anonymised_interview_is_kept_and_flagged(
+    client, started, anonymised, notes, warned
+):
+    Interview.objects.filter(pk=started.pk).update(anonymised=anonymised)
+    question = questions(started)[0]
+    reply = client.post(
+        save_url(started, question), {"notes": notes, "version": "1"}, headers=JSON
+    ).json()
+    assert reply.get("names_candidate", False) is warned
+    assert Rating.objects.get().notes == notes

@@ -47,6 +47,7 @@ def debrief_page(request, pk, *, form=None, reopen_form=None, status=200):
         {
             "data": data,
             "candidate": candidate,
+            "candidate_name": debrief.name_for(is_manager, candidate),
             "is_manager": is_manager,
             "form": form if is_manager and not candidate.is_erased else None,
             "reopen_form": reopen_form if is_manager and data.decision else None,

@@ -109,18 +109,22 @@ def save_answer(request, pk, question_pk):
     except ValidationError as error:
         return refuse(request, 400, " ".join(error.messages))
     if wants_json(request):
-        return JsonResponse(answer_reply(saved, form.changes))
+        return JsonResponse(answer_reply(saved, form.changes, question.interview))
     messages.success(request, f"Saved question {question.position}.")
     return redirect(reverse("live_interview", args=[pk]) + f"#q-{question.pk}")
 
 
-def answer_reply(saved, changes):
+def answer_reply(saved, changes, interview):
     """What is stored now of each field the change named, with its version, so that every tab
     shows the same; `stale` names the fields where a later edit was kept instead."""
     rating = saved.rating
     reply = {"saved": True, "score": rating.score, "skipped": rating.skipped}
     if "notes" in changes:
         reply["notes"] = rating.notes
+        # The panel of an anonymised interview is told when a note names the candidate; the
+        # note is theirs and stays as written.
+        if interview.anonymised and interview.candidate.is_named_in(rating.notes):
+            reply["names_candidate"] = True
     if saved.marks:
         reply["marks"] = {str(pk): mark for pk, mark in saved.marks.items()}
     reply["versions"] = rating.versions

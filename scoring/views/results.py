@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 
+from interviews.access import candidate_name_for
 from interviews.models import Candidate, Interview, InterviewAnchor, InterviewPoint
 
 from .. import debrief, selectors, services
@@ -30,7 +31,11 @@ def interview_scorecards(request, pk):
     return render(
         request,
         "scoring/interview_scorecards.html",
-        {"interview": interview, "scorecards": scorecards},
+        {
+            "interview": interview,
+            "candidate_name": candidate_name_for(request.user, interview),
+            "scorecards": scorecards,
+        },
     )
 
 
@@ -69,6 +74,7 @@ def scorecard_detail(request, pk):
         "scoring/scorecard_detail.html",
         {
             "scorecard": scorecard,
+            "candidate_name": candidate_name_for(request.user, scorecard.interview),
             "answers": answers,
             "topic_means": selectors.topic_means(Rating.objects.filter(scorecard=scorecard)),
             "amendments": scorecard.amendments.select_related("author")

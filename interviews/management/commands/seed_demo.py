@@ -147,6 +147,8 @@ class Command(BaseCommand):
                 interviewers=interviewers,
                 questions=list(question_set.questions.filter(is_active=True)[:8]),
                 created_by=users["manager"],
+                # Those still to come are anonymised: the panel sees each candidate's code.
+                anonymised=status == "scheduled",
             )
             if status == "cancelled":
                 scheduling.cancel_interview(interview=interview)

@@ -144,11 +144,17 @@ function start(live) {
 
   const channel = "BroadcastChannel" in window ? new BroadcastChannel(storageKey) : null;
 
+  let warnedOfName = false;
+
   function received(change, data) {
     if (change.type === "follow-up") {
       view.insertFollowUp(data);
       if (channel) channel.postMessage({ type: "follow-up", data });
       return;
+    }
+    if (data.names_candidate && !warnedOfName) {
+      warnedOfName = true;
+      view.showProblem("names-candidate", "This interview is anonymised, and your note names the candidate: consider leaving names out of your notes.");
     }
     const section = view.section(change.question);
     if (section) view.adoptServer(section, data, { stale: data.stale || [], change });
