@@ -398,11 +398,10 @@ class CalibrationSerializer(serializers.Serializer):
 
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="candidate_id")
-    decision = serializers.ChoiceField(
-        choices=Decision.Outcome.choices,
+    decision = serializers.CharField(
         allow_null=True,
         read_only=True,
-        help_text="The standing hiring decision, null while undecided.",
+        help_text="The standing hiring decision (hire, no_hire or hold), null while undecided.",
     )
 
     class Meta(ResultNumbers.Meta):

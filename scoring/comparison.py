@@ -124,7 +124,9 @@ class Comparison:
         filtering and sorting read that one table, each sort (but a topic's, read from each
         row's JSON) in order from an index."""
         if self.question_set is None:
-            return CandidateResult.objects.none()
+            return CandidateResult.objects.none().annotate(
+                decision=Value(None, output_field=CharField()), loop_ready=Value(False)
+            )
         results = CandidateResult.objects.filter(question_set=self.question_set)
         if self.status:
             # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
