@@ -14,7 +14,7 @@ from interviews.models import (
     InterviewQuestion,
 )
 from questions.models import AnswerPoint, LevelAnchor, Question, QuestionSet
-from scoring.models import CandidateResult, Mark, Recommendation, Score, Scorecard
+from scoring.models import CandidateResult, Decision, Mark, Recommendation, Score, Scorecard
 
 from .models import ApiToken
 
@@ -452,9 +452,54 @@ class QuestionAnalyticsSerializer(serializers.Serializer):
 
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="candidate_id")
+    decision = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text="The standing hiring decision (hire, no_hire or hold), null while undecided.",
+    )
 
     class Meta(ResultNumbers.Meta):
-        fields = [*ResultNumbers.Meta.fields, "candidate", "name", "role_applied_for"]
+        fields = [*ResultNumbers.Meta.fields, "candidate", "name", "role_applied_for", "decision"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    ended_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    standing = serializers.BooleanField(source="is_standing", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "outcome",
+            "rationale",
+            "level",
+            "early_reason",
+            "decided_by",
+            "decided_at",
+            "standing",
+            "ended_at",
+            "ended_by",
+            "reopen_reason",
+        ]
+
+
+class DecideSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Decision.Outcome.choices)
+    rationale = text(limits.RATIONALE, allow_blank=True)
+    level = text(limits.LEVEL, allow_blank=True, default="")
+    early_reason = text(
+        limits.RATIONALE,
+        allow_blank=True,
+        default="",
+        help_text="Required while the loop is not ready for debrief.",
+    )
+    replaces = object_id(
+        allow_null=True,
+        default=None,
+        help_text="The id of the standing decision this one replaces (null if none): a "
+        "decision recorded meanwhile is a 409.",
+    )
 
 
 # Tokens --------------------------------------------------------------------------------------

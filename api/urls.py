@@ -32,6 +32,11 @@ urlpatterns = [
     path(
         "candidates/<int:pk>/results/", api(views.CandidateResults), name="api_candidate_results"
     ),
+    path(
+        "candidates/<int:pk>/decisions/",
+        api(views.CandidateDecisions),
+        name="api_candidate_decisions",
+    ),
     path("compare/", api(views.Compare), name="api_compare"),
     path("calibration/", api(views.Calibration), name="api_calibration"),
     path("interviews/", api(views.InterviewList), name="api_interviews"),

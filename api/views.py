@@ -24,7 +24,7 @@ from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
 from notifications import services as scheduling
 from questions.models import Question, QuestionSet
-from scoring import calibration, selectors
+from scoring import calibration, debrief, selectors
 from scoring import services as scoring_services
 from scoring.access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from scoring.comparison import Comparison
@@ -429,6 +429,7 @@ class MySubmission(Private, APIView):
                 recommendation=int(serializer.validated_data["recommendation"]),
                 summary=serializer.validated_data["summary"],
             )
+            scheduling.debrief_ready(candidate=interview.candidate)
         return scorecard_response(interview, request.user)
 
 
@@ -484,6 +485,28 @@ def by_topic_slug(means: dict, topics) -> dict:
         for topic in topics
         if means.get(selectors.topic_column(topic)) is not None
     }
+
+
+class CandidateDecisions(Private, APIView):
+    """A candidate's hiring decisions, newest first (the standing one, if any, has
+    `standing`), for hiring managers; a hiring manager with a write token records one."""
+
+    @extend_schema(responses=s.DecisionSerializer(many=True))
+    def get(self, request, pk):
+        require_perms(request, MANAGER_PERMISSION)
+        candidate = get_object_or_404(Candidate, pk=pk)
+        return Response(s.DecisionSerializer(debrief.debrief_decisions(candidate), many=True).data)
+
+    @extend_schema(request=s.DecideSerializer, responses={201: s.DecisionSerializer})
+    def post(self, request, pk):
+        require_perms(request, MANAGER_PERMISSION)
+        candidate = get_object_or_404(Candidate, pk=pk)
+        serializer = s.DecideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = scoring_services.record_decision(
+            candidate=candidate, manager=request.user, **serializer.validated_data
+        )
+        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
 class CandidateResults(Private, APIView):

@@ -15,6 +15,8 @@ class AuditEvent(models.Model):
         ROLE_CHANGED = "role_changed", "Roles changed"
         INTERVIEWER_QUALIFIED = "interviewer_qualified", "Interviewer qualified"
         SIGN_IN_REFUSED = "sign_in_refused", "Single sign-on refused"
+        DECISION_RECORDED = "decision_recorded", "Hiring decision recorded"
+        DECISION_REOPENED = "decision_reopened", "Hiring decision reopened"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept by name too, so the record outlives the account.

@@ -2,7 +2,8 @@
 completed interview on the junior backend set (24 questions) and a submitted scorecard from
 each of three interviewers (one rates higher, one lower), submitted within two days of the
 interview, every question rated but about one in 30 skipped, and about half the points
-marked; one candidate in 25 is only scheduled. Plus one open interview for the live page."""
+marked; one candidate in 25 is only scheduled; two in three of the others decided. Plus one
+open interview for the live page."""
 
 import random
 from datetime import timedelta
@@ -19,7 +20,7 @@ from config import roles
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import Question, QuestionSet
 from scoring import results, selectors
-from scoring.models import Mark, PointMark, Rating, Scorecard
+from scoring.models import Debrief, Decision, Mark, PointMark, Rating, Scorecard
 
 SET_SLUG = "junior-backend-developer"
 ROLES = ["Backend Developer", "Platform Engineer", "Data Engineer"]
@@ -74,6 +75,20 @@ def generate(size: int, *, seed: int = 10) -> dict:
         Candidate.objects.filter(results__scorecard_count__gt=0)
         .order_by("pk")
         .values_list("pk", flat=True)
+    )
+    # Two in three graded candidates decided, each loop's debrief opened at its interview.
+    outcomes = [Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE, None]
+    Debrief.objects.bulk_create(Debrief(candidate_id=pk, opened_at=start) for pk in graded)
+    Decision.objects.bulk_create(
+        Decision(
+            candidate_id=pk,
+            outcome=outcomes[index % 3],
+            rationale="Decided in the debrief.",
+            decided_by=manager,
+            decided_at=start,
+        )
+        for index, pk in enumerate(graded)
+        if outcomes[index % 3]
     )
     return {
         "set": SET_SLUG,

@@ -31,11 +31,21 @@ def pages(addresses: dict) -> list[dict]:
             "bounded": True,
         },
         {"name": "compare, page 3 by mean", "path": compare(sort="mean", page=3), "bounded": True},
+        {
+            "name": "compare, undecided, by mean",
+            "path": compare(decision="undecided", sort="-mean"),
+            "bounded": True,
+        },
         {"name": "compare CSV", "path": "/compare/candidates.csv?" + urlencode({"set": set_})},
         {"name": "grid", "path": grid, "bounded": True},
         {
             "name": "candidate page",
             "path": f"/candidates/{addresses['candidate']}/",
+            "bounded": True,
+        },
+        {
+            "name": "debrief page",
+            "path": f"/candidates/{addresses['candidate']}/debrief/",
             "bounded": True,
         },
         {"name": "answers CSV", "path": "/compare/answers.csv?" + urlencode({"set": set_})},

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 # The live page and scorecards.
 NOTES = 10_000  # an answer's notes
 SUMMARY = 10_000  # a scorecard's summary, and an amendment's reason
+RATIONALE = 10_000  # a hiring decision's rationale, and the reason to decide early or reopen
+LEVEL = 100  # the level offered with a decision (the model's column size)
 FOLLOW_UP_PROMPT = 1_000
 FOLLOW_UP_POINTS = 12  # expected points of one follow-up
 POINT_TEXT = 500  # one expected point (the models' column size)

@@ -13,9 +13,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from config.pagination import paginate
 from notifications import services as scheduling
+from scoring import debrief, training
 from scoring import selectors as scoring_selectors
 from scoring import services as scoring_services
-from scoring import training
 
 from . import selectors
 from .access import MANAGE_INTERVIEWS, get_interview_for_manager
@@ -183,6 +183,8 @@ def cancel_interview(request, pk):
 def my_interviews(request):
     mine = scoring_selectors.my_interviews(request.user)
     counts = scoring_selectors.my_section_counts(mine)
+    # Whether the candidate's whole loop is in, so its debrief is open to the panel.
+    mine = mine.annotate(loop_ready=debrief.ready_condition("candidate"))
     rows = {key: [] for key, _ in scoring_selectors.MY_SECTIONS}
     for interview in [
         *mine.exclude(section=scoring_selectors.DONE).order_by("scheduled_at", "pk"),
@@ -194,6 +196,11 @@ def my_interviews(request):
             interview.action_url = reverse("interview_scorecards", args=[interview.pk])
         else:
             interview.action_url = None
+        interview.debrief_url = (
+            reverse("debrief", args=[interview.candidate_id])
+            if interview.my_scorecard_submitted and interview.loop_ready
+            else None
+        )
         rows[interview.section].append(interview)
     sections = [
         {"key": key, "title": title, "count": counts[key], "interviews": rows[key]}

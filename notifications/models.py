@@ -34,6 +34,7 @@ class OutgoingEmail(models.Model):
         DIGEST = "digest", "Overdue scorecards digest"
         ACCOUNT_INVITATION = "account_invitation", "Invitation to join"
         PASSWORD_RESET = "password_reset", "Password reset"
+        DEBRIEF = "debrief", "Debrief ready"
 
     kind = models.CharField(max_length=20, choices=Kind)
     to = models.EmailField()

@@ -16,10 +16,12 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config import roles
 from interviews import services as interviews
 from interviews.models import Candidate, Interview
 from questions.models import Question, QuestionSet
-from scoring import results
+from scoring import debrief, results
+from scoring.models import Debrief
 
 from . import calendars, selectors, tasks
 from .models import KEY_LENGTH, CalendarFeed, InterviewCalendar, OutgoingEmail, Reminder
@@ -265,6 +267,45 @@ def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
         template="notifications/email/digest",
         context={"manager": due.recipient, "rows": rows},
     )
+
+
+def debrief_ready(*, candidate: Candidate) -> list[OutgoingEmail]:
+    """Once a candidate's debrief has opened, queue one email to each hiring manager and each
+    interviewer of the loop that it is ready, sent after the caller's transaction commits.
+    Idempotent: each recipient's email is recorded under a unique key, so calling it again
+    (after every submission, or from two at once) sends nothing twice. Called by the views
+    that submit a scorecard, after submitting."""
+    if not (
+        Debrief.objects.filter(candidate=candidate).exists() and debrief.is_loop_ready(candidate)
+    ):
+        return []
+    managers = User.objects.filter(groups__name=roles.HIRING_MANAGER, is_active=True)
+    panel = User.objects.filter(interviews__in=debrief.loop_interviews(candidate), is_active=True)
+    recipients = (managers | panel).exclude(email="").distinct().order_by("username")
+    context = {"debrief_url": calendars.absolute(reverse("debrief", args=[candidate.pk]))}
+    # The panel of an anonymised interview knows the candidate by their code only.
+    manager_ids = set(managers.values_list("pk", flat=True))
+    names = {True: candidate.name, False: debrief.name_for(False, candidate)}
+    emails = []
+    for recipient in recipients:
+        try:
+            with transaction.atomic():
+                name = names[recipient.pk in manager_ids]
+                email = _queue(
+                    kind=OutgoingEmail.Kind.DEBRIEF,
+                    to=recipient.email,
+                    subject=f"Debrief ready: {name}",
+                    template="notifications/email/debrief",
+                    context={**context, "recipient": recipient, "candidate_name": name},
+                )
+                Reminder.objects.create(
+                    key=f"debrief:{candidate.pk}:{recipient.pk}", recipient=recipient, email=email
+                )
+        except IntegrityError:
+            continue  # already told
+        emails.append(email)
+    send_after_commit(emails)
+    return emails
 
 
 def send_reminders(*, now: datetime) -> list[OutgoingEmail]:

@@ -39,6 +39,7 @@ from questions.models import AnswerPoint, Question, QuestionSet, Topic
 
 from .models import (
     AnswerTally,
+    Decision,
     PointTally,
     Rating,
     Recommendation,
@@ -959,3 +960,105 @@ def with_usage(questions: QuerySet[Question]) -> QuerySet[Question]:
         times_asked=Coalesce(_single(asked, "question", Count("interview", distinct=True)), 0),
         mean_rating=_single(rated, "interview_question__question", Avg("score")),
     )
+
+
+# After debriefs ------------------------------------------------------------------------------
+
+
+@dataclass
+class DebriefFigures:
+    """What an interviewer's scorecards did after their candidates' debriefs opened, and how
+    their recommendations sat with the final decisions (docs/scoring.md)."""
+
+    debriefed: int = 0  # counted scorecards with values kept at a debrief
+    moved: int = 0  # of those, changed since (score or recommendation)
+    score_moves: list = field(default_factory=list)  # |Δ score| of each moved scorecard
+    recommendation_moves: list = field(default_factory=list)  # |Δ recommendation| steps
+    toward: int = 0  # moved scores that came nearer the rest of the panel's mean
+    away: int = 0  # and those that went further from it
+    decided: int = 0  # counted scorecards of candidates decided hire or no hire
+    agreed: int = 0  # of those, recommendations on the decision's side of hire
+
+    @property
+    def moved_share(self):
+        return self.moved / self.debriefed if self.debriefed else None
+
+    @property
+    def score_distance(self):
+        return sum(self.score_moves) / len(self.score_moves) if self.score_moves else None
+
+    @property
+    def recommendation_distance(self):
+        moves = self.recommendation_moves
+        return sum(moves) / len(moves) if moves else None
+
+    @property
+    def agreement(self):
+        return self.agreed / self.decided if self.decided else None
+
+
+def debrief_calibration(scorecards: QuerySet[Scorecard]) -> dict[int, DebriefFigures]:
+    """Per interviewer (by id) of the counted `scorecards`, two queries:
+
+    - drift after debriefs: of their scorecards whose values were kept when the candidate's
+      debrief opened, how many changed since, by how much (mean absolute change of score and
+      of recommendation steps over the moved ones), and whether each moved score came toward
+      or went away from the mean of the rest of the panel's scores at the debrief (all the
+      candidate's other scorecards kept then, whatever the filters);
+    - agreement with the final decision: of their scorecards of candidates with a standing
+      Hire or No hire (Hold is neither side), the share whose recommendation as it stands
+      falls on the same side of hire."""
+    standing = Decision.objects.filter(candidate=OuterRef("interview__candidate"), ended_at=None)
+    sheets = list(
+        scorecards.annotate(
+            outcome=Subquery(standing.values("outcome")[:1]),
+        ).values_list(
+            "interviewer",
+            "interview__candidate",
+            "score_mean",
+            "debrief_score_mean",
+            "recommendation",
+            "debrief_recommendation",
+            "outcome",
+        )
+    )
+    # The panel at each debrief: sums and counts of kept scores per candidate.
+    kept = Scorecard.objects.filter(
+        interview__candidate__in={sheet[1] for sheet in sheets if sheet[5] is not None},
+        submitted_at__isnull=False,
+        shadow=False,
+        debrief_score_mean__isnull=False,
+    )
+    panels = {
+        candidate: (total, count)
+        for candidate, total, count in kept.order_by()
+        .values("interview__candidate")
+        .annotate(total=Sum("debrief_score_mean"), count=Count("pk"))
+        .values_list("interview__candidate", "total", "count")
+    }
+    figures: dict[int, DebriefFigures] = {}
+    for interviewer, candidate, score, kept_score, recommendation, kept_rec, outcome in sheets:
+        item = figures.setdefault(interviewer, DebriefFigures())
+        if outcome in (Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE):
+            item.decided += 1
+            item.agreed += (recommendation >= Recommendation.YES) == (
+                outcome == Decision.Outcome.HIRE
+            )
+        if kept_rec is None:
+            continue
+        item.debriefed += 1
+        score_moved = (
+            kept_score is not None and score is not None and abs(score - kept_score) > 1e-9
+        )
+        if not score_moved and recommendation == kept_rec:
+            continue
+        item.moved += 1
+        item.score_moves.append(abs(score - kept_score) if score_moved else 0.0)
+        item.recommendation_moves.append(abs(recommendation - kept_rec))
+        total, count = panels.get(candidate, (0.0, 0))
+        if score_moved and count > 1:
+            others = (total - kept_score) / (count - 1)
+            before, after = abs(kept_score - others), abs(score - others)
+            item.toward += after < before
+            item.away += after > before
+    return figures

@@ -12,11 +12,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
     FloatField,
     OuterRef,
+    Subquery,
+    Value,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -26,9 +29,9 @@ from config.pagination import paginate
 from interviews.models import Interview, InterviewQuestion
 from questions.models import Question, QuestionSet, Topic
 
-from . import selectors
+from . import debrief, selectors
 from .calibration import RECOMMENDATION_COLOURS
-from .models import CandidateResult, Recommendation, Score
+from .models import CandidateResult, Decision, Recommendation, Score
 from .templatetags.scoring import score
 
 
@@ -44,6 +47,11 @@ class Comparison:
     topics: list
     # The topic columns chosen to show (?topic=<pk>, repeated); all of them when none is.
     shown_topics: list
+    # The hiring decision filter: "" for any, UNDECIDED, or a Decision.Outcome.
+    decision: str = ""
+
+    UNDECIDED = "undecided"
+    DECISIONS = [(UNDECIDED, "Undecided"), *Decision.Outcome.choices]
 
     SORTS = {
         "name": "name",
@@ -95,6 +103,9 @@ class Comparison:
             sort=sort,
             topics=topics,
             shown_topics=[t for t in topics if str(t.pk) in chosen] or topics,
+            decision=request.GET.get("decision", "")
+            if request.GET.get("decision") in dict(cls.DECISIONS)
+            else "",
         )
 
     @cached_property
@@ -111,7 +122,9 @@ class Comparison:
         filtering and sorting read that one table, each sort (but a topic's, read from each
         row's JSON) in order from an index."""
         if self.question_set is None:
-            return CandidateResult.objects.none()
+            return CandidateResult.objects.none().annotate(
+                decision=Value(None, output_field=CharField()), loop_ready=Value(False)
+            )
         results = CandidateResult.objects.filter(question_set=self.question_set)
         if self.status:
             # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
@@ -123,6 +136,20 @@ class Comparison:
         if self.role:
             # An unknown role matches nobody, as it should.
             results = results.filter(role_applied_for=self.role)
+        standing = Decision.objects.filter(ended_at__isnull=True)
+        if self.decision == self.UNDECIDED:
+            results = results.exclude(candidate__in=standing.values("candidate"))
+        elif self.decision:
+            results = results.filter(
+                candidate__in=standing.filter(outcome=self.decision).values("candidate")
+            )
+        # The standing decision and whether the loop is ready: read for the shown rows only.
+        results = results.annotate(
+            decision=Subquery(
+                standing.filter(candidate=OuterRef("candidate")).values("outcome")[:1]
+            ),
+            loop_ready=debrief.ready_condition("candidate"),
+        )
         key = self.sort.removeprefix("-")
         if key.startswith("topic-"):
             column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
@@ -150,8 +177,11 @@ class Comparison:
         columns = [selectors.topic_column(topic) for topic in self.shown_topics]
         # Each candidate's address is this prefix and their pk: one reverse() a page.
         candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
+        outcomes = dict(Decision.Outcome.choices)
         for result in page:
             result.url = f"{candidates_url}{result.candidate_id}/"
+            result.debrief_url = f"{result.url}debrief/" if result.loop_ready else ""
+            result.decision_label = outcomes.get(result.decision, "")
             result.shown_means = [result.topic_means.get(c) for c in columns]
             result.tally = tally_bar(result)
         return page
@@ -164,6 +194,7 @@ class Comparison:
             "status": self.status,
             "sort": self.sort,
             "topic": [t.pk for t in self.shown_topics] if self.some_topics_hidden else [],
+            "decision": self.decision,
             **changes,
         }
         return urlencode({k: v for k, v in params.items() if v}, doseq=True)
@@ -180,6 +211,7 @@ class Comparison:
             f"Question set: {self.question_set.title}",
             f"role: {self.role or 'any'}",
             f"interview status: {status}",
+            f"decision: {dict(self.DECISIONS)[self.decision].lower() if self.decision else 'any'}",
         ]
         return " · ".join(words)
 

@@ -18,7 +18,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
 from . import selectors
-from .models import Recommendation, Score
+from .models import Decision, Recommendation, Score
 
 # Rows fetched from the database at a time by the streaming exports, and the characters
 # sent at a time.
@@ -108,6 +108,7 @@ def candidates_csv(comparison):
         "Strong yes",
         "Coverage",
         "Disagreement",
+        "Decision",
         *(topic.name for topic in comparison.topics),
     ]
     columns = comparison.results().values_list(
@@ -124,11 +125,13 @@ def candidates_csv(comparison):
         "strong_yes",
         "coverage",
         "disagreement",
+        "decision",
         "topic_means",
     )
     # The topic means are read from the stored JSON here: one parse per row, where the
     # database (SQLite above all) would take a key apart for every topic of every row.
     text, number = csv_text, csv_number
+    outcomes = dict(Decision.Outcome.choices)
     topic_keys = [selectors.topic_column(t) for t in comparison.topics]
     rows = (
         [
@@ -145,6 +148,7 @@ def candidates_csv(comparison):
             strong_yes,
             number(coverage),
             "yes" if disagreement else "no",
+            outcomes.get(decision, "Undecided"),
             *map(number, map(json.loads(topic_means).get, topic_keys)),
         ]
         for (
@@ -161,6 +165,7 @@ def candidates_csv(comparison):
             strong_yes,
             coverage,
             disagreement,
+            decision,
             topic_means,
         ) in raw_rows(columns)
     )

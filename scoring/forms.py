@@ -12,7 +12,7 @@ from interviews.models import Interview
 from questions.models import QuestionSet
 
 from . import calibration
-from .models import Mark, Recommendation, Score, Scorecard
+from .models import Decision, Mark, Recommendation, Score, Scorecard
 
 
 class FinishScorecardForm(forms.ModelForm):
@@ -228,3 +228,68 @@ class CalibrationFilters(forms.Form):
             "stage": data["stage"],
         }
         return urlencode({name: value for name, value in values.items() if value})
+
+
+class DecisionForm(forms.Form):
+    """A hiring manager's decision on a candidate. `replaces` carries the decision standing
+    when the page was read, so that one recorded meanwhile is not silently replaced. The
+    debrief template lays it out (a page that must stay quick: no crispy layout)."""
+
+    outcome = forms.ChoiceField(
+        choices=Decision.Outcome.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        error_messages={"required": "Choose hire, no hire or hold."},
+    )
+    rationale = bounded_text_field(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 4, "dir": "auto", "class": "form-control"}),
+            help_text="Why: kept with the decision and shown in its history.",
+            error_messages={"required": "Write why: the rationale is kept with the decision."},
+        ),
+        limit=limits.RATIONALE,
+    )
+    level = bounded_text_field(
+        forms.CharField(
+            required=False,
+            label="Level offered (optional)",
+            widget=forms.TextInput(attrs={"class": "form-control"}),
+        ),
+        limit=limits.LEVEL,
+    )
+    early_reason = bounded_text_field(
+        forms.CharField(
+            required=False,
+            label="Why decide before the loop is ready",
+            widget=forms.Textarea(attrs={"rows": 2, "dir": "auto", "class": "form-control"}),
+            help_text="Required until every scorecard of the loop is in; shown with the decision.",
+        ),
+        limit=limits.RATIONALE,
+    )
+    replaces = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ready, standing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["replaces"].initial = standing.pk if standing else ""
+        if ready:
+            del self.fields["early_reason"]
+
+    def clean_replaces(self) -> int | None:
+        """The id of the decision the manager read as standing, None if none was."""
+        value = self.cleaned_data["replaces"]
+        if not value:
+            return None
+        read = ascii_integer(value, signed=False, max_digits=18)
+        if read is None:
+            raise ValidationError("Reload the page and decide again.")
+        return read
+
+
+class ReopenDecisionForm(forms.Form):
+    reason = bounded_text_field(
+        forms.CharField(
+            widget=forms.Textarea(attrs={"rows": 2, "dir": "auto", "class": "form-control"}),
+            help_text="Reopening lets the panel amend their scorecards again.",
+            error_messages={"required": "Say why the decision is reopened."},
+        ),
+        limit=limits.RATIONALE,
+    )

@@ -64,6 +64,11 @@ class Scorecard(models.Model):
     scored_4 = models.PositiveIntegerField(default=0, editable=False)
     points_expected = models.PositiveIntegerField(default=0, editable=False)
     points_marked = models.PositiveIntegerField(default=0, editable=False)
+    # Its recommendation and mean score when its candidate's debrief opened (see Debrief).
+    debrief_recommendation = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False
+    )
+    debrief_score_mean = models.FloatField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -367,3 +372,72 @@ class StoredInterval(models.Model):
 
     def __str__(self):
         return f"Interval {self.digest}"
+
+
+class Debrief(models.Model):
+    """The moment a candidate's loop first became ready for debrief: the last assigned
+    scorecard of the last open interview was submitted. Amendments made after it are
+    *changed after debrief*; each scorecard's values at that moment are kept on it
+    (`Scorecard.debrief_recommendation`, `debrief_score_mean`) to show before and after."""
+
+    candidate = models.OneToOneField(
+        "interviews.Candidate", on_delete=models.CASCADE, related_name="debrief"
+    )
+    opened_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Debrief of candidate #{self.candidate_id}"
+
+
+class Decision(models.Model):
+    """A hiring manager's decision on a candidate. A decision is never edited: a new one
+    replaces it and the history stays. The one standing has not ended (reopened or replaced);
+    while it stands the loop's scorecards cannot be amended."""
+
+    class Outcome(models.TextChoices):
+        HIRE = "hire", "Hire"
+        NO_HIRE = "no_hire", "No hire"
+        HOLD = "hold", "Hold"
+
+    candidate = models.ForeignKey(
+        "interviews.Candidate", on_delete=models.CASCADE, related_name="decisions"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome)
+    # Erased with the candidate's personal data; the outcome stays, anonymous.
+    rationale = models.TextField(blank=True)
+    level = models.CharField(max_length=100, blank=True, help_text="The level offered, if any.")
+    early_reason = models.TextField(
+        blank=True, help_text="Why it was decided before the loop was ready for debrief."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    # When it stopped standing: reopened (with a reason) or replaced by a newer decision.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["candidate", "decided_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["hire", "no_hire", "hold"]),
+                name="decision_outcome_valid",
+            ),
+            # At most one standing decision per candidate, whatever races.
+            models.UniqueConstraint(
+                fields=["candidate"],
+                condition=Q(ended_at__isnull=True),
+                name="decision_one_standing",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} for candidate #{self.candidate_id}"
+
+    @property
+    def is_standing(self):
+        return self.ended_at is None

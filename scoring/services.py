@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Subquery, Value
+from django.db.models import Count, F, Subquery, Value
 from django.forms import ModelForm
 from django.utils import timezone
 
@@ -17,8 +17,19 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
-from . import results, selectors, training
-from .models import Amendment, Mark, PointMark, Rating, Recommendation, Score, Scorecard
+from . import debrief, results, selectors, training
+from .access import MANAGER_PERMISSION
+from .models import (
+    Amendment,
+    Debrief,
+    Decision,
+    Mark,
+    PointMark,
+    Rating,
+    Recommendation,
+    Score,
+    Scorecard,
+)
 
 
 class ScorecardLocked(ValidationError):
@@ -235,8 +246,26 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")
     if not interview.interviewers.exclude(pk__in=submitted).exists():
         interview.complete()
+        # Locked, so that of two last submissions in a loop, the later sees the earlier.
+        candidate = Candidate.objects.select_for_update().get(pk=interview.candidate_id)
+        _open_debrief_if_ready(candidate)
     training.qualify_shadows(interview=interview)
     return scorecard
+
+
+def _open_debrief_if_ready(candidate: Candidate) -> Debrief | None:
+    """The debrief, opened now if the loop just became ready, with each scorecard's values
+    kept as they stand; None while it is not ready. A loop opens its debrief once."""
+    if not debrief.is_loop_ready(candidate):
+        return None
+    opened, created = Debrief.objects.get_or_create(
+        candidate=candidate, defaults={"opened_at": timezone.now()}
+    )
+    if created:
+        Scorecard.objects.filter(
+            interview__in=debrief.loop_interviews(candidate), submitted_at__isnull=False
+        ).update(debrief_recommendation=F("recommendation"), debrief_score_mean=F("score_mean"))
+    return opened
 
 
 @transaction.atomic
@@ -254,6 +283,7 @@ def amend_scorecard(
     scorecard = Scorecard.objects.select_for_update().get(pk=scorecard.pk)
     if scorecard.interviewer_id != author.pk:
         raise PermissionDenied("Only the author of a scorecard can amend it.")
+    _check_undecided(scorecard)
     if not scorecard.is_submitted:
         raise ValidationError("Only a submitted scorecard is amended; a draft is simply edited.")
     if not reason.strip():
@@ -302,6 +332,25 @@ def amend_scorecard(
     return Amendment.objects.create(
         scorecard=scorecard, author=author, reason=reason.strip(), before=before, after=after
     )
+
+
+class CandidateDecided(ValidationError):
+    """A decision stands on the candidate: their loop's scorecards no longer change."""
+
+
+def _check_undecided(scorecard: Scorecard) -> None:
+    # The candidate's row is locked as a decision locks it, so none is recorded meanwhile.
+    candidate = Candidate.objects.select_for_update(of=("self",)).get(
+        interviews=scorecard.interview_id
+    )
+    decision = debrief.standing_decision(candidate)
+    if decision is not None:
+        raise CandidateDecided(
+            f"The candidate was decided ({decision.get_outcome_display()}, "
+            f"{decision.decided_at:%d %b %Y}): scorecards cannot be amended until a hiring "
+            "manager reopens the decision.",
+            code="locked",
+        )
 
 
 def _question_label(question: InterviewQuestion) -> str:
@@ -383,6 +432,18 @@ def export_candidate(*, candidate: Candidate, actor: User | None) -> dict:
             }
             for interview in interviews
         ],
+        "decisions": [
+            {
+                "outcome": decision.get_outcome_display(),
+                "rationale": decision.rationale,
+                "level": decision.level,
+                "early_reason": decision.early_reason,
+                "decided_at": decision.decided_at.isoformat(),
+                "standing": decision.is_standing,
+                "reopen_reason": decision.reopen_reason,
+            }
+            for decision in debrief.debrief_decisions(candidate).order_by("decided_at", "pk")
+        ],
         "exported_at": timezone.now().isoformat(),
     }
     audit.record(actor=actor, action="candidate_exported", subject=f"Candidate #{candidate.pk}")
@@ -401,7 +462,8 @@ def save_candidate(*, form: ModelForm) -> Candidate:
 @transaction.atomic
 def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
     """Remove the candidate's name, email and notes and every note written about them,
-    keeping ratings and recommendations, anonymised, so results and analytics stay true."""
+    keeping ratings, recommendations and decisions' outcomes, anonymised, so results and
+    analytics stay true."""
     candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
     if candidate.is_erased:
         raise ValidationError("This candidate was already erased.")
@@ -418,6 +480,10 @@ def erase_candidate(*, candidate: Candidate, actor: User | None) -> Candidate:
         amendment.before = _without_words(amendment.before)
         amendment.after = _without_words(amendment.after)
     Amendment.objects.bulk_update(amendments, ["reason", "before", "after"])
+    # The outcome stays, anonymous, for the statistics; the words about the person go.
+    Decision.objects.filter(candidate=candidate).update(
+        rationale="", early_reason="", reopen_reason="", level=""
+    )
     results.refresh_results_of(candidate)
     audit.record(actor=actor, action="candidate_erased", subject=f"Candidate #{candidate.pk}")
     return candidate
@@ -433,3 +499,98 @@ def _without_words(changes: dict) -> dict:
         else value
         for field, value in changes.items()
     }
+
+
+class DecisionConflict(ValidationError):
+    """Another hiring manager recorded or reopened a decision since this one read the page."""
+
+
+@transaction.atomic
+def record_decision(
+    *,
+    candidate: Candidate,
+    manager: User,
+    outcome: str,
+    rationale: str,
+    level: str = "",
+    early_reason: str = "",
+    replaces: int | None = None,
+) -> Decision:
+    """Record a hiring manager's decision with its rationale. `replaces` is the id of the
+    decision standing when the manager read the page (None if none was): if another was recorded or
+    reopened since, nothing is written. A decision before the loop is ready for debrief
+    needs an `early_reason`. A standing decision is replaced, and kept in the history."""
+    if not manager.has_perm(MANAGER_PERMISSION):
+        raise PermissionDenied("Only hiring managers decide.")
+    if outcome not in Decision.Outcome.values:
+        raise ValidationError({"outcome": "Choose hire, no hire or hold."})
+    rationale = check_text(
+        _plain_newlines(rationale).strip(), limit=limits.RATIONALE, what="The rationale"
+    )
+    if not rationale:
+        raise ValidationError({"rationale": "Write why: the rationale is kept with the decision."})
+    level = check_text(level.strip(), limit=limits.LEVEL, what="The level")
+    early_reason = check_text(
+        _plain_newlines(early_reason).strip(), limit=limits.RATIONALE, what="The reason"
+    )
+    candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
+    if candidate.is_erased:
+        raise ValidationError("This candidate was erased: no decision can be recorded.")
+    standing = debrief.standing_decision(candidate)
+    if (standing.pk if standing else None) != replaces:
+        raise DecisionConflict(
+            "Another decision was recorded or reopened meanwhile: read it, then decide again.",
+            code="locked",
+        )
+    if not debrief.is_loop_ready(candidate) and not early_reason:
+        raise ValidationError(
+            {"early_reason": "The loop is not ready for debrief: say why you decide now."}
+        )
+    now = timezone.now()
+    if standing:
+        Decision.objects.filter(pk=standing.pk).update(ended_at=now, ended_by=manager)
+    decision = Decision.objects.create(
+        candidate=candidate,
+        outcome=outcome,
+        rationale=rationale,
+        level=level,
+        early_reason=early_reason,
+        decided_by=manager,
+        decided_at=now,
+    )
+    audit.record(
+        actor=manager,
+        action="decision_recorded",
+        subject=f"Decision #{decision.pk} on candidate #{candidate.pk}",
+        details={
+            "outcome": decision.get_outcome_display(),
+            "early": bool(early_reason),
+            "replaces": standing.pk if standing else None,
+        },
+    )
+    return decision
+
+
+@transaction.atomic
+def reopen_decision(*, decision: Decision, manager: User, reason: str) -> Decision:
+    """End a standing decision with a reason: the loop's scorecards may be amended again and
+    the candidate awaits a new decision."""
+    if not manager.has_perm(MANAGER_PERMISSION):
+        raise PermissionDenied("Only hiring managers reopen a decision.")
+    reason = check_text(_plain_newlines(reason).strip(), limit=limits.RATIONALE, what="The reason")
+    if not reason:
+        raise ValidationError({"reason": "Say why the decision is reopened."})
+    Candidate.objects.select_for_update().get(pk=decision.candidate_id)
+    decision = Decision.objects.get(pk=decision.pk)
+    if not decision.is_standing:
+        raise DecisionConflict(
+            "This decision no longer stands: it was reopened or replaced.", code="locked"
+        )
+    decision.ended_at, decision.ended_by, decision.reopen_reason = timezone.now(), manager, reason
+    decision.save(update_fields=["ended_at", "ended_by", "reopen_reason"])
+    audit.record(
+        actor=manager,
+        action="decision_reopened",
+        subject=f"Decision #{decision.pk} on candidate #{decision.candidate_id}",
+    )
+    return decision

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calibration, compare, live, results
+from .views import calibration, compare, debrief, live, results
 
 urlpatterns = [
     path("interviews/<int:pk>/live/", live.live_interview, name="live_interview"),
@@ -24,6 +24,9 @@ urlpatterns = [
     path("scorecards/<int:pk>/", results.scorecard_detail, name="scorecard_detail"),
     path("scorecards/<int:pk>/amend/", results.amend_scorecard, name="amend_scorecard"),
     path("candidates/<int:pk>/", results.candidate_detail, name="candidate_detail"),
+    path("candidates/<int:pk>/debrief/", debrief.debrief_page, name="debrief"),
+    path("candidates/<int:pk>/decision/", debrief.decide, name="decide"),
+    path("candidates/<int:pk>/decision/reopen/", debrief.reopen_decision, name="reopen_decision"),
     path("compare/", compare.compare, name="compare"),
     path("compare/grid/", compare.compare_grid, name="compare_grid"),
     path("compare/candidates.csv", compare.compare_csv, name="compare_csv"),

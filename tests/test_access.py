@@ -74,6 +74,11 @@ EXPECTED = {
     "candidate_erase":         (LOGIN, 403, 403, 403, "candidate_detail", 403, "candidate_detail"),
     "candidate_erase[confirm]": FOR_MANAGERS,
     "candidate_detail":        FOR_MANAGERS,
+    # The loop's debrief: blind until all of one's own scorecards in the loop are in.
+    "debrief":                 (LOGIN, 404, 403, 200, 200, 404, 200),
+    "decide":                  (LOGIN, 403, 403, 403, "debrief", 403, "debrief"),
+    # The world has no standing decision to reopen.
+    "reopen_decision":         (LOGIN, 403, 403, 403, 404, 403, 404),
     "interview_list":          FOR_MANAGERS,
     "schedule_interview":      FOR_MANAGERS,
     "my_interviews":           (LOGIN, 200, 200, 200, 200, 403, 200),
@@ -108,6 +113,8 @@ EXPECTED = {
     "api_candidate_export":    API_FOR_MANAGERS,
     "api_candidate_erase":     API_FOR_MANAGERS,
     "api_candidate_results":   API_FOR_MANAGERS,
+    "api_candidate_decisions": API_FOR_MANAGERS,
+    "api_candidate_decisions[decide]": (401, 403, 403, 403, 201, 403, 201),
     "api_compare":             API_FOR_MANAGERS,
     "api_calibration":         API_FOR_MANAGERS,
     "api_interviews":          (401, 200, 200, 200, 200, 403, 200),
@@ -196,6 +203,9 @@ URL_OBJECTS = {
     "question_analytics": {"slug": "question_set"},
     "candidate_edit": {"pk": "candidate"},
     "candidate_detail": {"pk": "candidate"},
+    "debrief": {"pk": "candidate"},
+    "decide": {"pk": "candidate"},
+    "reopen_decision": {"pk": "candidate"},
     "candidate_export": {"pk": "candidate"},
     "candidate_erase": {"pk": "candidate"},
     "candidate_erase[confirm]": {"pk": "candidate"},
@@ -230,6 +240,8 @@ URL_OBJECTS = {
     "api_candidate_export": {"pk": "candidate"},
     "api_candidate_erase": {"pk": "candidate"},
     "api_candidate_results": {"pk": "candidate"},
+    "api_candidate_decisions": {"pk": "candidate"},
+    "api_candidate_decisions[decide]": {"pk": "candidate"},
     "api_interview": {"pk": "interview"},
     "api_interview_cancel": {"pk": "interview"},
     "api_interview_reschedule": {"pk": "interview"},
@@ -280,10 +292,17 @@ POSTED = {
     "resend_invitation": lambda world: {},
     "revoke_invitation": lambda world: {},
     "admin:questions_question_restore[post]": lambda world: {},
+    "decide": lambda world: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"},
+    "reopen_decision": lambda world: {"reason": "PROBE"},
     # The API's writes take JSON.
     "api_candidates[create]": lambda world: {"name": "PROBE", "email": "probe@example.com"},
     "api_candidate[update]": lambda world: {"notes": "PROBE"},
     "api_candidate_erase": lambda world: {},
+    "api_candidate_decisions[decide]": lambda world: {
+        "outcome": "hire",
+        "rationale": "PROBE",
+        "early_reason": "PROBE",
+    },
     "api_interviews[schedule]": lambda world: schedule_body(world),
     "api_interview_cancel": lambda world: {},
     "api_interview_reschedule": lambda world: {"scheduled_at": "2030-01-01T10:00:00Z"},
@@ -829,6 +848,15 @@ FOREIGN_WRITES = {
     "restoring a bank question's version, as a hiring manager": (
         "manager", "admin:questions_question_restore",
         lambda w: [w.question.question_id, w.version.pk], lambda w: {}, ADMIN_LOGIN),
+    "decide on their own candidate, as an interviewer who submitted": (
+        "after", "decide", lambda w: [w.candidate.pk],
+        lambda w: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"}, 403),
+    "api_candidate_decisions (decide) by an interviewer who submitted": (
+        "after", "api_candidate_decisions", lambda w: [w.candidate.pk],
+        lambda w: {"outcome": "hire", "rationale": "PROBE", "early_reason": "PROBE"}, 403),
+    "reopen_decision on their own candidate, as an interviewer who submitted": (
+        "after", "reopen_decision", lambda w: [w.candidate.pk], lambda w: {"reason": "PROBE"},
+        403),
 }
 # fmt: on
 

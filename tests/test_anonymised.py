@@ -69,6 +69,7 @@ SURFACES = {
     "api_scorecard": "the API: a scorecard",
     "api_scorecard[draft]": "the API: my draft",
     "scorecard_detail[draft]": "my draft",
+    "debrief": "the candidate's debrief, once all one's scorecards are in",
 }
 
 

@@ -10,7 +10,7 @@ from notifications.models import OutgoingEmail
 from notifications.selectors import due_reminders
 from questions.models import QuestionSet
 from scoring import calibration
-from scoring.models import Rating, Scorecard
+from scoring.models import Decision, Rating, Scorecard
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def test_seed_demo_makes_a_lived_in_app_and_a_second_run_changes_nothing(
     check_demo_logins()
     check_lived_in_app()
     check_calibration_history()
+    check_decisions()
     before = everything_seeded()
     call_command("seed_demo", verbosity=0)
     assert everything_seeded() == before
@@ -116,6 +117,16 @@ def test_seed_demo_refuses_without_debug(settings, seed_sets):
     with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG=1"):
         call_command("seed_demo")
     assert User.objects.count() == 0
+
+
+def check_decisions():
+    """Most past candidates are decided, some after a panel member moved in the debrief."""
+    history = Decision.objects.filter(candidate__email__endswith="@history.example.com")
+    assert history.filter(ended_at=None).count() == 32 - 5
+    assert set(history.values_list("outcome", flat=True)) == {"hire", "no_hire", "hold"}
+    figures = calibration.debrief_calibration(calibration.counted_scorecards())
+    assert sum(item.moved for item in figures.values()) >= 4
+    assert all(item.decided for item in figures.values())
 
 
 def check_calibration_history():

@@ -1,5 +1,7 @@
 from django import template
 
+from scoring.models import Recommendation
+
 register = template.Library()
 
 
@@ -34,3 +36,9 @@ def signed(value):
     """A difference with its sign and two decimals (+0.40, −0.15), or a dash."""
     value = _number(value)
     return "–" if value is None else f"{value:+.2f}".replace("-", "−")
+
+
+@register.filter
+def recommendation_label(value):
+    """A stored recommendation (1–4) in words, or a dash."""
+    return Recommendation(value).label if value in Recommendation.values else "–"

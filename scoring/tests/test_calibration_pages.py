@@ -115,12 +115,12 @@ def test_calibration_queries_do_not_grow(
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
     # filters; three for interviewers and four for agreement (the set's topics, questions),
-    # each reading its stored intervals; storing the intervals, computed this once; and one
-    # for trainees (their shadow scorecards: none here).
-    with django_assert_num_queries(18):
+    # each reading its stored intervals; storing the intervals, computed this once; two for
+    # the figures after debriefs; and one for trainees (their shadow scorecards: none here).
+    with django_assert_num_queries(20):
         assert client.get(reverse("calibration")).status_code == 200
     # Then read from where they are stored, and no session save (3) a minute on.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         assert client.get(reverse("calibration")).status_code == 200
     # The same, without the filter's list of sets; the interviewers' intervals read.
     with django_assert_num_queries(7):

@@ -163,7 +163,7 @@ def test_the_table_csv_matches_the_page(client, hiring_manager, backend):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="rubric-backend-')
     rows = read_csv(response)
-    assert rows[0][:13] == [
+    assert rows[0][:14] == [
         "Candidate",
         "Email",
         "Role applied for",
@@ -177,13 +177,26 @@ def test_the_table_csv_matches_the_page(client, hiring_manager, backend):
         "Strong yes",
         "Coverage",
         "Disagreement",
+        "Decision",
     ]
     assert [row[0] for row in rows[1:]] == ["Ada", "Bo", "Cy"]
-    assert rows[2][3:13] == ["2", "2.500", "2.500", "3.000", "1", "0", "0", "1", "0.000", "yes"]
+    assert rows[2][3:14] == [
+        "2",
+        "2.500",
+        "2.500",
+        "3.000",
+        "1",
+        "0",
+        "0",
+        "1",
+        "0.000",
+        "yes",
+        "Undecided",
+    ]
     # A column per topic: Bo was rated 1 by one and 4 by the other on every question.
-    topics = len(rows[0]) - 13
+    topics = len(rows[0]) - 14
     assert topics >= 1
-    assert rows[2][13:] == ["2.500"] * topics
+    assert rows[2][14:] == ["2.500"] * topics
 
 
 def test_the_answers_csv_has_a_row_per_candidate_question_and_interviewer(
@@ -367,9 +380,9 @@ def test_candidate_page_queries_do_not_grow(
         run_interview([alice, bob], [3, 2], [3, 2], candidate=candidate)
     client.force_login(hiring_manager)
     # session, user, permissions, candidate, results, topics, interviews, scorecards,
-    # interviewers
+    # interviewers, the standing decision, the loop's interview statuses
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         client.get(reverse("candidate_detail", args=[candidate.pk]))
 
 
@@ -447,13 +460,13 @@ def test_the_topic_columns_shown_are_chosen_in_the_query_string(client, hiring_m
     response = client.get(reverse("compare"), {"topic": [second.pk], "sort": "-mean"})
     assert header_labels(response)[7:] == [second.name]
     ada = compare_row(response, "Ada")
-    assert ada.count("<td") == 6 + 1
+    assert ada.count("<td") == 7 + 1
     # Sorting, the filters and the grid keep the choice; the printed heading names it.
     assert f"sort=-median&amp;topic={second.pk}" in response.text
     assert response.text.count(f'<input type="hidden" name="topic" value="{second.pk}">') == 2
     assert (
-        f"Question set: Backend · role: any · interview status: any · topics: {second.name}"
-        in (response.text)
+        "Question set: Backend · role: any · interview status: any · decision: any · "
+        f"topics: {second.name}" in (response.text)
     )
     # All topics shown: the query string does not list them.
     response = client.get(reverse("compare"), {"topic": [first.pk, second.pk]})
@@ -466,7 +479,7 @@ def test_unknown_topic_columns_are_ignored(client, hiring_manager, backend):
     for topics in [["x"], ["999999"], [""], ["1.5", "-1"]]:
         response = client.get(reverse("compare"), {"topic": topics})
         assert response.status_code == 200
-        assert len(header_labels(response)) == 7 + 2
+        assert len(header_labels(response)) == 7 + 2  # the decision column is not sorted
 
 
 def compare_row(response, name):

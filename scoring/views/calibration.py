@@ -44,7 +44,9 @@ def calibration_page(request):
         agreement = calibration.panel_agreement(scorecards)
         trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
         recommendation_labels = Recommendation.labels
+        after_debriefs = calibration.debrief_calibration(scorecards)
         for row in interviewers:
+            row.after_debriefs = after_debriefs.get(row.interviewer_id)
             row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
             total = sum(row.recommendations)
             row.recommendation_bar = bar(

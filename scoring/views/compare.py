@@ -34,6 +34,7 @@ def compare(request):
         ("spread", "Spread"),
         ("tally", "Recommendations"),
         ("coverage", "Coverage"),
+        ("decision", "Decision"),
     ] + [(f"topic-{topic.pk}", topic.name) for topic in comparison.shown_topics]
     headers = [
         {
@@ -42,6 +43,8 @@ def compare(request):
             "active": comparison.sort.removeprefix("-") == key,
             "descending": comparison.sort == f"-{key}",
             "query": comparison.query(sort=next_sort(comparison.sort, key)),
+            # The decision is read for the shown rows only: filtered by, not sorted by.
+            "sortable": key != "decision",
         }
         for key, label in columns
     ]
@@ -61,6 +64,7 @@ def compare(request):
             "headers": headers,
             "sorted_by": sorted_by,
             "statuses": Interview.Status.choices,
+            "decisions": Comparison.DECISIONS,
             "query": comparison.query(),
         },
     )

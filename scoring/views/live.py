@@ -17,6 +17,7 @@ from config import limits
 from interviews import services as interview_services
 from interviews.access import get_assigned_interview
 from interviews.models import InterviewPoint, InterviewQuestion
+from notifications import services as notifications
 
 from .. import selectors, services
 from ..forms import AnswerChangeForm, FinishScorecardForm
@@ -208,6 +209,8 @@ def finish_scorecard(request, pk):
                     recommendation=form.cleaned_data["recommendation"],
                     summary=form.cleaned_data["summary"],
                 )
+                # The higher app's service, after the lower one's: notifications reads down.
+                notifications.debrief_ready(candidate=interview.candidate)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from interviews.access import candidate_name_for
 from interviews.models import Candidate, Interview, InterviewAnchor, InterviewPoint
 
-from .. import selectors, services
+from .. import debrief, selectors, services
 from ..access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from ..forms import AmendScorecardForm
 from ..models import PointMark, Rating, Scorecard
@@ -140,8 +140,17 @@ def candidate_detail(request, pk):
         )
         .order_by("-scheduled_at")
     )
+    decision = debrief.standing_decision(candidate)
+    status = debrief.loop_status(candidate, decision=decision)
     return render(
         request,
         "scoring/candidate_detail.html",
-        {"candidate": candidate, "results": results, "interviews": interviews},
+        {
+            "candidate": candidate,
+            "results": results,
+            "interviews": interviews,
+            "decision": decision,
+            "loop_status": status,
+            "loop_label": debrief.LOOP_LABELS[status],
+        },
     )

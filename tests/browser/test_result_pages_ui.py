@@ -150,7 +150,7 @@ def test_compare_and_grid_read_at_a_glance(page_for, hiring_manager, panel):
     for name in TOPICS[2:]:
         page.get_by_label(name, exact=True).uncheck()
     page.get_by_role("button", name="Show these columns").click()
-    expect(page.locator("#compare-table thead th")).to_have_count(7 + 2)
+    expect(page.locator("#compare-table thead th")).to_have_count(8 + 2)
     assert page.url.count("topic=") == 2
 
     for candidate in ["Ada Lovelace", "Bo Chen", "Dana Whitfield-Okonkwo"]:
@@ -191,7 +191,7 @@ def test_compare_and_grid_read_at_a_glance(page_for, hiring_manager, panel):
     # On paper: the filters in effect on top, interviewers' full names.
     page.emulate_media(media="print")
     expect(page.locator("#filters-in-effect")).to_have_text(
-        "Question set: Backend Developer · role: any · interview status: any"
+        "Question set: Backend Developer · role: any · interview status: any · decision: any"
         " · Ada Lovelace, Bo Chen, Dana Whitfield-Okonkwo"  # (topic columns: none on the grid)
     )
     expect(ratings.first.locator(".rating-name")).to_be_visible()

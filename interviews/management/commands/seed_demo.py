@@ -14,7 +14,16 @@ from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
-from scoring.models import Mark, PointMark, Qualification, Rating, Scorecard
+from scoring.models import (
+    Amendment,
+    Debrief,
+    Decision,
+    Mark,
+    PointMark,
+    Qualification,
+    Rating,
+    Scorecard,
+)
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -335,3 +344,54 @@ def create_history(*, manager, interviewers):
         Interview.objects.filter(pk=interview.pk).update(
             completed_at=scheduled + datetime.timedelta(minutes=minutes)
         )
+        debrief_and_decide(
+            interview,
+            manager=manager,
+            number=number,
+            opened=scheduled + datetime.timedelta(minutes=minutes, hours=48),
+        )
+
+
+def debrief_and_decide(interview, *, manager, number, opened):
+    """After a past candidate's debrief: every fourth, the panel's outlier moves their
+    recommendation a step toward the others; then most are decided, by the panel's mean
+    recommendation (one in six stays undecided), so that the calibration page's figures
+    after debriefs and the compare decisions have data. Their times are moved back to the
+    interview's: the debrief `opened`, amendments an hour on, decisions a day on."""
+    scorecards = list(interview.scorecards.order_by("interviewer__username"))
+    verdicts = [scorecard.recommendation for scorecard in scorecards]
+    mean = sum(verdicts) / len(verdicts)
+    if number % 4 == 1:
+        outlier = max(scorecards, key=lambda scorecard: abs(scorecard.recommendation - mean))
+        step = 1 if outlier.recommendation < mean else -1
+        if outlier.recommendation != round(mean):
+            scoring_services.amend_scorecard(
+                scorecard=outlier,
+                author=outlier.interviewer,
+                reason="Changed my mind in the debrief.",
+                recommendation=outlier.recommendation + step,
+                summary=outlier.summary,
+                answers={},
+            )
+    Debrief.objects.filter(candidate=interview.candidate).update(opened_at=opened)
+    Amendment.objects.filter(scorecard__in=scorecards).update(
+        created_at=opened + datetime.timedelta(hours=1)
+    )
+    if number % 6 == 5:
+        return
+    outcome = "hire" if mean >= 3 else "no_hire" if mean <= 2.2 else "hold"
+    decision = scoring_services.record_decision(
+        candidate=interview.candidate,
+        manager=manager,
+        outcome=outcome,
+        rationale=RATIONALES[outcome],
+        level="Mid-level" if outcome == "hire" else "",
+    )
+    Decision.objects.filter(pk=decision.pk).update(decided_at=opened + datetime.timedelta(days=1))
+
+
+RATIONALES = {
+    "hire": "The panel agrees on the evidence: strong where the role needs it.",
+    "no_hire": "Clear gaps on the core questions; the panel agrees.",
+    "hold": "Split panel: waiting for the other candidates of this round.",
+}

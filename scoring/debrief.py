@@ -1,0 +1,261 @@
+"""A candidate's loop, its debrief and the hiring decision: the reads. The writes are in
+`services` (record_decision, reopen_decision, and the debrief opening in submit_scorecard).
+
+A candidate's loop is all their interviews that are not cancelled, of any stage and question
+set. It is *ready for debrief* when every one of them is completed (an interview completes
+when the last interviewer of its panel submits), *decided* while a decision stands, and
+*interviewing* otherwise."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+
+from interviews.models import Candidate, Interview, InterviewAnchor
+
+from . import selectors
+from .models import Amendment, CandidateResult, Debrief, Decision, Rating, Score, Scorecard
+
+NO_INTERVIEWS = "no_interviews"
+INTERVIEWING = "interviewing"
+READY = "ready"
+DECIDED = "decided"
+LOOP_LABELS = {
+    NO_INTERVIEWS: "No interviews",
+    INTERVIEWING: "Interviewing",
+    READY: "Ready for debrief",
+    DECIDED: "Decided",
+}
+# Questions whose ratings differ by this much or more are shown first.
+RATING_GAP = 2
+
+
+def loop_interviews(candidate_ref) -> QuerySet[Interview]:
+    """The interviews of the loop: a candidate, or an OuterRef to one."""
+    return Interview.objects.filter(candidate=candidate_ref).exclude(
+        status=Interview.Status.CANCELLED
+    )
+
+
+def ready_condition(candidate_ref="pk") -> Q:
+    """For a queryset of candidates (or rows with the candidate's id at `candidate_ref`):
+    whether the loop has interviews and all of them are completed."""
+    interviews = loop_interviews(OuterRef(candidate_ref))
+    return Q(Exists(interviews)) & ~Q(
+        Exists(interviews.exclude(status=Interview.Status.COMPLETED))
+    )
+
+
+def standing_decision(candidate: Candidate) -> Decision | None:
+    return (
+        Decision.objects.filter(candidate=candidate, ended_at__isnull=True)
+        .select_related("decided_by")
+        .first()
+    )
+
+
+def is_loop_ready(candidate: Candidate) -> bool:
+    return Candidate.objects.filter(ready_condition(), pk=candidate.pk).exists()
+
+
+_UNREAD = object()
+
+
+def loop_status(candidate: Candidate, *, decision: Decision | None = _UNREAD) -> str:
+    """One of NO_INTERVIEWS, INTERVIEWING, READY, DECIDED. Pass the standing `decision` (or
+    None) when it was read already. One query (two without `decision`), decided or not."""
+    if decision is _UNREAD:
+        decision = standing_decision(candidate)
+    return _status(_statuses(candidate), decision)
+
+
+def _statuses(candidate: Candidate) -> set[str]:
+    return set(loop_interviews(candidate).order_by().values_list("status", flat=True).distinct())
+
+
+def _status(statuses: set[str], decision: Decision | None) -> str:
+    if decision is not None:
+        return DECIDED
+    if not statuses:
+        return NO_INTERVIEWS
+    return READY if statuses == {Interview.Status.COMPLETED} else INTERVIEWING
+
+
+def name_for(user_is_manager: bool, candidate: Candidate) -> str:
+    """How the debrief and its email name the candidate: by their code to an interviewer when
+    any interview of the loop is anonymised, by name to hiring managers."""
+    if not user_is_manager and loop_interviews(candidate).filter(anonymised=True).exists():
+        return candidate.anonymous_name
+    return candidate.name
+
+
+def is_panel_member_ready(user, candidate: Candidate) -> bool:
+    """Whether `user` interviewed the candidate and submitted every scorecard of theirs in the
+    loop (the blind rule: a pending scorecard of theirs keeps the debrief closed to them)."""
+    mine = loop_interviews(candidate).filter(interviewers=user)
+    pending = mine.exclude(
+        Exists(
+            Scorecard.objects.filter(
+                interview=OuterRef("pk"), interviewer=user, submitted_at__isnull=False
+            )
+        )
+    )
+    return mine.exists() and not pending.exists()
+
+
+@dataclass
+class RatingView:
+    """One interviewer's answer to a question of the loop, with what its level meant."""
+
+    scorecard: Scorecard
+    score: int | None
+    skipped: bool
+    anchor: str = ""  # what the chosen level meant for the question, if it has anchors
+
+    @property
+    def label(self) -> str:
+        if self.skipped:
+            return "skipped"
+        return f"{self.score} {Score(self.score).label}" if self.score else "not rated"
+
+
+@dataclass
+class QuestionRow:
+    """One asked question of the loop with its submitted ratings."""
+
+    pk: int
+    prompt: str
+    topic: str
+    position: int
+    ratings: list[RatingView] = field(default_factory=list)
+
+    @cached_property
+    def gap(self) -> int:
+        """The spread of the counted ratings: a shadow's is shown but never counts."""
+        scores = [view.score for view in self.ratings if view.score and not view.scorecard.shadow]
+        return max(scores) - min(scores) if scores else 0
+
+    @property
+    def differs(self) -> bool:
+        return self.gap >= RATING_GAP
+
+
+@dataclass
+class DebriefData:
+    candidate: Candidate
+    status: str
+    ready: bool  # every interview of the loop completed, decided or not
+    debrief: Debrief | None
+    decision: Decision | None
+    decisions: list
+    scorecards: list
+    questions: list
+    topic_means: list
+    results: list
+
+    @property
+    def status_label(self) -> str:
+        return LOOP_LABELS[self.status]
+
+    @property
+    def differing(self) -> list:
+        return [row for row in self.questions if row.differs]
+
+
+def debrief_decisions(candidate: Candidate) -> QuerySet[Decision]:
+    """The candidate's decisions, newest first."""
+    return (
+        Decision.objects.filter(candidate=candidate)
+        .select_related("decided_by", "ended_by")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def debrief_of(candidate: Candidate) -> DebriefData:
+    """Everything the debrief page shows, in the same number of queries however large the
+    loop: the submitted scorecards (each as at the debrief and as it stands), every question
+    with its ratings and anchors (those that differ by RATING_GAP or more first), the means
+    per topic, the disagreement reasons per question set, and the decisions."""
+    decisions = list(debrief_decisions(candidate))
+    decision = next((d for d in decisions if d.is_standing), None)
+    debrief = Debrief.objects.filter(candidate=candidate).first()
+    # Joins and lists of ids rather than nested subqueries: the page is timed by `make bench`.
+    scorecards = list(
+        Scorecard.objects.filter(interview__candidate=candidate, submitted_at__isnull=False)
+        .exclude(interview__status=Interview.Status.CANCELLED)
+        .select_related("interviewer", "interview__question_set")
+        .annotate(
+            changed_after_debrief=Exists(
+                Amendment.objects.filter(
+                    scorecard=OuterRef("pk"), created_at__gt=debrief.opened_at
+                )
+            )
+            if debrief
+            else Value(False)
+        )
+        .order_by("interview__scheduled_at", "interview", "interviewer__username")
+    )
+    for scorecard in scorecards:
+        person = scorecard.interviewer
+        scorecard.interviewer_name = selectors.person_name(
+            person.first_name, person.last_name, person.username
+        )
+    by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
+    place = {scorecard.pk: index for index, scorecard in enumerate(scorecards)}
+    answers = Rating.objects.filter(scorecard__in=list(by_pk)).values_list(
+        "scorecard",
+        "score",
+        "skipped",
+        "interview_question",
+        "interview_question__prompt",
+        "interview_question__topic__name",
+        "interview_question__position",
+        "interview_question__follow_up_number",
+    )
+    rows: dict[int, QuestionRow] = {}
+    # In loop order: the interviews as scheduled, their questions in order, then interviewers.
+    for card, score, skipped, question, prompt, topic, position, _follow_up in sorted(
+        answers,
+        key=lambda a: (
+            (by_pk[a[0]].interview.scheduled_at, by_pk[a[0]].interview_id, *a[6:8])
+            + (place[a[0]],)
+        ),
+    ):
+        row = rows.get(question) or rows.setdefault(
+            question, QuestionRow(question, prompt, topic, position)
+        )
+        row.ratings.append(RatingView(by_pk[card], score, skipped))
+    anchors = {
+        (question, level): text
+        for question, level, text in InterviewAnchor.objects.filter(
+            interview_question__in=list(rows)
+        ).values_list("interview_question", "level", "text")
+    }
+    for pk, row in rows.items():
+        for view in row.ratings:
+            view.anchor = anchors.get((pk, view.score), "")
+    questions = sorted(rows.values(), key=lambda row: not row.differs)  # stable: loop order
+    results = list(
+        CandidateResult.objects.filter(candidate=candidate, scorecard_count__gt=0)
+        .select_related("question_set")
+        .order_by("question_set__title", "question_set")
+    )
+    for result in results:
+        result.reasons = selectors.disagreement_reasons(result)
+    statuses = _statuses(candidate)
+    return DebriefData(
+        candidate=candidate,
+        status=_status(statuses, decision),
+        ready=statuses == {Interview.Status.COMPLETED},
+        debrief=debrief,
+        decision=decision,
+        decisions=decisions,
+        scorecards=scorecards,
+        questions=questions,
+        topic_means=selectors.topic_means(
+            Rating.objects.filter(
+                scorecard__in=[pk for pk, scorecard in by_pk.items() if not scorecard.shadow]
+            )
+        ),
+        results=results,
+    )
