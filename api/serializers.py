@@ -463,8 +463,10 @@ class CompareRowSerializer(ResultNumbers):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    ended_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    ended_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     standing = serializers.BooleanField(source="is_standing", read_only=True)
 
     class Meta:
