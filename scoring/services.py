@@ -43,7 +43,8 @@ def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
     scorecard, _ = Scorecard.objects.get_or_create(
         interview=interview,
         interviewer=interviewer,
-        defaults={"shadow": interview.shadows.filter(pk=interviewer.pk).exists()},
+        # A callable: asked only when the scorecard is made, not on every later call.
+        defaults={"shadow": lambda: interview.shadows.filter(pk=interviewer.pk).exists()},
     )
     scorecard.interview, scorecard.interviewer = interview, interviewer  # no need to fetch again
     return scorecard
