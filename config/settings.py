@@ -441,3 +441,13 @@ LOGGING["handlers"]["console"]["formatter"] = os.environ.get(
     "DJANGO_LOG_FORMAT", "text" if DEBUG else "json"
 )
 LOGGING["handlers"]["console"]["filters"] = ["request_id"]
+# Errors to Sentry, optional (config/sentry.py says what an event keeps: no personal data).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config import sentry
+
+    sentry.start(
+        SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        release=os.environ.get("SENTRY_RELEASE", ""),
+    )
