@@ -3,10 +3,12 @@ no linking to an existing account by email), and maps the provider's groups to r
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.shortcuts import render
 
-from . import services
+from . import selectors, services
 from .sso import Refused, claims_of, roles_for
 
 # Set in the session of a sign-in through the identity provider.
@@ -93,3 +95,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         roles = roles_for(claims_of(sociallogin.account.extra_data))
         services.sync_sso_roles(user=user, roles=roles)
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": "Your role needs two-factor: add another authenticator "
+        "app or passkey before removing this one.",
+        "incorrect_code": "That code is not right. Try again, or use a recovery code.",
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        """Someone DJANGO_REQUIRE_2FA names keeps at least one second factor."""
+        user = authenticator.user
+        if authenticator.type not in selectors.SECOND_FACTORS or not selectors.must_use_2fa(user):
+            return True
+        others = Authenticator.objects.filter(user_id=user.pk, type__in=selectors.SECOND_FACTORS)
+        return others.exclude(pk=authenticator.pk).exists()

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import LoginView, admin_login
+
 from .forms import AdminLoginForm, LoginForm
 
 admin.site.site_header = "Rubric curation"
@@ -10,15 +12,14 @@ admin.site.index_title = "Question bank and people"
 # The admin's login bounds the username too, before django-axes records it.
 admin.site.login_form = AdminLoginForm
 
+login = LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+
 urlpatterns = [
+    # Before the admin's own: a password, then the second factor if the person has one.
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", login, name="login"),
+    path("accounts/login/", login, name="account_login"),  # the name allauth reverses
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("questions.urls")),
     path("", include("interviews.urls")),
