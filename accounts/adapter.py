@@ -1,7 +1,12 @@
 """django-allauth's hooks: Rubric signs people in with OpenID Connect only (no sign-up form,
 no linking to an existing account by email), and maps the provider's groups to roles."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -33,6 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if (kwargs.get("signal_kwargs") or {}).get("sociallogin"):
             request.session[SSO_SESSION_KEY] = True
         return super().post_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Signing in a few minutes ago is as good as typing the password again: someone
+        sent to enrol in two-factor straight after signing in is not asked twice."""
+        request = context.request
+        records = get_authentication_records(request, request.user)
+        if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def respond_user_inactive(self, request, user):
         raise ImmediateHttpResponse(
