@@ -203,7 +203,7 @@ class LoginView(auth_views.LoginView):
 
 @login_not_required
 @never_cache
-def admin_login(request):
+def admin_login(request, extra_context=None):
     """The admin's login page, with the same second step as the site's."""
     if request.method == "GET" and admin.site.has_permission(request):
         return redirect("admin:index")

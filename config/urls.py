@@ -11,12 +11,12 @@ admin.site.site_title = "Rubric"
 admin.site.index_title = "Question bank and people"
 # The admin's login bounds the username too, before django-axes records it.
 admin.site.login_form = AdminLoginForm
+# And it asks for the second factor, as the site's login does (accounts.views.LoginView).
+admin.site.login = admin_login
 
 login = LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
 
 urlpatterns = [
-    # Before the admin's own: a password, then the second factor if the person has one.
-    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("accounts/login/", login, name="login"),
     path("accounts/login/", login, name="account_login"),  # the name allauth reverses
