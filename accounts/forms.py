@@ -2,7 +2,7 @@ from allauth.core import context
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.models import Authenticator
-from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
+from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm
 from axes.handlers.proxy import AxesProxyHandler
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -149,3 +149,15 @@ class ThrottledWebAuthnForm(AuthenticateWebAuthnForm):
         except ValidationError:
             count_failure(credentials, context.request)
             raise
+
+
+class AddPasskeyForm(AddWebAuthnForm):
+    """allauth 65.21 checks the browser's answer only when it is truthy: a posted `0` or
+    `false` would be stored as a passkey that proves nothing (and would count as enrolled).
+    An answer that is not an object is refused before allauth sees it."""
+
+    def clean_credential(self):
+        credential = self.cleaned_data["credential"]
+        if not isinstance(credential, dict) or not credential:
+            raise get_mfa_adapter().validation_error("incorrect_code")
+        return credential

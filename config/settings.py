@@ -316,6 +316,7 @@ MFA_FORMS = {
     "authenticate": "accounts.forms.ThrottledAuthenticateForm",
     "reauthenticate": "accounts.forms.ThrottledReauthenticateForm",
     "authenticate_webauthn": "accounts.forms.ThrottledWebAuthnForm",
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
 }
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 MFA_TOTP_ISSUER = "Rubric"

@@ -302,3 +302,13 @@ def test_the_setting_names_superusers_and_roles(value, names):
 def test_the_setting_refuses_an_unknown_name():
     with pytest.raises(ImproperlyConfigured, match="'admins' unknown"):
         required_2fa("superuser,admins")
+
+
+@pytest.mark.parametrize("answer", ["0", "false", '"x"', "[1]", "{}"])
+def test_a_passkey_answer_that_is_not_an_object_adds_nothing(client, answer):
+    UserFactory(username="ivy", role=roles.INTERVIEWER)
+    password_step(client, "ivy")
+    client.get(reverse("mfa_add_webauthn"))
+    response = client.post(reverse("mfa_add_webauthn"), {"name": "key", "credential": answer})
+    assert response.status_code == 200
+    assert not Authenticator.objects.exists()
