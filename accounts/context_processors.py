@@ -11,5 +11,6 @@ def sign_in(request):
         "sso_button": settings.OIDC_BUTTON if settings.OIDC_ISSUER else "",
         "sso_login_url": reverse("openid_connect_login", kwargs={"provider_id": "sso"}),
         # Two-factor is for password accounts: the identity provider does it for the others.
-        "two_factor_link": not request.session.get(SSO_SESSION_KEY),
+        # A callable, so that only pages with the navigation bar read the session.
+        "two_factor_link": lambda: not request.session.get(SSO_SESSION_KEY),
     }

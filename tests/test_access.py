@@ -164,6 +164,8 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # Second factors are only deleted in the admin (a person who lost theirs), never made.
+    "admin:mfa_authenticator_add":     MODEL_NON_STAFF + (403, 403),
     # Single sign-on: off in this world, so its provider is not found (accounts/tests/
     # test_sso_access.py requests them with a provider); everyone here has a role.
     "openid_connect_login":    (404,) * 7,

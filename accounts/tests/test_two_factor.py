@@ -312,3 +312,28 @@ def test_a_passkey_answer_that_is_not_an_object_adds_nothing(client, answer):
     response = client.post(reverse("mfa_add_webauthn"), {"name": "key", "credential": answer})
     assert response.status_code == 200
     assert not Authenticator.objects.exists()
+
+
+def test_the_admin_deletes_second_factors_and_never_shows_their_secrets(client, pat):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    totp = Authenticator.objects.get(user=pat)
+    listing = client.get(reverse("admin:mfa_authenticator_changelist"), {"q": "pat"})
+    assert listing.status_code == 200
+    page = client.get(reverse("admin:mfa_authenticator_change", args=[totp.pk]))
+    assert page.status_code == 200
+    assert SECRET not in page.content.decode()
+    response = client.post(
+        reverse("admin:mfa_authenticator_delete", args=[totp.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.filter(user=pat).exists()
+
+
+def test_the_navigation_links_two_factor_for_password_sessions_only(client):
+    harper = UserFactory(username="harper", role=roles.HIRING_MANAGER)
+    client.force_login(harper)
+    assert 'href="/accounts/2fa/"' in client.get(reverse("question_sets")).content.decode()
+    session = client.session
+    session[SSO_SESSION_KEY] = True
+    session.save()
+    assert 'href="/accounts/2fa/"' not in client.get(reverse("question_sets")).content.decode()
