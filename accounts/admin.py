@@ -3,6 +3,8 @@ from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 
+from .views import admin_login
+
 # The identity provider is configured by environment, and its accounts are made and matched
 # at sign-in: none of allauth's models is edited by hand.
 for model in (EmailAddress, SocialAccount, SocialApp, SocialToken):
@@ -28,3 +30,7 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# The admin's login asks for the second factor too, as the site's does.
+admin.site.login = admin_login

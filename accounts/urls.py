@@ -9,6 +9,8 @@ from . import views
 from .forms import OutboxPasswordResetForm
 
 urlpatterns = [
+    path("accounts/login/", views.log_in, name="login"),
+    path("accounts/login/", views.log_in, name="account_login"),  # the name allauth reverses
     # The names are allauth's: its provider reverses them.
     path("accounts/oidc/<str:provider_id>/login/", views.oidc_login, name="openid_connect_login"),
     path(

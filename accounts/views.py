@@ -5,6 +5,7 @@ from allauth.account.internal.flows import login as login_flow
 from allauth.account.models import Login
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base import views as mfa_views
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount.internal import jwtkit
@@ -24,6 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from requests import RequestException
 
+from config.forms import LoginForm
 from config.pagination import paginate
 
 from . import selectors, services
@@ -201,6 +203,9 @@ class LoginView(auth_views.LoginView):
         )
 
 
+log_in = LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+
+
 @login_not_required
 @never_cache
 def admin_login(request, extra_context=None):
@@ -223,8 +228,17 @@ def admin_login(request, extra_context=None):
     )(request)
 
 
-# The second step of signing in: the person is not signed in yet.
-authenticate_2fa = login_not_required(mfa_views.authenticate)
+class AuthenticateView(mfa_views.AuthenticateView):
+    """The second step of signing in (the person is not signed in yet): a code, or a passkey
+    if they have one."""
+
+    def get_context_data(self, **kwargs):
+        user = self.stage.login.user
+        passkeys = Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN)
+        return {**super().get_context_data(**kwargs), "has_passkey": passkeys.exists()}
+
+
+authenticate_2fa = login_not_required(AuthenticateView.as_view())
 
 
 class ActivateTOTPView(totp_views.ActivateTOTPView):

@@ -2,31 +2,23 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.views import LoginView, admin_login
-
-from .forms import AdminLoginForm, LoginForm
+from .forms import AdminLoginForm
 
 admin.site.site_header = "Rubric curation"
 admin.site.site_title = "Rubric"
 admin.site.index_title = "Question bank and people"
 # The admin's login bounds the username too, before django-axes records it.
 admin.site.login_form = AdminLoginForm
-# And it asks for the second factor, as the site's login does (accounts.views.LoginView).
-admin.site.login = admin_login
-
-login = LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("accounts/login/", login, name="login"),
-    path("accounts/login/", login, name="account_login"),  # the name allauth reverses
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("questions.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
-    path("", include("accounts.urls")),  # single sign-on (issue 22)
+    path("", include("accounts.urls")),  # sign-in: login, SSO, invitations, two-factor
     # Probes and metrics (ops): no login, no session.
     path("", include("ops.urls")),
 ]

@@ -337,3 +337,25 @@ def test_the_navigation_links_two_factor_for_password_sessions_only(client):
     session[SSO_SESSION_KEY] = True
     session.save()
     assert 'href="/accounts/2fa/"' not in client.get(reverse("question_sets")).content.decode()
+
+
+def test_the_second_step_offers_a_passkey_only_to_someone_who_has_one(client, pat):
+    password_step(client)
+    assert "Use a passkey" not in client.get(reverse("mfa_authenticate")).content.decode()
+
+
+def test_someone_required_may_remove_a_factor_while_another_remains(client, required):
+    harper = with_totp(UserFactory(username="harper", role=roles.HIRING_MANAGER))
+    # A passkey as allauth stores one (its credential is not used here).
+    passkey = Authenticator.objects.create(user=harper, type="webauthn", data={"name": "Old"})
+    password_step(client, "harper")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(SECRET)})
+    response = client.post(reverse("mfa_remove_webauthn", args=[passkey.pk]))
+    assert response["Location"] == reverse("mfa_index")
+    assert kinds_of(harper) == ["totp"]
+    assert client.post(reverse("mfa_deactivate_totp")).status_code == 200
+    assert kinds_of(harper) == ["totp"]
+
+
+def kinds_of(user):
+    return sorted(Authenticator.objects.filter(user=user).values_list("type", flat=True))
