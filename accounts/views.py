@@ -163,6 +163,8 @@ def accept_invitation(request, token):
             form.add_error(None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The password just chosen counts as a recent sign-in for enrolling in two-factor.
+            login_flow.record_authentication(request, user, "password")
             messages.success(request, "Welcome to Rubric: your account is ready.")
             return redirect("home")
     return render(
