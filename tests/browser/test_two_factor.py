@@ -1,19 +1,21 @@
 """Two-factor with the browser: an authenticator app (its codes computed here, as the app
 would), recovery codes shown once and each used once, and a passkey made and used by
-Chromium's virtual authenticator. The database is checked after each step."""
+Chromium's virtual authenticator. The database is checked after each step, and axe-core
+checks the pages."""
 
 import re
 import time
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.cache import cache
 from playwright.sync_api import expect
 
 from accounts import services
 from config import roles
 from questions.tests.factories import UserFactory
+from tests.browser.test_result_pages_ui import axe_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -144,3 +146,23 @@ def test_a_passkey(live_server, page, ivy):
     passkey.refresh_from_db()
     assert passkey.last_used_at is not None
     assert kinds(ivy) == ["webauthn"]
+
+
+def test_the_two_factor_pages_pass_axe(live_server, browser, ivy):
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)  # CSP: for axe
+    context.set_default_timeout(10000)
+    page = context.new_page()
+    password_step(page, live_server, ivy)
+    page.wait_for_url(f"{live_server.url}/interviews/mine/")
+    for url in ["/accounts/2fa/", "/accounts/2fa/totp/activate/", "/accounts/2fa/passkeys/add/"]:
+        page.goto(url)
+        assert (url, axe_violations(page)) == (url, [])
+    TOTP.activate(ivy, "JBSWY3DPEHPK3PXP")
+    for url in ["/accounts/2fa/recovery-codes/", "/accounts/2fa/totp/deactivate/"]:
+        page.goto(url)
+        assert (url, axe_violations(page)) == (url, [])
+    sign_out(page, live_server)
+    password_step(page, live_server, ivy)
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
+    assert axe_violations(page) == []
+    context.close()
