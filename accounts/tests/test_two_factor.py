@@ -235,6 +235,9 @@ def test_someone_required_is_sent_to_enrol_before_any_other_page(client, require
         assert response["Location"] == reverse("mfa_index")
     page = client.get(reverse("mfa_index"))
     assert "Your role needs two-factor" in page.content.decode()
+    # The probes and the pages of enrolling stay open.
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("account_reauthenticate")).status_code == 200
     with_totp(harper)
     assert client.get(reverse("question_sets")).status_code == 200
 
