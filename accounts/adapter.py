@@ -1,12 +1,19 @@
 """django-allauth's hooks: Rubric signs people in with OpenID Connect only (no sign-up form,
 no linking to an existing account by email), and maps the provider's groups to roles."""
 
+import time
+
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.shortcuts import render
 
-from . import services
+from . import selectors, services
 from .sso import Refused, claims_of, roles_for
 
 # Set in the session of a sign-in through the identity provider.
@@ -31,6 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if (kwargs.get("signal_kwargs") or {}).get("sociallogin"):
             request.session[SSO_SESSION_KEY] = True
         return super().post_login(request, user, **kwargs)
+
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """Signing in a few minutes ago is as good as typing the password again: someone
+        sent to enrol in two-factor straight after signing in is not asked twice."""
+        request = context.request
+        records = get_authentication_records(request, request.user)
+        if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
+            return False
+        return super().is_reauthentication_required(app=app, **kwargs)
 
     def respond_user_inactive(self, request, user):
         raise ImmediateHttpResponse(
@@ -93,3 +109,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         roles = roles_for(claims_of(sociallogin.account.extra_data))
         services.sync_sso_roles(user=user, roles=roles)
         return user
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": "Your role needs two-factor: add another authenticator "
+        "app or passkey before removing this one.",
+        "incorrect_code": "That code is not right. Try again, or use a recovery code.",
+    }
+
+    def can_delete_authenticator(self, authenticator):
+        """Someone DJANGO_REQUIRE_2FA names keeps at least one second factor."""
+        user = authenticator.user
+        if authenticator.type not in selectors.SECOND_FACTORS or not selectors.must_use_2fa(user):
+            return True
+        others = Authenticator.objects.filter(user_id=user.pk, type__in=selectors.SECOND_FACTORS)
+        return others.exclude(pk=authenticator.pk).exists()

@@ -1,10 +1,11 @@
 """Sign-in's writes: roles from single sign-on, invitations and password resets (their
 emails queued through the notifications app's outbox, retried by `send_reminders` like every
-other email)."""
+other email), and two-factor recovery codes."""
 
 import secrets
 from collections.abc import Iterable
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -197,3 +198,57 @@ def password_reset_link(*, uid: str, token: str) -> str:
     return settings.SITE_URL + reverse(
         "password_reset_confirm", kwargs={"uidb64": uid, "token": token}
     )
+
+
+# Two-factor recovery codes ------------------------------------------------------------------
+# allauth derives its recovery codes from a seed it keeps; Rubric keeps only their SHA-256
+# instead, in the same Authenticator row (type "recovery_codes"), so the database never holds
+# a usable code. Each code has about 60 bits of randomness, out of reach of a brute force.
+RECOVERY_CODE_COUNT = 10
+RECOVERY_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i
+
+
+def normalised_recovery_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def recovery_code_digest(code: str) -> str:
+    return digest(normalised_recovery_code(code))
+
+
+@transaction.atomic
+def make_recovery_codes(*, user: User) -> list[str]:
+    """A new set of recovery codes for `user`, replacing any earlier set. The codes are
+    returned to be shown once; only their digests are stored."""
+    codes = [
+        "-".join(
+            "".join(secrets.choice(RECOVERY_CODE_ALPHABET) for _ in range(4)) for _ in range(3)
+        )
+        for _ in range(RECOVERY_CODE_COUNT)
+    ]
+    Authenticator.objects.update_or_create(
+        user=user,
+        type=Authenticator.Type.RECOVERY_CODES,
+        defaults={"data": {"digests": [recovery_code_digest(code) for code in codes]}},
+    )
+    return codes
+
+
+@transaction.atomic
+def use_recovery_code(*, user: User, code: str) -> Authenticator | None:
+    """The recovery codes' Authenticator if `code` is one of `user`'s unused codes, which is
+    then used up; None otherwise."""
+    authenticator = (
+        Authenticator.objects.select_for_update()
+        .filter(user=user, type=Authenticator.Type.RECOVERY_CODES)
+        .first()
+    )
+    if authenticator is None or len(code) > 40:
+        return None
+    digests = authenticator.data.get("digests", [])
+    wanted = recovery_code_digest(code)
+    if not any(secrets.compare_digest(wanted, stored) for stored in digests):
+        return None
+    authenticator.data = {**authenticator.data, "digests": [d for d in digests if d != wanted]}
+    authenticator.save(update_fields=["data"])
+    return authenticator

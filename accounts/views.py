@@ -1,22 +1,35 @@
 from functools import wraps
 
+from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows import login as login_flow
+from allauth.account.models import Login
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base import views as mfa_views
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp import views as totp_views
+from allauth.mfa.webauthn import views as webauthn_views
 from allauth.socialaccount.internal import jwtkit
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib import admin, messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required, login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from requests import RequestException
 
+from config.forms import LoginForm
 from config.pagination import paginate
 
-from . import services
+from . import selectors, services
+from .adapter import MFAAdapter
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation
 from .sso import ROLE_NAMES
@@ -150,6 +163,8 @@ def accept_invitation(request, token):
             form.add_error(None, error)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            # The password just chosen counts as a recent sign-in for enrolling in two-factor.
+            login_flow.record_authentication(request, user, "password")
             messages.success(request, "Welcome to Rubric: your account is ready.")
             return redirect("home")
     return render(
@@ -171,3 +186,109 @@ def password_login_only(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# Two-factor (allauth.mfa, for password accounts) ---------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login (the form django-axes guards), continued through allauth's login
+    stages: someone with an authenticator app or a passkey is asked for it before being
+    signed in (mfa_authenticate), everyone else is signed in at once."""
+
+    def form_valid(self, form):
+        user = form.get_user()
+        return login_flow.perform_password_login(
+            self.request,
+            {"username": user.get_username()},
+            Login(user=user, redirect_url=self.get_success_url()),
+        )
+
+
+log_in = LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+
+
+@login_not_required
+@never_cache
+def admin_login(request, extra_context=None):
+    """The admin's login page, with the same second step as the site's."""
+    if request.method == "GET" and admin.site.has_permission(request):
+        return redirect("admin:index")
+    context = {
+        **admin.site.each_context(request),
+        "title": "Log in",
+        "subtitle": None,
+        "app_path": request.get_full_path(),
+        "username": request.user.get_username(),
+    }
+    if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
+        context[REDIRECT_FIELD_NAME] = reverse("admin:index")
+    return LoginView.as_view(
+        authentication_form=admin.site.login_form,
+        template_name="admin/login.html",
+        extra_context=context,
+    )(request)
+
+
+class AuthenticateView(mfa_views.AuthenticateView):
+    """The second step of signing in (the person is not signed in yet): a code, or a passkey
+    if they have one."""
+
+    def get_context_data(self, **kwargs):
+        user = self.stage.login.user
+        passkeys = Authenticator.objects.filter(user=user, type=Authenticator.Type.WEBAUTHN)
+        return {**super().get_context_data(**kwargs), "has_passkey": passkeys.exists()}
+
+
+authenticate_2fa = login_not_required(AuthenticateView.as_view())
+
+
+class ActivateTOTPView(totp_views.ActivateTOTPView):
+    def get_success_url(self):
+        return after_enrolment(self.request)
+
+
+class AddWebAuthnView(webauthn_views.AddWebAuthnView):
+    def get_success_url(self):
+        return after_enrolment(self.request)
+
+
+class RemoveWebAuthnView(webauthn_views.RemoveWebAuthnView):
+    success_url = reverse_lazy("mfa_index")
+
+    def form_valid(self, form):
+        if not get_mfa_adapter().can_delete_authenticator(self.get_object()):
+            messages.error(self.request, MFAAdapter.error_messages["cannot_delete_authenticator"])
+            return redirect("mfa_index")
+        return super().form_valid(form)
+
+
+class TwoFactorView(mfa_views.IndexView):
+    """What the person has enrolled, and whether their role needs it."""
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "two_factor_required": selectors.must_use_2fa(self.request.user),
+        }
+
+
+def after_enrolment(request):
+    """Recovery codes are made with the first second factor, and shown once."""
+    if selectors.recovery_codes_left(request.user) is None:
+        return reverse("recovery_codes")
+    return reverse("mfa_index")
+
+
+@login_required
+@reauthentication_required(allow_get=True, app="allauth.mfa")
+def recovery_codes(request):
+    """How many recovery codes are left; a POST makes a new set (the old one stops working),
+    shown on the page it answers with and never again."""
+    if not selectors.has_second_factor(request.user):
+        return redirect("mfa_index")
+    if request.method == "POST":
+        codes = services.make_recovery_codes(user=request.user)
+        return render(request, "mfa/recovery_codes.html", {"codes": codes})
+    left = selectors.recovery_codes_left(request.user)
+    return render(request, "mfa/recovery_codes.html", {"left": left})

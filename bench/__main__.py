@@ -58,6 +58,8 @@ def main():
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_LOG_LEVEL": "WARNING",
+        # The bench times pages, not enrolment: its manager has no second factor.
+        "DJANGO_REQUIRE_2FA": "",
         "PYTHONPATH": str(ROOT),
     }
     run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)

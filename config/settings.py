@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "accounts",
 ]
 
@@ -90,6 +91,7 @@ MIDDLEWARE = [
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the header middleware above, so that its 400 pages carry their headers too.
@@ -285,6 +287,44 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_AUTO_SIGNUP = True
+
+
+def required_2fa(value: str) -> frozenset[str]:
+    """DJANGO_REQUIRE_2FA, "superuser,Question curator,Hiring manager": who must enrol."""
+    from config import roles
+
+    known = ("superuser", roles.INTERVIEWER, roles.HIRING_MANAGER, roles.QUESTION_CURATOR)
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    if unknown := sorted(names - set(known)):
+        raise ImproperlyConfigured(
+            f"DJANGO_REQUIRE_2FA: {', '.join(map(repr, unknown))} unknown; name some of "
+            f"{', '.join(known)}, or leave it empty for nobody."
+        )
+    return names
+
+
+# Two-factor for password accounts (allauth.mfa): an authenticator app (TOTP) or passkeys,
+# with Rubric's own hashed recovery codes (accounts/twofactor.py). Unset, DJANGO_REQUIRE_2FA
+# asks it of admins, curators and managers, but not on a DEBUG (make run) machine.
+REQUIRE_2FA = required_2fa(
+    os.environ.get(
+        "DJANGO_REQUIRE_2FA", "" if DEBUG else "superuser,Question curator,Hiring manager"
+    )
+)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn"]
+MFA_FORMS = {
+    "authenticate": "accounts.forms.ThrottledAuthenticateForm",
+    "reauthenticate": "accounts.forms.ThrottledReauthenticateForm",
+    "authenticate_webauthn": "accounts.forms.ThrottledWebAuthnForm",
+    "add_webauthn": "accounts.forms.AddPasskeyForm",
+}
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+MFA_TOTP_ISSUER = "Rubric"
+# allauth refuses two-factor to an account with an unverified email, lest someone sign up with
+# another's address and lock its owner out; nobody signs up here, and emails are not verified.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Browsers offer passkeys on https, and on http://localhost (not 127.0.0.1) for development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")

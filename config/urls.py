@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from .forms import AdminLoginForm, LoginForm
+from .forms import AdminLoginForm
 
 admin.site.site_header = "Rubric curation"
 admin.site.site_title = "Rubric"
@@ -12,20 +12,13 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("questions.urls")),
     path("", include("interviews.urls")),
     path("", include("scoring.urls")),
     path("api/v1/", include("api.urls")),
     path("", include("notifications.urls")),
-    path("", include("accounts.urls")),  # single sign-on (issue 22)
+    path("", include("accounts.urls")),  # sign-in: login, SSO, invitations, two-factor
     # Probes and metrics (ops): no login, no session.
     path("", include("ops.urls")),
 ]

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib import admin
@@ -52,6 +53,9 @@ ADMIN_LOGIN = "admin:login"
 # for the site-wide admin views only).
 NON_STAFF = (ADMIN_LOGIN,) * 5
 MODEL_NON_STAFF = (LOGIN,) + (ADMIN_LOGIN,) * 4
+# Sent to the login page with nowhere to come back to: a sign-in's second step without a first.
+LOGIN_AFRESH = "login afresh"
+REAUTHENTICATE = "account_reauthenticate"
 FOR_MANAGERS = (LOGIN, 403, 403, 403, 200, 403, 200)
 API_FOR_MANAGERS = (401, 403, 403, 403, 200, 403, 200)
 
@@ -62,6 +66,7 @@ API_FOR_MANAGERS = (401, 403, 403, 403, 200, 403, 200)
 # fmt: off
 EXPECTED = {
     "login":                   (200, "home", "home", "home", "home", "home", "home"),
+    "account_login":           (200, "home", "home", "home", "home", "home", "home"),
     "logout":                  (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     "home":                    (LOGIN, "my_interviews", "my_interviews", "my_interviews",
                                 "interview_list", "question_sets", "interview_list"),
@@ -159,6 +164,8 @@ EXPECTED = {
     "admin:axes_accessfailurelog_add": MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_add":      MODEL_NON_STAFF + (403, 403),
     "admin:audit_auditevent_delete":   MODEL_NON_STAFF + (403, 403),
+    # Second factors are only deleted in the admin (a person who lost theirs), never made.
+    "admin:mfa_authenticator_add":     MODEL_NON_STAFF + (403, 403),
     # Single sign-on: off in this world, so its provider is not found (accounts/tests/
     # test_sso_access.py requests them with a provider); everyone here has a role.
     "openid_connect_login":    (404,) * 7,
@@ -174,6 +181,20 @@ EXPECTED = {
     "password_reset_done":     (200,) * 7,
     "password_reset_confirm":  (200,) * 7,
     "password_reset_complete": (200,) * 7,
+    # Two-factor (password accounts): the superuser has an authenticator app, nobody here a
+    # passkey. Changing them asks for the password again first (force_login
+    # records no recent sign-in); the code page belongs to a sign-in under way, so everyone is
+    # sent to log in afresh.
+    "mfa_index":               (LOGIN,) + (200,) * 6,
+    "mfa_authenticate":        (LOGIN_AFRESH,) + ("home",) * 6,
+    "mfa_reauthenticate":      (LOGIN,) + (REAUTHENTICATE,) * 5 + (200,),
+    "mfa_reauthenticate_webauthn": (LOGIN,) + (REAUTHENTICATE,) * 6,
+    "mfa_activate_totp":       (LOGIN,) + (REAUTHENTICATE,) * 6,
+    "mfa_deactivate_totp":     (LOGIN,) + (404,) * 5 + (REAUTHENTICATE,),
+    "mfa_add_webauthn":        (LOGIN,) + (REAUTHENTICATE,) * 6,
+    "mfa_remove_webauthn":     (LOGIN,) + (REAUTHENTICATE,) * 6,
+    "recovery_codes":          (LOGIN,) + ("mfa_index",) * 5 + (200,),
+    "account_reauthenticate":  (LOGIN,) + (200,) * 6,
     # Background tasks are enqueued by the app and kept: superusers read them and run failed
     # ones again (ops/admin.py), nobody adds or deletes one.
     "admin:django_tasks_database_dbtaskresult_add":    MODEL_NON_STAFF + (403, 403),
@@ -228,6 +249,7 @@ URL_OBJECTS = {
     "token_revoke": {"pk": "token"},
     "resend_invitation": {"pk": "invitation"},
     "revoke_invitation": {"pk": "invitation"},
+    "mfa_remove_webauthn": {"pk": "passkey"},
     "accept_invitation": {"token": "invitation_link"},
     "accept_invitation[used]": {"token": "used_invitation_link"},
     "password_reset_confirm": {"uidb64": "reset_uid", "token": "reset_token"},
@@ -488,6 +510,12 @@ def build_world():
     world.old_feed = SimpleNamespace(slug=old_token)
     world.feed = SimpleNamespace(slug=notifications.renew_calendar_feed(user=before).token)
     world.sso_provider = SimpleNamespace(pk="sso")
+    superuser = world.users["superuser"]
+    Authenticator.objects.create(user=superuser, type="totp", data={"secret": "JBSWY3DPEHPK3PXP"})
+    # Someone else's passkey (its credential made up: nobody here signs in with it).
+    world.passkey = Authenticator.objects.create(
+        user=UserFactory(username="pia"), type="webauthn", data={"name": "PIA-KEY"}
+    )
     world.invitation = Invitation.objects.create(
         email="new@example.com",
         role=Invitation.Role.INTERVIEWER,
@@ -596,6 +624,7 @@ WATCHED = [
     Invitation,
     DBTaskResult,
     WorkerHeartbeat,
+    Authenticator,
 ]
 
 # The only page that writes on GET, when it answers: an export is recorded in the audit log.
@@ -649,6 +678,8 @@ def matches(response, expected, url, role=None):
     if response.status_code != 302:
         return False
     target, location = redirect_target(response)
+    if expected == LOGIN_AFRESH:
+        return target == LOGIN and location.query == ""
     if target != expected:
         return False
     # Sent to log in, a visitor comes back where they were going (a signed-in user who logs

@@ -35,6 +35,9 @@ INTERVIEWERS = ["unassigned", "before", "after"]
 SURFACES = {
     "login": "the sign-in page",
     "admin:login": "the admin's sign-in page",
+    "account_login": "the sign-in page (allauth's name for it)",
+    "account_reauthenticate": "typing the password again",
+    "mfa_index": "my two-factor settings",
     "tokens": "my API tokens",
     "api_tokens": "the API: my tokens",
     "healthz": "the liveness probe (no data)",

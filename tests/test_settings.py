@@ -18,6 +18,7 @@ ENV_NAMES = [
     "DJANGO_ALLOWED_HOSTS",
     "DATABASE_URL",
     "REDIS_URL",
+    "DJANGO_REQUIRE_2FA",
 ]
 
 
@@ -72,6 +73,17 @@ def test_production_environment(monkeypatch):
     assert settings["STORAGES"]["staticfiles"]["BACKEND"] == (
         "config.staticfiles.ManifestStaticFilesStorage"
     )
+    assert settings["REQUIRE_2FA"] == {"superuser", "Question curator", "Hiring manager"}
+    assert settings["MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN"] is False
+
+
+def test_two_factor_asked_of_nobody_on_a_development_machine_or_when_set_empty(monkeypatch):
+    assert load_settings(monkeypatch)["REQUIRE_2FA"] == frozenset()
+    production = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": PRODUCTION_KEY}
+    settings = load_settings(monkeypatch, DJANGO_REQUIRE_2FA="", **production)
+    assert settings["REQUIRE_2FA"] == frozenset()
+    settings = load_settings(monkeypatch, DJANGO_REQUIRE_2FA="Interviewer", **production)
+    assert settings["REQUIRE_2FA"] == {"Interviewer"}
 
 
 def manage(*args, **env):

@@ -5,11 +5,14 @@ changes nothing but, for the callback, its audit line."""
 from datetime import timedelta
 
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 
+from accounts import services
 from accounts.models import Invitation, digest
 from config import roles
 from notifications.models import OutgoingEmail
@@ -77,3 +80,78 @@ def test_the_callback_with_anything(client, sso, code, state, error):
     assert response.status_code == 400
     assert rows() == before
     assert "_auth_user_id" not in client.session
+
+
+# Two-factor ----------------------------------------------------------------------------------
+
+
+def authenticators():
+    return list(Authenticator.objects.order_by("pk").values())
+
+
+@pytest.fixture
+def second_step(client, settings):
+    """pat has an authenticator app, and has typed the password: the code is asked."""
+    settings.AXES_FAILURE_LIMIT = 10**6  # every example reaches the form
+    pat = UserFactory(username="pat", role=roles.HIRING_MANAGER)
+    TOTP.activate(pat, "JBSWY3DPEHPK3PXP")
+    services.make_recovery_codes(user=pat)
+    client.post(reverse("login"), {"username": "pat", "password": "secret"})
+    return client
+
+
+@fuzz
+@given(code=TEXT)
+def test_the_second_step_with_any_code(second_step, code):
+    before = authenticators()
+    response = second_step.post(reverse("mfa_authenticate"), {"code": code})
+    assert response.status_code == 200
+    assert authenticators() == before
+    assert "_auth_user_id" not in second_step.session
+
+
+@fuzz
+@given(credential=TEXT)
+def test_the_second_step_with_any_passkey_answer(second_step, credential):
+    before = authenticators()
+    response = second_step.post(reverse("mfa_authenticate"), {"credential": credential})
+    assert response.status_code == 200
+    assert authenticators() == before
+    assert "_auth_user_id" not in second_step.session
+
+
+@pytest.fixture
+def signed_in(client):
+    """ivy signed in a moment ago: two-factor's pages ask for no password again."""
+    UserFactory(username="ivy", role=roles.INTERVIEWER)
+    client.post(reverse("login"), {"username": "ivy", "password": "secret"})
+    return client
+
+
+@fuzz
+@given(code=TEXT)
+def test_enrolling_an_app_with_any_code(signed_in, code):
+    signed_in.get(reverse("mfa_activate_totp"))
+    response = signed_in.post(reverse("mfa_activate_totp"), {"code": code})
+    assert response.status_code == 200
+    assert authenticators() == []
+
+
+@fuzz
+@given(name=TEXT, credential=TEXT)
+def test_adding_a_passkey_with_anything(signed_in, name, credential):
+    signed_in.get(reverse("mfa_add_webauthn"))
+    response = signed_in.post(
+        reverse("mfa_add_webauthn"), {"name": name, "credential": credential}
+    )
+    assert response.status_code == 200
+    assert authenticators() == []
+
+
+@fuzz
+@given(password=TEXT)
+def test_confirming_the_password_with_anything(signed_in, password):
+    response = signed_in.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code in (200, 302, 429)
+    if response.status_code == 302:
+        assert password == "secret"

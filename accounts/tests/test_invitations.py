@@ -293,3 +293,18 @@ def test_password_reset_for_an_unknown_email_says_the_same_and_sends_nothing(cli
 def test_password_reset_is_gone_in_sso_only_mode(client, settings):
     settings.PASSWORD_LOGIN = False
     assert client.get(reverse("password_reset")).status_code == 404
+
+
+def test_an_invited_manager_who_must_enrol_sets_up_two_factor_without_retyping(
+    client, admin, settings
+):
+    settings.REQUIRE_2FA = frozenset({"Hiring manager"})
+    invite(client, role=roles.HIRING_MANAGER)
+    link = link_in(OutgoingEmail.objects.get())
+    client.logout()
+    client.post(
+        link,
+        {"username": "nova", "password1": "long-enough-pass-9", "password2": "long-enough-pass-9"},
+    )
+    assert client.get(reverse("interview_list"))["Location"] == reverse("mfa_index")
+    assert client.get(reverse("mfa_activate_totp")).status_code == 200
