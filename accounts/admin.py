@@ -2,6 +2,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
+from django.db import transaction
+
+from audit.models import AuditEvent
+from audit.services import record
 
 from .views import admin_login
 
@@ -30,6 +34,22 @@ class AuthenticatorAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Authenticator.objects.filter(pk=obj.pk))
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        """Each removal goes to the audit log: taking someone's second factor away is how an
+        account would be taken over."""
+        for authenticator in queryset.select_related("user"):
+            record(
+                actor=request.user,
+                action=AuditEvent.Action.SECOND_FACTOR_REMOVED,
+                subject=authenticator.user.get_username(),
+                details={"type": authenticator.type, "user_id": authenticator.user_id},
+            )
+        queryset.delete()
 
 
 # The admin's login asks for the second factor too, as the site's does.

@@ -17,6 +17,7 @@ class AuditEvent(models.Model):
         SIGN_IN_REFUSED = "sign_in_refused", "Single sign-on refused"
         DECISION_RECORDED = "decision_recorded", "Hiring decision recorded"
         DECISION_REOPENED = "decision_reopened", "Hiring decision reopened"
+        SECOND_FACTOR_REMOVED = "second_factor_removed", "Second factor removed by an admin"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept by name too, so the record outlives the account.

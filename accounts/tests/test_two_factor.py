@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts import selectors, services
 from accounts.adapter import SSO_SESSION_KEY
+from audit.models import AuditEvent
 from config import roles
 from config.settings import required_2fa
 from questions.tests.factories import UserFactory
@@ -330,6 +331,29 @@ def test_the_admin_deletes_second_factors_and_never_shows_their_secrets(client, 
     )
     assert response.status_code == 302
     assert not Authenticator.objects.filter(user=pat).exists()
+    [event] = AuditEvent.objects.filter(action=AuditEvent.Action.SECOND_FACTOR_REMOVED)
+    assert (event.actor_name, event.subject) == ("root", "pat")
+    assert event.details == {"type": "totp", "user_id": pat.pk}
+
+
+def test_removing_second_factors_in_bulk_is_audited_for_each(client, pat):
+    other = UserFactory(username="quinn")
+    with_totp(other)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:mfa_authenticator_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [a.pk for a in Authenticator.objects.all()],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Authenticator.objects.exists()
+    subjects = AuditEvent.objects.filter(
+        action=AuditEvent.Action.SECOND_FACTOR_REMOVED
+    ).values_list("subject", flat=True)
+    assert sorted(subjects) == ["pat", "quinn"]
 
 
 def test_the_navigation_links_two_factor_for_password_sessions_only(client):
