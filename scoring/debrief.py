@@ -86,8 +86,10 @@ def names_hidden(candidate: Candidate) -> bool:
     scorecards: some question set of the loop hides names until decided and no decision was
     ever recorded. A reopened decision does not hide the name again: it was seen."""
     return (
-        loop_interviews(candidate).filter(question_set__hide_names_until_decided=True).exists()
-        and not Decision.objects.filter(candidate=candidate).exists()
+        loop_interviews(candidate)
+        .filter(question_set__hide_names_until_decided=True)
+        .exclude(Exists(Decision.objects.filter(candidate=candidate)))
+        .exists()
     )
 
 
