@@ -180,7 +180,8 @@ class Comparison:
             order = column.desc(nulls_last=True) if nullable else column.desc()
         else:
             order = column.asc(nulls_last=True) if nullable else column.asc()
-        # Ties by name, then by the candidate's pk (not the candidate: that would join them).
+        # Ties by name (code while hidden), then by the candidate's pk (not the candidate:
+        # that would join them).
         then = ["candidate_id"] if key == "name" else [by_name, "candidate_id"]
         # The grid's cells are read only by the grid, a few results at a time.
         return results.defer("grid").order_by(order, *then)
