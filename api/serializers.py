@@ -452,6 +452,12 @@ class QuestionAnalyticsSerializer(serializers.Serializer):
 
 class CompareRowSerializer(ResultNumbers):
     candidate = serializers.IntegerField(source="candidate_id")
+    name = serializers.CharField(
+        source="shown_name",
+        read_only=True,
+        help_text="The candidate's name; their code (Candidate XXXX-XXXX) while the set hides "
+        "names until decided and no decision is recorded.",
+    )
     decision = serializers.CharField(
         allow_null=True,
         read_only=True,

@@ -269,23 +269,31 @@ def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
     )
 
 
+def debrief_key(opened: Debrief, recipient: User) -> str:
+    """What a "debrief ready" email is recorded under: one per recipient and opening (the
+    first opening's key has no number, as before openings were counted)."""
+    key = f"debrief:{opened.candidate_id}:{recipient.pk}"
+    return key if opened.opening == 1 else f"{key}:{opened.opening}"
+
+
 def debrief_ready(*, candidate: Candidate) -> list[OutgoingEmail]:
     """Once a candidate's debrief has opened, queue one email to each hiring manager and each
     interviewer of the loop that it is ready, sent after the caller's transaction commits.
-    Idempotent: each recipient's email is recorded under a unique key, so calling it again
-    (after every submission, or from two at once) sends nothing twice. Called by the views
+    Idempotent: each recipient's email is recorded under a unique key per opening of the
+    debrief, so calling it again (after every submission, or from two at once) sends nothing
+    twice, and a loop that became ready again sends one new email each. Called by the views
     that submit a scorecard, after submitting."""
-    if not (
-        Debrief.objects.filter(candidate=candidate).exists() and debrief.is_loop_ready(candidate)
-    ):
+    opened = Debrief.objects.filter(candidate=candidate).first()
+    if opened is None or not debrief.is_loop_ready(candidate):
         return []
     managers = User.objects.filter(groups__name=roles.HIRING_MANAGER, is_active=True)
     panel = User.objects.filter(interviews__in=debrief.loop_interviews(candidate), is_active=True)
     recipients = (managers | panel).exclude(email="").distinct().order_by("username")
     context = {"debrief_url": calendars.absolute(reverse("debrief", args=[candidate.pk]))}
-    # The panel of an anonymised interview knows the candidate by their code only.
+    # The panel of an anonymised interview knows the candidate by their code only, and so do
+    # hiring managers while the loop's names are hidden until decided.
     manager_ids = set(managers.values_list("pk", flat=True))
-    names = {True: candidate.name, False: debrief.name_for(False, candidate)}
+    names = {True: debrief.name_for(True, candidate), False: debrief.name_for(False, candidate)}
     emails = []
     for recipient in recipients:
         try:
@@ -299,7 +307,7 @@ def debrief_ready(*, candidate: Candidate) -> list[OutgoingEmail]:
                     context={**context, "recipient": recipient, "candidate_name": name},
                 )
                 Reminder.objects.create(
-                    key=f"debrief:{candidate.pk}:{recipient.pk}", recipient=recipient, email=email
+                    key=debrief_key(opened, recipient), recipient=recipient, email=email
                 )
         except IntegrityError:
             continue  # already told

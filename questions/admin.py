@@ -246,7 +246,7 @@ class TopicAdmin(BankAdmin):
 @admin.register(QuestionSet)
 class QuestionSetAdmin(PositionedInlinesMixin, BankAdmin):
     list_display = ["title", "slug", "level", "anonymised", "question_count", "exposure_threshold"]
-    list_filter = ["level", "anonymised"]
+    list_filter = ["level", "anonymised", "hide_names_until_decided"]
     search_fields = ["title", "slug", "description"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [QuestionInline]

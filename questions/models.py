@@ -61,6 +61,13 @@ class QuestionSet(models.Model):
         help_text="Interviews of this set are scheduled anonymised: their interviewers see a "
         "code instead of the candidate's name, email, role and notes.",
     )
+    hide_names_until_decided = models.BooleanField(
+        "Hide names on compare until decided",
+        default=False,
+        help_text="Hiring managers too see a candidate's code instead of their name and email "
+        "on compare, the grid and the debrief (and their CSVs and the API) until a decision "
+        "on the candidate is recorded.",
+    )
     exposure_threshold = models.PositiveIntegerField(
         default=50,
         help_text="A question asked of more candidates than this in 90 days is flagged "

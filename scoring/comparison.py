@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    Case,
     CharField,
     Count,
     Exists,
@@ -20,9 +21,10 @@ from django.db.models import (
     OuterRef,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
 from config.pagination import paginate
@@ -108,6 +110,12 @@ class Comparison:
             else "",
         )
 
+    @property
+    def hides_names(self) -> bool:
+        """Whether the set shows hiring managers codes instead of the names of candidates
+        not decided yet (QuestionSet.hide_names_until_decided)."""
+        return bool(self.question_set and self.question_set.hide_names_until_decided)
+
     @cached_property
     def roles(self):
         """The roles the set's candidates applied for, for the filter's choices."""
@@ -122,8 +130,11 @@ class Comparison:
         filtering and sorting read that one table, each sort (but a topic's, read from each
         row's JSON) in order from an index."""
         if self.question_set is None:
-            return CandidateResult.objects.none().annotate(
-                decision=Value(None, output_field=CharField()), loop_ready=Value(False)
+            return with_shown_names(
+                CandidateResult.objects.none().annotate(
+                    decision=Value(None, output_field=CharField()), loop_ready=Value(False)
+                ),
+                hidden=False,
             )
         results = CandidateResult.objects.filter(question_set=self.question_set)
         if self.status:
@@ -150,10 +161,15 @@ class Comparison:
             ),
             loop_ready=debrief.ready_condition("candidate"),
         )
+        results = with_shown_names(results, hidden=self.hides_names)
         key = self.sort.removeprefix("-")
+        # While names are hidden, their order would tell them apart: codes sort instead.
+        by_name = "candidate__code" if self.hides_names else "name"
         if key.startswith("topic-"):
             column = Cast(KeyTextTransform(key.replace("-", "_"), "topic_means"), FloatField())
             nullable = True
+        elif key == "name":
+            column, nullable = F(by_name), False
         else:
             column = F(self.SORTS[key])
             nullable = CandidateResult._meta.get_field(self.SORTS[key]).null
@@ -164,8 +180,9 @@ class Comparison:
             order = column.desc(nulls_last=True) if nullable else column.desc()
         else:
             order = column.asc(nulls_last=True) if nullable else column.asc()
-        # Ties by name, then by the candidate's pk (not the candidate: that would join them).
-        then = ["candidate_id"] if key == "name" else ["name", "candidate_id"]
+        # Ties by name (code while hidden), then by the candidate's pk (not the candidate:
+        # that would join them).
+        then = ["candidate_id"] if key == "name" else [by_name, "candidate_id"]
         # The grid's cells are read only by the grid, a few results at a time.
         return results.defer("grid").order_by(order, *then)
 
@@ -214,6 +231,31 @@ class Comparison:
             f"decision: {dict(self.DECISIONS)[self.decision].lower() if self.decision else 'any'}",
         ]
         return " · ".join(words)
+
+
+def with_shown_names(results, *, hidden: bool):
+    """Stored results with how a hiring manager sees each candidate named (`shown_name`): as
+    stored, or, where the set hides names until decided (`hidden`), by the candidate's code
+    until a decision on them was recorded (`name_revealed`)."""
+    if not hidden:
+        return results.annotate(shown_name=F("name"), name_revealed=Value(True))
+    return results.annotate(
+        name_revealed=Exists(Decision.objects.filter(candidate=OuterRef("candidate"))),
+        shown_name=Case(
+            When(name_revealed=True, then=F("name")),
+            default=Concat(Value("Candidate "), F("candidate__code")),
+            output_field=CharField(),
+        ),
+    )
+
+
+def shown_email():
+    """For results `with_shown_names`: the candidate's email, empty while the name is hidden."""
+    return Case(
+        When(name_revealed=True, then=F("candidate__email")),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def next_sort(current, key):
@@ -270,7 +312,8 @@ def tally_bar(candidate) -> Tally:
 
 def selected_candidates(comparison, picked):
     """The stored results of the 2–4 candidates picked for the grid (`picked`: the query
-    string's values), each with an interview in the set, in name order; and the
+    string's values), each with an interview in the set, in name order (code order while
+    names are hidden), with their `shown_name`; and the
     interviewers who submitted a scorecard in those interviews as (pk, name), in name
     order."""
     try:
@@ -281,10 +324,13 @@ def selected_candidates(comparison, picked):
         raise ValidationError("Pick two to four candidates to compare side by side.")
     # A candidate has a stored result on every set they have an interview in, so the
     # results alone tell who ran the set: probes of the (question set, candidate) index.
+    picked_results = CandidateResult.objects.filter(
+        question_set=comparison.question_set, candidate__in=ids
+    )
     results = list(
-        CandidateResult.objects.filter(
-            question_set=comparison.question_set, candidate__in=ids
-        ).order_by("name", "candidate_id")
+        with_shown_names(picked_results, hidden=comparison.hides_names).order_by(
+            "candidate__code" if comparison.hides_names else "name", "candidate_id"
+        )
     )
     if comparison.question_set is None or len(results) != len(ids):
         raise ValidationError("Some of those candidates did not run this question set.")
@@ -414,7 +460,7 @@ def topic_chart(topics, candidates):
                     "mean": score(mean),
                     "drawn": mean is not None,
                     "series": number,
-                    "title": f"{candidate.name}, {topic.name}: {score(mean)}",
+                    "title": f"{candidate.shown_name}, {topic.name}: {score(mean)}",
                 }
             )
         lines = textwrap.wrap(topic.name, label_chars, break_long_words=False) or [""]

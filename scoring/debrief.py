@@ -9,7 +9,7 @@ when the last interviewer of its panel submits), *decided* while a decision stan
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 
 from interviews.models import Candidate, Interview, InterviewAnchor
 
@@ -81,12 +81,27 @@ def _status(statuses: set[str], decision: Decision | None) -> str:
     return READY if statuses == {Interview.Status.COMPLETED} else INTERVIEWING
 
 
+def names_hidden(candidate: Candidate) -> bool:
+    """Whether hiring managers see the candidate by their code on the debrief and the
+    scorecards: some question set of the loop hides names until decided and no decision was
+    ever recorded. A reopened decision does not hide the name again: it was seen."""
+    return (
+        loop_interviews(candidate)
+        .filter(question_set__hide_names_until_decided=True)
+        .exclude(Exists(Decision.objects.filter(candidate=candidate)))
+        .exists()
+    )
+
+
 def name_for(user_is_manager: bool, candidate: Candidate) -> str:
     """How the debrief and its email name the candidate: by their code to an interviewer when
-    any interview of the loop is anonymised, by name to hiring managers."""
-    if not user_is_manager and loop_interviews(candidate).filter(anonymised=True).exists():
-        return candidate.anonymous_name
-    return candidate.name
+    any interview of the loop is anonymised; to hiring managers by name, or by code while the
+    names are hidden until decided (`names_hidden`)."""
+    if user_is_manager:
+        hidden = names_hidden(candidate)
+    else:
+        hidden = loop_interviews(candidate).filter(anonymised=True).exists()
+    return candidate.anonymous_name if hidden else candidate.name
 
 
 def is_panel_member_ready(user, candidate: Candidate) -> bool:
@@ -152,6 +167,13 @@ class DebriefData:
     questions: list
     topic_means: list
     results: list
+    anonymised: bool = False  # some interview of the loop is anonymised
+    hides_names: bool = False  # some question set of the loop hides names until decided
+
+    def name_for(self, user_is_manager: bool) -> str:
+        """The candidate as `name_for` names them, from what the debrief read."""
+        hidden = (self.hides_names and not self.decisions) if user_is_manager else self.anonymised
+        return self.candidate.anonymous_name if hidden else self.candidate.name
 
     @property
     def status_label(self) -> str:
@@ -175,10 +197,11 @@ def debrief_of(candidate: Candidate) -> DebriefData:
     """Everything the debrief page shows, in the same number of queries however large the
     loop: the submitted scorecards (each as at the debrief and as it stands), every question
     with its ratings and anchors (those that differ by RATING_GAP or more first), the means
-    per topic, the disagreement reasons per question set, and the decisions."""
+    per topic, the disagreement reasons per question set, and the decisions. The candidate's
+    debrief is read with them unless it came with the candidate (select_related)."""
     decisions = list(debrief_decisions(candidate))
     decision = next((d for d in decisions if d.is_standing), None)
-    debrief = Debrief.objects.filter(candidate=candidate).first()
+    debrief = getattr(candidate, "debrief", None)
     # Joins and lists of ids rather than nested subqueries: the page is timed by `make bench`.
     scorecards = list(
         Scorecard.objects.filter(interview__candidate=candidate, submitted_at__isnull=False)
@@ -202,19 +225,34 @@ def debrief_of(candidate: Candidate) -> DebriefData:
         )
     by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
     place = {scorecard.pk: index for index, scorecard in enumerate(scorecards)}
-    answers = Rating.objects.filter(scorecard__in=list(by_pk)).values_list(
-        "scorecard",
-        "score",
-        "skipped",
-        "interview_question",
-        "interview_question__prompt",
-        "interview_question__topic__name",
-        "interview_question__position",
-        "interview_question__follow_up_number",
+    # Each answer with what its level meant for the question, in the same query.
+    answers = (
+        Rating.objects.filter(scorecard__in=list(by_pk))
+        .annotate(
+            anchor=Subquery(
+                InterviewAnchor.objects.filter(
+                    interview_question=OuterRef("interview_question"), level=OuterRef("score")
+                ).values("text")[:1]
+            )
+        )
+        .values_list(
+            "scorecard",
+            "score",
+            "skipped",
+            "interview_question",
+            "interview_question__prompt",
+            "interview_question__topic__name",
+            "interview_question__position",
+            "interview_question__follow_up_number",
+            "interview_question__topic__position",
+            "anchor",
+        )
     )
     rows: dict[int, QuestionRow] = {}
+    # Per topic (by its position and name): the counted scores, for the means.
+    topic_scores: dict[tuple, list] = {}
     # In loop order: the interviews as scheduled, their questions in order, then interviewers.
-    for card, score, skipped, question, prompt, topic, position, _follow_up in sorted(
+    for card, score, skipped, question, prompt, topic, position, _, topic_at, anchor in sorted(
         answers,
         key=lambda a: (
             (by_pk[a[0]].interview.scheduled_at, by_pk[a[0]].interview_id, *a[6:8])
@@ -224,16 +262,9 @@ def debrief_of(candidate: Candidate) -> DebriefData:
         row = rows.get(question) or rows.setdefault(
             question, QuestionRow(question, prompt, topic, position)
         )
-        row.ratings.append(RatingView(by_pk[card], score, skipped))
-    anchors = {
-        (question, level): text
-        for question, level, text in InterviewAnchor.objects.filter(
-            interview_question__in=list(rows)
-        ).values_list("interview_question", "level", "text")
-    }
-    for pk, row in rows.items():
-        for view in row.ratings:
-            view.anchor = anchors.get((pk, view.score), "")
+        row.ratings.append(RatingView(by_pk[card], score, skipped, anchor or ""))
+        if score is not None and not by_pk[card].shadow:
+            topic_scores.setdefault((topic_at, topic), []).append(score)
     questions = sorted(rows.values(), key=lambda row: not row.differs)  # stable: loop order
     results = list(
         CandidateResult.objects.filter(candidate=candidate, scorecard_count__gt=0)
@@ -242,7 +273,15 @@ def debrief_of(candidate: Candidate) -> DebriefData:
     )
     for result in results:
         result.reasons = selectors.disagreement_reasons(result)
-    statuses = _statuses(candidate)
+    # The loop's interviews: their statuses, and whether any is anonymised or of a set that
+    # hides names until decided, in one query.
+    facts = set(
+        loop_interviews(candidate)
+        .order_by()
+        .values_list("status", "anonymised", "question_set__hide_names_until_decided")
+        .distinct()
+    )
+    statuses = {status for status, _, _ in facts}
     return DebriefData(
         candidate=candidate,
         status=_status(statuses, decision),
@@ -252,10 +291,16 @@ def debrief_of(candidate: Candidate) -> DebriefData:
         decisions=decisions,
         scorecards=scorecards,
         questions=questions,
-        topic_means=selectors.topic_means(
-            Rating.objects.filter(
-                scorecard__in=[pk for pk, scorecard in by_pk.items() if not scorecard.shadow]
-            )
-        ),
+        # As selectors.topic_means, over the counted scorecards, from the answers read above.
+        topic_means=[
+            {
+                "interview_question__topic__name": topic,
+                "mean": sum(scores) / len(scores),
+                "count": len(scores),
+            }
+            for (_, topic), scores in sorted(topic_scores.items())
+        ],
         results=results,
+        anonymised=any(anonymised for _, anonymised, _ in facts),
+        hides_names=any(hides for _, _, hides in facts),
     )

@@ -13,11 +13,14 @@ import json
 from itertools import batched
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.db.models.sql.constants import MULTI
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
+from . import comparison as comparison_data
 from . import selectors
+from .calibration import DebriefFigures
 from .models import Decision, Recommendation, Score
 
 # Rows fetched from the database at a time by the streaming exports, and the characters
@@ -111,9 +114,14 @@ def candidates_csv(comparison):
         "Decision",
         *(topic.name for topic in comparison.topics),
     ]
-    columns = comparison.results().values_list(
-        "name",
-        "candidate__email",
+    results = comparison.results()
+    if comparison.hides_names:
+        results = results.annotate(email=comparison_data.shown_email())
+    else:
+        results = results.annotate(email=F("candidate__email"))
+    columns = results.values_list(
+        "shown_name",
+        "email",
         "role_applied_for",
         "scorecard_count",
         "mean",
@@ -244,8 +252,77 @@ def answers_csv(comparison):
     return csv_response(compare_filename(comparison, "answers"), header, rows)
 
 
+def debrief_csv(data, *, candidate_name):
+    """A candidate's debrief (scoring.debrief.debrief_of) as the page shows it: a row per
+    submitted scorecard (its recommendation and score as they stand and as at the debrief,
+    and its summary), then a row per rating of each question, those whose ratings differ by
+    2 or more first, with what the chosen level meant. The candidate is named as the reader
+    may see them (`candidate_name`)."""
+    header = [
+        "Part",
+        "Candidate",
+        "Question set",
+        "Interview",
+        "Interviewer",
+        "Shadow",
+        "Recommendation",
+        "Score",
+        "Changed after debrief",
+        "Recommendation at debrief",
+        "Score at debrief",
+        "Summary",
+        "Question",
+        "Topic",
+        "Ratings apart",
+        "Rating",
+        "Level meaning",
+    ]
+    name, text = csv_text(candidate_name), csv_text
+    scorecards = [
+        [
+            "Recommendation",
+            name,
+            text(card.interview.question_set.title),
+            text(card.interview.stage),
+            text(card.interviewer_name),
+            "yes" if card.shadow else "no",
+            card.get_recommendation_display(),
+            csv_number(card.score_mean),
+            "yes" if card.changed_after_debrief else "no",
+            Recommendation(card.debrief_recommendation).label
+            if card.changed_after_debrief and card.debrief_recommendation
+            else "",
+            csv_number(card.debrief_score_mean) if card.changed_after_debrief else "",
+            text(card.summary),
+            *[""] * 5,
+        ]
+        for card in data.scorecards
+    ]
+    ratings = [
+        [
+            "Question",
+            name,
+            text(view.scorecard.interview.question_set.title),
+            text(view.scorecard.interview.stage),
+            text(view.scorecard.interviewer_name),
+            "yes" if view.scorecard.shadow else "no",
+            *[""] * 6,
+            text(row.prompt),
+            text(row.topic),
+            row.gap,
+            view.label,
+            text(view.anchor),
+        ]
+        for row in data.questions
+        for view in row.ratings
+    ]
+    filename = f"rubric-debrief-{data.candidate.pk}-{timezone.localdate():%Y-%m-%d}.csv"
+    return csv_response(filename, header, scorecards + ratings, streaming=False)
+
+
 def calibration_interviewers_csv(interviewers):
-    """Calibration's table of interviewers (scoring.calibration.interviewer_calibration)."""
+    """Calibration's table of interviewers (scoring.calibration.interviewer_calibration),
+    with what they did after debriefs and their agreement with the final decisions."""
     header = [
         "Interviewer",
         "Scorecards",
@@ -260,10 +337,20 @@ def calibration_interviewers_csv(interviewers):
         "Leniency 95% low",
         "Leniency 95% high",
         "Flag",
+        # After debriefs (scoring.calibration.debrief_calibration, as `row.after_debriefs`).
+        "Debriefed scorecards",
+        "Changed after debrief",
+        "Mean score change",
+        "Mean recommendation change",
+        "Moved toward panel",
+        "Moved away from panel",
+        "Decided scorecards",
+        "Agreement with decision",
     ]
     rows = []
     for row in interviewers:
         low, high = row.leniency_interval or (None, None)
+        after = row.after_debriefs or DebriefFigures()
         rows.append(
             [
                 csv_text(row.name),
@@ -279,6 +366,14 @@ def calibration_interviewers_csv(interviewers):
                 rounded(low, 3),
                 rounded(high, 3),
                 row.leniency_flag,
+                after.debriefed,
+                after.moved,
+                rounded(after.score_distance, 3),
+                rounded(after.recommendation_distance, 3),
+                after.toward,
+                after.away,
+                after.decided,
+                rounded(after.agreement, 3),
             ]
         )
     return csv_response("calibration-interviewers.csv", header, rows, streaming=False)

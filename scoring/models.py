@@ -375,15 +375,20 @@ class StoredInterval(models.Model):
 
 
 class Debrief(models.Model):
-    """The moment a candidate's loop first became ready for debrief: the last assigned
-    scorecard of the last open interview was submitted. Amendments made after it are
-    *changed after debrief*; each scorecard's values at that moment are kept on it
-    (`Scorecard.debrief_recommendation`, `debrief_score_mean`) to show before and after."""
+    """The moment a candidate's loop last became ready for debrief: the last assigned
+    scorecard of the last open interview was submitted. A loop that was ready and got a new
+    interview opens again when that one is in (`opening` counts them). Amendments made after
+    the latest opening are *changed after debrief*; each scorecard's values at that moment
+    are kept on it (`Scorecard.debrief_recommendation`, `debrief_score_mean`) to show before
+    and after."""
 
     candidate = models.OneToOneField(
         "interviews.Candidate", on_delete=models.CASCADE, related_name="debrief"
     )
     opened_at = models.DateTimeField()
+    opening = models.PositiveIntegerField(
+        default=1, help_text="How many times the loop became ready for debrief."
+    )
 
     def __str__(self):
         return f"Debrief of candidate #{self.candidate_id}"

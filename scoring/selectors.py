@@ -212,7 +212,7 @@ def results_of(candidate: Candidate) -> tuple[list[CandidateResult], list[Topic]
 
 
 ANSWERS_SQL = """
-SELECT c.name, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
+SELECT {name}, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
        t.name, u.username, r.score, r.skipped,
        CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight),
        COALESCE(q.points, 0), COALESCE(a.covered, 0), COALESCE(a.partial, 0),
@@ -221,7 +221,7 @@ FROM scoring_rating r
 JOIN scoring_scorecard s ON s.id = r.scorecard_id
 JOIN interviews_interview i ON i.id = s.interview_id
 JOIN interviews_candidate c ON c.id = i.candidate_id
-JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place FROM interviews_candidate) cp
+JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY {order}, id) AS place FROM interviews_candidate) cp
     ON cp.id = c.id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
 JOIN questions_topic t ON t.id = iq.topic_id
@@ -251,6 +251,10 @@ LEFT JOIN (
 WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
 ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
 """
+# While the set hides names until decided: the code of a candidate with no decision recorded.
+HIDDEN_NAME_SQL = """CASE
+    WHEN EXISTS (SELECT 1 FROM scoring_decision d WHERE d.candidate_id = c.id) THEN c.name
+    ELSE 'Candidate ' || c.code END"""
 
 
 def answer_rows(
@@ -264,14 +268,21 @@ def answer_rows(
     The points and marks are counted once per question and answer in two grouped tables
     and joined: counting them in subqueries per answer costs seconds at a few hundred
     thousand answers, as does grouping the wide rows themselves. The candidates are put in
-    name order once (`cp.place`), not compared by name for every answer. Rows are fetched in
-    chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
+    name order once (`cp.place`), not compared by name for every answer; while the set hides
+    names until decided, undecided candidates are named by their code and all are put in code
+    order. Rows are fetched in chunks, from a server-side cursor on PostgreSQL; call this
+    inside a transaction."""
+    hidden = question_set.hide_names_until_decided
+    names = {
+        "name": HIDDEN_NAME_SQL if hidden else "c.name",
+        "order": "code" if hidden else "name",
+    }
     where, params = "", [question_set.pk] * 3
     if candidates is not None:
         subquery, subquery_params = candidates.order_by().query.sql_with_params()
         where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
     with connections[Candidate.objects.db].chunked_cursor() as cursor:
-        cursor.execute(ANSWERS_SQL.format(candidates=where), params)
+        cursor.execute(ANSWERS_SQL.format(candidates=where, **names), params)
         while rows := cursor.fetchmany(2000):
             yield from rows
 

@@ -255,17 +255,22 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
 
 
 def _open_debrief_if_ready(candidate: Candidate) -> Debrief | None:
-    """The debrief, opened now if the loop just became ready, with each scorecard's values
-    kept as they stand; None while it is not ready. A loop opens its debrief once."""
+    """The debrief, opened now with each scorecard's values kept as they stand, if the loop
+    is ready; None while it is not. Called when an interview of the loop has just completed,
+    so the loop was not ready a moment ago: a debrief opened before (the loop was ready, then
+    got a new interview) opens again, and what changes after is measured from now."""
     if not debrief.is_loop_ready(candidate):
         return None
+    now = timezone.now()
     opened, created = Debrief.objects.get_or_create(
-        candidate=candidate, defaults={"opened_at": timezone.now()}
+        candidate=candidate, defaults={"opened_at": now}
     )
-    if created:
-        Scorecard.objects.filter(
-            interview__in=debrief.loop_interviews(candidate), submitted_at__isnull=False
-        ).update(debrief_recommendation=F("recommendation"), debrief_score_mean=F("score_mean"))
+    if not created:
+        opened.opened_at, opened.opening = now, opened.opening + 1
+        opened.save(update_fields=["opened_at", "opening"])
+    Scorecard.objects.filter(
+        interview__in=debrief.loop_interviews(candidate), submitted_at__isnull=False
+    ).update(debrief_recommendation=F("recommendation"), debrief_score_mean=F("score_mean"))
     return opened
 
 

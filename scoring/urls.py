@@ -25,6 +25,7 @@ urlpatterns = [
     path("scorecards/<int:pk>/amend/", results.amend_scorecard, name="amend_scorecard"),
     path("candidates/<int:pk>/", results.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/debrief/", debrief.debrief_page, name="debrief"),
+    path("candidates/<int:pk>/debrief.csv", debrief.debrief_csv, name="debrief_csv"),
     path("candidates/<int:pk>/decision/", debrief.decide, name="decide"),
     path("candidates/<int:pk>/decision/reopen/", debrief.reopen_decision, name="reopen_decision"),
     path("compare/", compare.compare, name="compare"),

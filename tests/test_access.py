@@ -81,6 +81,7 @@ EXPECTED = {
     "candidate_detail":        FOR_MANAGERS,
     # The loop's debrief: blind until all of one's own scorecards in the loop are in.
     "debrief":                 (LOGIN, 404, 403, 200, 200, 404, 200),
+    "debrief_csv":             (LOGIN, 404, 403, 200, 200, 404, 200),
     "decide":                  (LOGIN, 403, 403, 403, "debrief", 403, "debrief"),
     # The world has no standing decision to reopen.
     "reopen_decision":         (LOGIN, 403, 403, 403, 404, 403, 404),
@@ -225,6 +226,7 @@ URL_OBJECTS = {
     "candidate_edit": {"pk": "candidate"},
     "candidate_detail": {"pk": "candidate"},
     "debrief": {"pk": "candidate"},
+    "debrief_csv": {"pk": "candidate"},
     "decide": {"pk": "candidate"},
     "reopen_decision": {"pk": "candidate"},
     "candidate_export": {"pk": "candidate"},

@@ -103,3 +103,25 @@ def test_the_panel_of_an_anonymised_interview_is_told_the_code(
     page = client.get(reverse("debrief", args=[candidate.pk])).content.decode()
     assert code in page
     assert "Ada Lovelace" not in page
+
+
+def test_a_loop_ready_again_after_a_new_interview_sends_one_new_email(
+    client, send_now, candidate, interview, alice, bob, carol, manager
+):
+    with send_now():
+        finish(client, interview, alice)
+        finish(client, interview, bob)
+    assert len(mail.outbox) == 3
+    later = planned_interview(interviewers=[carol], candidate=candidate, stage="Culture")
+    with send_now():
+        assert notifications.debrief_ready(candidate=candidate) == []  # interviewing again
+        assert finish(client, later, carol).status_code == 302
+    assert sorted(message.to[0] for message in mail.outbox[3:]) == [
+        "alice@example.com",
+        "bob@example.com",
+        "carol@example.com",
+        "harper@example.com",
+    ]
+    with send_now():
+        assert notifications.debrief_ready(candidate=candidate) == []
+    assert len(mail.outbox) == 7

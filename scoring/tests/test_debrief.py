@@ -1,5 +1,8 @@
 """A candidate's loop, its debrief page and the hiring decision."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -8,7 +11,7 @@ from audit.models import AuditEvent
 from config import limits
 from interviews.tests.factories import interviewer_user, planned_interview
 from notifications import services as scheduling
-from scoring import calibration, debrief, services
+from scoring import calibration, debrief, selectors, services
 from scoring.models import Amendment, Debrief, Decision, Recommendation, Scorecard
 from scoring.tests.factories import write_scorecard
 
@@ -78,6 +81,41 @@ def test_the_last_scorecard_of_the_loop_opens_the_debrief_once(
     bob_card = Scorecard.objects.get(interviewer=bob)
     assert (bob_card.recommendation, bob_card.debrief_recommendation) == (3, 1)
     assert Debrief.objects.get().opened_at == opened.opened_at
+
+
+def test_a_loop_that_gets_a_new_interview_opens_its_debrief_again(
+    client, candidate, interview, alice, bob, carol, hiring_manager
+):
+    submit_all(interview, alice, bob)
+    first = Debrief.objects.get(candidate=candidate)
+    assert first.opening == 1
+    # Bob changes his mind after the first debrief, then a new interview is scheduled.
+    amend(Scorecard.objects.get(interviewer=bob), bob, recommendation=Recommendation.NO)
+    later = planned_interview(interviewers=[carol], candidate=candidate, stage="Culture")
+    assert debrief.loop_status(candidate) == debrief.INTERVIEWING
+    write_scorecard(later, carol, [3, 3], recommendation=Recommendation.YES)
+    again = Debrief.objects.get(candidate=candidate)
+    assert (again.pk, again.opening) == (first.pk, 2)
+    assert again.opened_at > first.opened_at
+    # The values kept are those at the latest opening: bob's amendment came before it.
+    assert sorted(
+        Scorecard.objects.values_list("interviewer__username", "debrief_recommendation")
+    ) == [("alice", 3), ("bob", 2), ("carol", 3)]
+    client.force_login(hiring_manager)
+    response = client.get(reverse("debrief", args=[candidate.pk]))
+    assert [card.changed_after_debrief for card in response.context["data"].scorecards] == [
+        False,
+        False,
+        False,
+    ]
+    assert "(again, after a new interview)" in response.content.decode()
+    # An amendment after the latest opening is changed after debrief.
+    amend(Scorecard.objects.get(interviewer=alice), alice, recommendation=Recommendation.NO)
+    response = client.get(reverse("debrief", args=[candidate.pk]))
+    assert [
+        (card.interviewer.username, card.changed_after_debrief)
+        for card in response.context["data"].scorecards
+    ] == [("alice", True), ("bob", False), ("carol", False)]
 
 
 # The decision
@@ -248,6 +286,76 @@ def test_the_blind_rule_holds_on_the_debrief(client, candidate, interview, alice
     assert response.context["form"] is None
 
 
+def csv_rows(response):
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_debrief_csv_has_the_scorecards_then_the_ratings(
+    client, candidate, interview, alice, bob, hiring_manager
+):
+    write_scorecard(
+        interview, alice, [4, 4, 1], recommendation=Recommendation.YES, summary="=1+1 strong"
+    )
+    write_scorecard(interview, bob, [2, 2, 3], recommendation=Recommendation.STRONG_NO)
+    amend(Scorecard.objects.get(interviewer=bob), bob, recommendation=Recommendation.YES)
+    client.force_login(hiring_manager)
+    page = client.get(reverse("debrief", args=[candidate.pk])).content.decode()
+    url = reverse("debrief_csv", args=[candidate.pk])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="rubric-debrief-{candidate.pk}-'
+    )
+    header, *rows = csv_rows(response)
+    assert header[:7] == [
+        "Part",
+        "Candidate",
+        "Question set",
+        "Interview",
+        "Interviewer",
+        "Shadow",
+        "Recommendation",
+    ]
+    parts = [row[0] for row in rows]
+    assert parts == ["Recommendation"] * 2 + ["Question"] * 6
+    by_column = [dict(zip(header, row, strict=True)) for row in rows]
+    alice_card, bob_card = by_column[:2]
+    assert (alice_card["Candidate"], alice_card["Recommendation"], alice_card["Score"]) == (
+        "Ada Lovelace",
+        "Yes",
+        "3.000",
+    )
+    # A summary that a spreadsheet would run as a formula is quoted.
+    assert alice_card["Summary"] == "'=1+1 strong"
+    assert (
+        bob_card["Recommendation"],
+        bob_card["Changed after debrief"],
+        bob_card["Recommendation at debrief"],
+        bob_card["Score at debrief"],
+    ) == ("Yes", "yes", "Strong no", "2.333")
+    # Every question's ratings are 2 apart; in loop order, alice's then bob's.
+    first = by_column[2:4]
+    assert [(row["Interviewer"], row["Rating"], row["Ratings apart"]) for row in first] == [
+        ("alice", "4 Excellent", "2"),
+        ("bob", "2 Mixed", "2"),
+    ]
+
+
+def test_the_blind_rule_holds_on_the_debrief_csv(client, candidate, interview, alice, bob, carol):
+    write_scorecard(interview, alice, [3, 3, 3], summary="ALICE-SUMMARY")
+    url = reverse("debrief_csv", args=[candidate.pk])
+    client.force_login(bob)  # assigned, scorecard pending
+    assert client.get(url).status_code == 403
+    client.force_login(carol)  # not on the loop
+    assert client.get(url).status_code == 404
+    client.force_login(alice)  # submitted
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "ALICE-SUMMARY" in response.content.decode()
+
+
 def test_the_manager_decides_through_the_page(
     client, candidate, interview, alice, bob, hiring_manager
 ):
@@ -294,7 +402,10 @@ def test_the_debrief_page_query_count_is_constant(
         for person in people:
             write_scorecard(loop, person, [3, 2])
     client.force_login(hiring_manager)
-    with django_assert_num_queries(15):
+    # Session, user, the candidate with their debrief, permissions; the decisions,
+    # scorecards, answers with their anchors, stored results and the loop's interviews; the
+    # session saved (three, the first request after logging in).
+    with django_assert_num_queries(12):
         assert client.get(reverse("debrief", args=[candidate.pk])).status_code == 200
 
 
@@ -424,3 +535,26 @@ def test_drift_after_debriefs_and_agreement_with_decisions_by_hand(
     page = client.get(reverse("calibration")).content.decode()
     assert "1 of 2" in page
     assert "1 toward, 0 away" in page
+    # The interviewers' CSV has the same figures, in its last eight columns.
+    header, *rows = csv.reader(
+        io.StringIO(client.get(reverse("calibration_interviewers_csv")).content.decode())
+    )
+    assert header[-8:] == [
+        "Debriefed scorecards",
+        "Changed after debrief",
+        "Mean score change",
+        "Mean recommendation change",
+        "Moved toward panel",
+        "Moved away from panel",
+        "Decided scorecards",
+        "Agreement with decision",
+    ]
+    names = {
+        selectors.person_name(u.first_name, u.last_name, u.username): u.username
+        for u in (alice, bob, carol)
+    }
+    assert {names[row[0]]: row[-8:] for row in rows} == {
+        "alice": ["2", "2", "1.5", "1.0", "0", "1", "2", "1.0"],
+        "bob": ["2", "1", "1.0", "1.0", "1", "0", "2", "0.5"],
+        "carol": ["1", "0", "", "", "0", "0", "1", "1.0"],
+    }

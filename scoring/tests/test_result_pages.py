@@ -405,10 +405,10 @@ def test_scorecard_page_queries_do_not_grow(
         )
     services.submit_scorecard(scorecard=scorecard, recommendation=3, summary="")
     client.force_login(hiring_manager)
-    # session, user, scorecard, permissions, ratings, marks, points, topic means,
-    # amendments
+    # session, user, scorecard, permissions, whether the candidate's name is hidden until
+    # decided, ratings, marks, points, topic means, amendments
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("scorecard_detail", args=[scorecard.pk]))
     assert len(response.context["answers"]) == questions
 
@@ -534,8 +534,8 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
         SimpleNamespace(pk=2, name="APIs"),
     ]
     candidates = [
-        SimpleNamespace(name="Ada", topic_means={"topic_1": 4.0}),
-        SimpleNamespace(name="Bo <b>", topic_means={"topic_1": 2, "topic_2": 1}),
+        SimpleNamespace(shown_name="Ada", topic_means={"topic_1": 4.0}),
+        SimpleNamespace(shown_name="Bo <b>", topic_means={"topic_1": 2, "topic_2": 1}),
     ]
     chart = topic_chart(topics, candidates)
     assert [line["label"] for line in chart["gridlines"]] == [

@@ -76,7 +76,13 @@ def calibration_page(request):
 @manager_only
 def calibration_interviewers_csv(request):
     form, valid = _filters(request)
-    rows = calibration.interviewer_calibration(form.scorecards()) if valid else []
+    rows = []
+    if valid:
+        scorecards = form.scorecards()
+        rows = calibration.interviewer_calibration(scorecards)
+        after_debriefs = calibration.debrief_calibration(scorecards)
+        for row in rows:
+            row.after_debriefs = after_debriefs.get(row.interviewer_id)
     return exports.calibration_interviewers_csv(rows)
 
 

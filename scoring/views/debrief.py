@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from interviews.models import Candidate
 
-from .. import debrief, services
+from .. import debrief, exports, services
 from ..access import MANAGER_PERMISSION
 from ..forms import DecisionForm, ReopenDecisionForm
 from ..jinja import render_partial
@@ -23,7 +23,8 @@ manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
 def get_debrief_candidate_for(user, pk) -> Candidate:
     """The candidate whose debrief `user` may read: a hiring manager always; an interviewer
     of the loop once all their scorecards in it are submitted (403 before); 404 otherwise."""
-    candidate = get_object_or_404(Candidate, pk=pk)
+    # With its debrief, which the page reads.
+    candidate = get_object_or_404(Candidate.objects.select_related("debrief"), pk=pk)
     if user.has_perm(MANAGER_PERMISSION):
         return candidate
     if not debrief.loop_interviews(candidate).filter(interviewers=user).exists():
@@ -47,7 +48,7 @@ def debrief_page(request, pk, *, form=None, reopen_form=None, status=200):
         {
             "data": data,
             "candidate": candidate,
-            "candidate_name": debrief.name_for(is_manager, candidate),
+            "candidate_name": data.name_for(is_manager),
             "is_manager": is_manager,
             "form": form if is_manager and not candidate.is_erased else None,
             "reopen_form": reopen_form if is_manager and data.decision else None,
@@ -57,6 +58,15 @@ def debrief_page(request, pk, *, form=None, reopen_form=None, status=200):
             ),
         },
         status=status,
+    )
+
+
+def debrief_csv(request, pk):
+    """The debrief's scorecards and ratings as CSV, for whoever may read the debrief."""
+    candidate = get_debrief_candidate_for(request.user, pk)
+    data = debrief.debrief_of(candidate)
+    return exports.debrief_csv(
+        data, candidate_name=data.name_for(request.user.has_perm(MANAGER_PERMISSION))
     )
 
 

@@ -18,6 +18,15 @@ from ..models import PointMark, Rating, Scorecard
 manager_only = permission_required(MANAGER_PERMISSION, raise_exception=True)
 
 
+def candidate_name(user, interview) -> str:
+    """The candidate as `user` may see them named on a scorecard: as the panel does for an
+    interviewer; for a hiring manager by code while the loop's names are hidden until
+    decided (the debrief links here), by name otherwise."""
+    if user.has_perm(MANAGER_PERMISSION) and debrief.names_hidden(interview.candidate):
+        return interview.candidate.anonymous_name
+    return candidate_name_for(user, interview)
+
+
 def interview_scorecards(request, pk):
     """The submitted scorecards of an interview: for hiring managers, and for an assigned
     interviewer once their own scorecard is submitted (blind until then)."""
@@ -33,7 +42,7 @@ def interview_scorecards(request, pk):
         "scoring/interview_scorecards.html",
         {
             "interview": interview,
-            "candidate_name": candidate_name_for(request.user, interview),
+            "candidate_name": candidate_name(request.user, interview),
             "scorecards": scorecards,
         },
     )
@@ -74,7 +83,7 @@ def scorecard_detail(request, pk):
         "scoring/scorecard_detail.html",
         {
             "scorecard": scorecard,
-            "candidate_name": candidate_name_for(request.user, scorecard.interview),
+            "candidate_name": candidate_name(request.user, scorecard.interview),
             "answers": answers,
             "topic_means": selectors.topic_means(Rating.objects.filter(scorecard=scorecard)),
             "amendments": scorecard.amendments.select_related("author")
