@@ -209,14 +209,17 @@ class CalibrationFilters(forms.Form):
             raise forms.ValidationError("The first date must not be after the second.")
         return cleaned
 
-    def scorecards(self):
+    def filters(self):
         data = self.cleaned_data
-        return calibration.counted_scorecards(
-            question_set=data["set"],
-            date_from=data["start"],
-            date_to=data["end"],
-            stage=data["stage"],
-        )
+        return {
+            "question_set": data["set"],
+            "date_from": data["start"],
+            "date_to": data["end"],
+            "stage": data["stage"],
+        }
+
+    def scorecards(self):
+        return calibration.counted_scorecards(**self.filters())
 
     def query(self):
         """The valid filters as a query string, for the CSV links."""

@@ -114,16 +114,18 @@ def test_calibration_queries_do_not_grow(
     build(size, alice, bob)
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
-    # filters; three for interviewers and four for agreement (the set's topics, questions),
-    # each reading its stored intervals; storing the intervals, computed this once; two for
-    # the figures after debriefs; and one for trainees (their shadow scorecards: none here).
-    with django_assert_num_queries(20):
+    # filters; the interviewers' stored sums and intervals, none stored yet: so their
+    # scorecards (three queries) give them, stored, and unread ones pruned; the agreement's
+    # sums, topics, questions and intervals, likewise (three, storing, pruning); and one
+    # for trainees (their shadow scorecards: none here).
+    with django_assert_num_queries(24):
         assert client.get(reverse("calibration")).status_code == 200
-    # Then read from where they are stored, and no session save (3) a minute on.
-    with django_assert_num_queries(15):
+    # Then read from where they are stored, and no session save (3) a minute on: the page
+    # reads stored rows only, a query per table.
+    with django_assert_num_queries(12):
         assert client.get(reverse("calibration")).status_code == 200
-    # The same, without the filter's list of sets; the interviewers' intervals read.
-    with django_assert_num_queries(7):
+    # The same, without the filter's list of sets; the interviewers' sums and intervals.
+    with django_assert_num_queries(6):
         client.get(reverse("calibration_interviewers_csv"))
 
 

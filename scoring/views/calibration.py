@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from questions.models import QuestionSet
 
-from .. import calibration, exports, training
+from .. import calibration, calibration_sums, exports, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
 from ..models import Recommendation, Score
@@ -39,14 +39,11 @@ def calibration_page(request):
     form, valid = _filters(request)
     interviewers, agreement, trainees = [], None, []
     if valid:
-        scorecards = form.scorecards()
-        interviewers = calibration.interviewer_calibration(scorecards)
-        agreement = calibration.panel_agreement(scorecards)
+        interviewers = calibration_sums.interviewer_figures(**form.filters())
+        agreement = calibration_sums.agreement_figures(**form.filters())
         trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
         recommendation_labels = Recommendation.labels
-        after_debriefs = calibration.debrief_calibration(scorecards)
         for row in interviewers:
-            row.after_debriefs = after_debriefs.get(row.interviewer_id)
             row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
             total = sum(row.recommendations)
             row.recommendation_bar = bar(
@@ -76,14 +73,14 @@ def calibration_page(request):
 @manager_only
 def calibration_interviewers_csv(request):
     form, valid = _filters(request)
-    rows = calibration.interviewer_calibration(form.scorecards()) if valid else []
+    rows = calibration_sums.interviewer_figures(**form.filters()) if valid else []
     return exports.calibration_interviewers_csv(rows)
 
 
 @manager_only
 def calibration_agreement_csv(request):
     form, valid = _filters(request)
-    agreement = calibration.panel_agreement(form.scorecards()) if valid else None
+    agreement = calibration_sums.agreement_figures(**form.filters()) if valid else None
     return exports.calibration_agreement_csv(agreement)
 
 
