@@ -785,7 +785,7 @@ def leak_figures(
     interviews = np.array([row[0] for row in rows])
     questions = np.array([row[1] for row in rows])
     counts = np.array([row[3:] for row in rows], dtype=float)
-    start = (now or timezone.now()) - datetime.timedelta(days=LEAK_WINDOW_DAYS)
+    start = _day_start(LEAK_WINDOW_DAYS, now)
     recent = np.array([row[2] >= start for row in rows])
     rated = counts.sum(axis=1)
     total = counts @ np.array(SCORES, dtype=float)
@@ -914,9 +914,15 @@ class Exposure:
         return self.candidates[365]
 
 
+def _day_start(days: int, now=None) -> datetime.datetime:
+    """The start of the window of the last `days` days: whole days, from the start of the
+    day `days` before today (as the stored sums count them, scoring/question_sums.py)."""
+    day = timezone.localdate(now or timezone.now()) - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _window_starts(now=None) -> dict[int, datetime.datetime]:
-    now = now or timezone.now()
-    return {days: now - datetime.timedelta(days=days) for days in EXPOSURE_WINDOWS}
+    return {days: _day_start(days, now) for days in EXPOSURE_WINDOWS}
 
 
 def exposure_of(question_ids: list[int], *, now=None) -> dict[int, Exposure]:

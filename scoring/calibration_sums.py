@@ -27,7 +27,7 @@ from collections.abc import Callable
 
 import numpy as np
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from interviews.models import Interview
@@ -59,6 +59,8 @@ from .models import (
     AgreementSum,
     AnswerTally,
     CalibrationSum,
+    PointSum,
+    QuestionSum,
     Recommendation,
     Scorecard,
     Span,
@@ -74,6 +76,7 @@ COUNTS += ["toward", "away", "decided", "agreed"]
 FLOATS = ["leniency_sum", "score_move_sum"]
 SUM_FIELDS = [*COUNTS, *FLOATS, "submit_quarters"]
 KEY = ["interviewer_id", "question_set_id", "stage", "span", "day"]
+COINCIDENCES = [f"c{row}{column}" for row in SCORES for column in SCORES]
 AGREEMENT_KEY = ["question_set_id", "stage", "span", "day", "topic_id", "question_id"]
 
 
@@ -284,8 +287,8 @@ def _key_q(keys, fields) -> Q:
 
 def _rows(model, sums: dict[tuple, dict], fields) -> list:
     rows = [
-        model(**dict(zip(fields, key, strict=True)), revision=secrets.randbits(62), **values)
-        for key, values in sums.items()
+        model(**dict(zip(fields, key, strict=True)), revision=secrets.randbits(40), **values)
+        for key, values in map(_columns, sums.items())
     ]
     for row in rows:
         if model is AgreementSum and not row.question_id:
@@ -305,6 +308,14 @@ def refresh_calibration(*, candidate_id: int) -> None:
     )
     if not interviews:
         return
+    # Month rows add up days that other submissions write: submissions in one question set
+    # take turns, so each adds up the others' committed days.
+    list(
+        QuestionSet.objects.select_for_update()
+        .filter(pk__in={row[1] for row in interviews})
+        .order_by("pk")
+        .values_list("pk")
+    )
     days = {(set_, stage, _day(scheduled)) for _, set_, stage, scheduled in interviews}
     interviewers = set(
         Scorecard.objects.counted()
@@ -337,6 +348,9 @@ def refresh_calibration(*, candidate_id: int) -> None:
         set_months,
         agreement_month_sums(_read(AgreementSum, AGREEMENT_KEY, in_months)),
     )
+    from . import question_sums  # which reads this module's helpers
+
+    question_sums.refresh_questions(days={(set_, day) for set_, _, day in days})
 
 
 def _month_days(model, fields, month_keys) -> Q:
@@ -353,23 +367,41 @@ def _month_days(model, fields, month_keys) -> Q:
     return found
 
 
-def _read(model, fields, where: Q) -> dict[tuple, dict]:
-    values = SUM_FIELDS if model is CalibrationSum else ["units", "coincidences"]
+def _read(model, fields, where: Q, values=None) -> dict[tuple, dict]:
+    """The rows matching `where`, keyed by their `fields`, as dicts of their `values`."""
+    if values is not None:
+        return {
+            tuple(row[: len(fields)]): dict(zip(values, row[len(fields) :], strict=True))
+            for row in model.objects.filter(where).values_list(*fields, *values)
+        }
+    values = SUM_FIELDS if model is CalibrationSum else ["units", *COINCIDENCES]
     found = {}
     for row in model.objects.filter(where).values_list(*fields, *values):
         key = tuple(row[: len(fields)])
         if model is AgreementSum:
             key = (*key[:5], key[5] or 0)
-        found[key] = dict(zip(values, row[len(fields) :], strict=True))
+            found[key] = {"units": row[len(fields)], "coincidences": list(row[len(fields) + 1 :])}
+        else:
+            found[key] = dict(zip(values, row[len(fields) :], strict=True))
     return found
 
 
-def _store(model, fields, keys, sums: dict[tuple, dict]) -> None:
-    """Replace the rows of `keys` (their first len(fields) values) with `sums`."""
+def _columns(item: tuple[tuple, dict]) -> tuple[tuple, dict]:
+    """An agreement sum's matrix as its columns."""
+    key, values = item
+    if "coincidences" in values:
+        values = {
+            "units": values["units"],
+            **dict(zip(COINCIDENCES, values["coincidences"], strict=True)),
+        }
+    return key, values
+
+
+def _store(model, fields, keys, sums: dict[tuple, dict], row_key=None) -> None:
+    """Replace the rows of `keys` (values of `fields`) with `sums` (keyed by `row_key`)."""
     model.objects.filter(_key_q(keys, fields)).delete()
-    model.objects.bulk_create(
-        _rows(model, sums, KEY if model is CalibrationSum else AGREEMENT_KEY)
-    )
+    row_key = row_key or (KEY if model is CalibrationSum else AGREEMENT_KEY)
+    model.objects.bulk_create(_rows(model, sums, row_key))
 
 
 def fresh_calibration() -> tuple[dict[tuple, dict], dict[tuple, dict]]:
@@ -380,6 +412,10 @@ def fresh_calibration() -> tuple[dict[tuple, dict], dict[tuple, dict]]:
         {**days, **month_sums(days)},
         {**agreement_days, **agreement_month_sums(agreement_days)},
     )
+
+
+def _question_key(key: tuple) -> tuple:
+    return tuple(-1 if part is None else part for part in key)
 
 
 def _close(stored, fresh) -> bool:
@@ -393,18 +429,30 @@ def _close(stored, fresh) -> bool:
 def recompute_calibration(*, check: bool = False, batch_size: int = 1000) -> list[str]:
     """Compare every stored calibration and agreement sum with a fresh computation and
     return the differences in words; unless `check`, also store the fresh sums."""
+    from . import question_sums  # which reads this module's helpers
+
     sums, agreement = fresh_calibration()
+    questions, points = question_sums.fresh_all()
     differences = []
-    for label, model, fields, fresh in (
-        ("calibration", CalibrationSum, KEY, sums),
-        ("agreement", AgreementSum, AGREEMENT_KEY, agreement),
-    ):
-        stored = _read(model, fields, Q())
-        for key in sorted(stored.keys() - fresh.keys(), key=str):
+    everything = (
+        ("calibration", CalibrationSum, KEY, sums, None),
+        ("agreement", AgreementSum, AGREEMENT_KEY, agreement, None),
+        (
+            "question",
+            QuestionSum,
+            question_sums.QUESTION_KEY,
+            questions,
+            question_sums.QUESTION_FIELDS,
+        ),
+        ("point", PointSum, question_sums.POINT_KEY, points, question_sums.POINT_FIELDS),
+    )
+    for label, model, fields, fresh, values in everything:
+        stored = _read(model, fields, Q(), values)
+        for key in sorted(stored.keys() - fresh.keys(), key=_question_key):
             differences.append(f"{label} {key}: stored but has no scorecard")
-        for key in sorted(fresh.keys() - stored.keys(), key=str):
+        for key in sorted(fresh.keys() - stored.keys(), key=_question_key):
             differences.append(f"{label} {key}: missing")
-        for key in sorted(fresh.keys() & stored.keys(), key=str):
+        for key in sorted(fresh.keys() & stored.keys(), key=_question_key):
             for name, value in fresh[key].items():
                 if not _close(stored[key][name], value):
                     differences.append(
@@ -412,10 +460,7 @@ def recompute_calibration(*, check: bool = False, batch_size: int = 1000) -> lis
                     )
     if not check and differences:
         with transaction.atomic():
-            for model, fields, fresh in (
-                (CalibrationSum, KEY, sums),
-                (AgreementSum, AGREEMENT_KEY, agreement),
-            ):
+            for _, model, fields, fresh, _ in everything:
                 model.objects.all().delete()
                 model.objects.bulk_create(_rows(model, fresh, fields), batch_size=batch_size)
     return differences
@@ -430,9 +475,7 @@ def _digest(kind: str, key: tuple, resamples: int, fingerprint: str) -> str:
 
 
 def _fingerprint(revisions) -> str:
-    return hashlib.blake2b(
-        " ".join(map(str, sorted(revisions))).encode(), digest_size=20
-    ).hexdigest()
+    return hashlib.blake2b(" ".join(map(str, revisions)).encode(), digest_size=20).hexdigest()
 
 
 def stored_intervals(
@@ -515,7 +558,7 @@ def interviewer_figures(
         names[interviewer] = (first_name, last_name, username)
         revisions.append(revision)
         _add(totals.setdefault(interviewer, _empty()), dict(zip(SUM_FIELDS, values, strict=True)))
-    fingerprint = _fingerprint(revisions)
+    fingerprint = _fingerprint(sorted(revisions))
     result, wanted = [], {}
     for interviewer in sorted(totals, key=lambda pk: (*names[pk], pk)):
         total = totals[interviewer]
@@ -577,17 +620,33 @@ def agreement_figures(
         "date_to": date_to,
         "stage": stage,
     }
+    # Summed per bank question by the database; the revisions' sum and count stand for the
+    # rows summed (a write to any of them changes it).
     rows = list(
-        _filtered(AgreementSum, **filters).values_list(
-            "topic", "question", "units", "coincidences", "revision"
+        _filtered(AgreementSum, **filters)
+        .values("topic", "question")
+        .annotate(
+            summed_units=Sum("units"),
+            revisions=Sum("revision"),
+            count=Count("pk"),
+            **{f"summed_{name}": Sum(name) for name in COINCIDENCES},
         )
+        .values_list(
+            "topic",
+            "question",
+            "summed_units",
+            "revisions",
+            "count",
+            *(f"summed_{name}" for name in COINCIDENCES),
+        )
+        .order_by("topic", "question")
     )
-    fingerprint = _fingerprint(row[4] for row in rows)
+    fingerprint = _fingerprint(row[:5] for row in rows)
     size = len(SCORES)
     topics = np.array([row[0] for row in rows], dtype=np.int64)
     questions = np.array([row[1] or 0 for row in rows], dtype=np.int64)
     units = np.array([row[2] for row in rows], dtype=np.int64)
-    matrices = np.array([row[3] for row in rows], dtype=float).reshape(-1, size, size)
+    matrices = np.array([row[5:] for row in rows], dtype=float).reshape(-1, size, size)
     wanted, by_key = {}, {}
 
     def agreement(label, selected, key, question_id=None):

@@ -8,11 +8,10 @@ from django.core.exceptions import ValidationError
 
 from config import limits
 from config.forms import ascii_integer, bounded_text_field
-from interviews.models import Interview
 from questions.models import QuestionSet
 
 from . import calibration
-from .models import Decision, Mark, Recommendation, Score, Scorecard
+from .models import CalibrationSum, Decision, Mark, Recommendation, Score, Scorecard, Span
 
 
 class FinishScorecardForm(forms.ModelForm):
@@ -195,7 +194,14 @@ class CalibrationFilters(forms.Form):
             if name in data:
                 data[field] = data[name]
         super().__init__(data, *args, **kwargs)
-        stages = Interview.objects.order_by("stage").values_list("stage", flat=True).distinct()
+        # The stages of interviews with counted scorecards, from the calibration sums' months
+        # (a row per interviewer, set, stage and month), not from every interview.
+        stages = (
+            CalibrationSum.objects.filter(span=Span.MONTH)
+            .order_by("stage")
+            .values_list("stage", flat=True)
+            .distinct()
+        )
         self.fields["stage"].choices = [("", "Any stage")] + [(s, s) for s in stages]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = (

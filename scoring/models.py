@@ -511,7 +511,8 @@ class AgreementSum(models.Model):
     """The coincidences of the rated asked questions (units) of one bank question, or of one
     topic's follow-ups (no question), in the interviews of one question set and stage on one
     day or in one month: Krippendorff's α needs only their sum (scoring/calibration_sums.py).
-    Stored with CalibrationSum; `coincidences` is the 4 × 4 matrix, row by row."""
+    Stored with CalibrationSum; `c<row><column>` is the 4 × 4 matrix's cell, so that the
+    database adds them up."""
 
     question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
     stage = models.CharField(max_length=200)
@@ -523,7 +524,22 @@ class AgreementSum(models.Model):
     )
     revision = models.BigIntegerField()
     units = models.PositiveIntegerField()
-    coincidences = models.JSONField()
+    c11 = models.FloatField()
+    c12 = models.FloatField()
+    c13 = models.FloatField()
+    c14 = models.FloatField()
+    c21 = models.FloatField()
+    c22 = models.FloatField()
+    c23 = models.FloatField()
+    c24 = models.FloatField()
+    c31 = models.FloatField()
+    c32 = models.FloatField()
+    c33 = models.FloatField()
+    c34 = models.FloatField()
+    c41 = models.FloatField()
+    c42 = models.FloatField()
+    c43 = models.FloatField()
+    c44 = models.FloatField()
 
     class Meta:
         indexes = [
@@ -533,3 +549,71 @@ class AgreementSum(models.Model):
 
     def __str__(self):
         return f"Agreement on question #{self.question_id} on {self.day} ({self.span})"
+
+
+class QuestionSum(models.Model):
+    """The stored answer tallies of one bank question (as one recorded version of it) in the
+    interviews of one day or month, added up: what question analytics shows, so that it
+    reads a row per question and month (scoring/question_sums.py). The row without a
+    question counts the set's interviews. `candidates_last` counts the candidates whose
+    latest interview asking the question falls here, so that the candidates asked within a
+    window are a sum over its days. Stored with the calibration sums."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questions.Question", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    version = models.IntegerField(null=True)  # the asked question's history row
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    revision = models.BigIntegerField()
+    interviews = models.PositiveIntegerField()
+    answers = models.PositiveIntegerField()
+    skipped = models.PositiveIntegerField()
+    scored_1 = models.PositiveIntegerField()
+    scored_2 = models.PositiveIntegerField()
+    scored_3 = models.PositiveIntegerField()
+    scored_4 = models.PositiveIntegerField()
+    paired = models.PositiveIntegerField()
+    x_sum = models.PositiveIntegerField()
+    xx_sum = models.PositiveIntegerField()
+    y_sum = models.FloatField()
+    yy_sum = models.FloatField()
+    xy_sum = models.FloatField()
+    # The probable-leak rule's per-interview leads (scoring/calibration.py, LeakFigures).
+    lead_n = models.PositiveIntegerField()
+    lead_sum = models.FloatField()
+    lead_rated = models.PositiveIntegerField()
+    candidates_last = models.PositiveIntegerField()
+    first_asked = models.DateTimeField(null=True)
+    last_asked = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["question_set", "span", "day"], name="question_sum_set"),
+            models.Index(fields=["question", "span", "day"], name="question_sum_question"),
+        ]
+
+    def __str__(self):
+        return f"Answers to question #{self.question_id} on {self.day} ({self.span})"
+
+
+class PointSum(models.Model):
+    """The stored point tallies of one bank question's point (by position) in the interviews
+    of one day or month, added up; stored with QuestionSum."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    revision = models.BigIntegerField()
+    answers = models.PositiveIntegerField()
+    covered = models.PositiveIntegerField()
+    partial = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["question_set", "span", "day"], name="point_sum_set")]
+
+    def __str__(self):
+        return f"Point {self.position} of question #{self.question_id} on {self.day}"

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from questions.models import QuestionSet
 
-from .. import calibration, calibration_sums, exports, training
+from .. import calibration, calibration_sums, exports, question_sums, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
 from ..models import Recommendation, Score
@@ -138,7 +138,7 @@ def question_analytics(request, slug):
     sort = request.GET.get("sort", "position")
     if sort.lstrip("-") not in SORTS:
         sort = "position"
-    rows = _sorted(calibration.question_analytics(question_set), sort)
+    rows = _sorted(question_sums.question_analytics(question_set), sort)
     can_edit = user.has_perm("questions.view_question") and user.is_staff
     for row in rows:
         row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
