@@ -35,6 +35,9 @@ class QuestionWithUsageAdmin(QuestionAdmin):
     ]
 
     actions = [*QuestionAdmin.actions, "retire_flagged", "replace_with_copy"]
+    # The whole bank's count would compute every question's figures; a filtered list
+    # (a set's questions) computes only its own.
+    show_full_result_count = False
 
     def get_list_filter(self, request):
         return [*QuestionAdmin.list_filter, OverExposedFilter]

@@ -43,6 +43,7 @@ from .calibration_sums import (
     _key_q,
     _month,
     _month_days,
+    _next_month,
     span_filter,
     stored_intervals,
 )
@@ -444,12 +445,19 @@ def with_exposure_and_usage(questions: QuerySet[Question], *, now=None) -> Query
 
     of_question = QuestionSum.objects.filter(question=OuterRef("pk"))
     months = of_question.filter(span=Span.MONTH)
-    windows = {
-        f"candidates_{days}": Coalesce(
-            _sum_of(Sum("candidates_last"), of_question.filter(span_filter(start, None))), 0
+    windows = {}
+    for days in EXPOSURE_WINDOWS:
+        # The whole months, then the days before them: each an index range of its own.
+        start = window_start(days, now=now)
+        first = _next_month(start) if start.day > 1 else start
+        parts = [
+            of_question.filter(span=Span.MONTH, day__gte=first),
+            of_question.filter(span=Span.DAY, day__gte=start, day__lt=first),
+        ]
+        windows[f"candidates_{days}"] = sum(
+            (Coalesce(_sum_of(Sum("candidates_last"), part), 0) for part in parts[1:]),
+            Coalesce(_sum_of(Sum("candidates_last"), parts[0]), 0),
         )
-        for days, start in ((d, window_start(d, now=now)) for d in EXPOSURE_WINDOWS)
-    }
     scored = sum((F(name) for name in SCORED[1:]), F(SCORED[0]))
     score_total = sum(
         (value * F(name) for value, name in zip(SCORES[1:], SCORED[1:], strict=True)),

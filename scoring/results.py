@@ -465,7 +465,10 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
             for model, fresh in ((AnswerTally, answers), (PointTally, points)):
                 model.objects.all().delete()
                 model.objects.bulk_create(fresh.values(), batch_size=batch_size)
-    # The calibration page's sums, computed from the tallies (after them, when mended).
+    # The calibration page's sums are made of the tallies: checked once those are right,
+    # rebuilt after them.
+    if check and differences:
+        return differences
     return differences + calibration_sums.recompute_calibration(check=check)
 
 
