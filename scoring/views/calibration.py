@@ -13,6 +13,7 @@ from questions.models import QuestionSet
 from .. import calibration, calibration_sums, exports, question_sums, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
+from ..jinja import render_partial
 from ..models import Recommendation, Score
 from .results import MANAGER_PERMISSION, manager_only
 
@@ -60,6 +61,17 @@ def calibration_page(request):
             "interviewers": interviewers,
             "agreement": agreement,
             "trainees": trainees,
+            # By Jinja2, as the compare table's rows: a set has dozens of questions.
+            **{
+                f"{name}_rows": render_partial(
+                    "scoring/agreement_rows.html",
+                    {"rows": rows, "tentative": calibration.ALPHA_TENTATIVE},
+                )
+                for name, rows in (
+                    ("topic", agreement.topics if agreement else []),
+                    ("question", agreement.questions if agreement else []),
+                )
+            },
             "thresholds": {
                 "qualify_difference": settings.QUALIFY_MAX_DIFFERENCE,
                 "reliable": calibration.ALPHA_RELIABLE,
@@ -176,6 +188,9 @@ def question_analytics(request, slug):
         {
             "question_set": question_set,
             "rows": rows,
+            # By Jinja2, as the compare table's rows: each question carries its points.
+            "analytics_rows": render_partial("scoring/analytics_rows.html", {"rows": rows}),
+            "freshness_rows": render_partial("scoring/freshness_rows.html", {"rows": rows}),
             "headers": headers,
             "freshness_headers": freshness_headers,
             "limits": {
