@@ -643,35 +643,43 @@ def agreement_figures(
     )
     fingerprint = _fingerprint(row[:5] for row in rows)
     size = len(SCORES)
-    topics = np.array([row[0] for row in rows], dtype=np.int64)
-    questions = np.array([row[1] or 0 for row in rows], dtype=np.int64)
-    units = np.array([row[2] for row in rows], dtype=np.int64)
     matrices = np.array([row[5:] for row in rows], dtype=float).reshape(-1, size, size)
-    wanted, by_key = {}, {}
-
-    def agreement(label, selected, key, question_id=None):
-        count = int(units[selected].sum())
-        alpha = None
-        if count:
-            value = float(alpha_of_coincidences(matrices[selected].sum(axis=0)[None])[0])
-            alpha = None if np.isnan(value) else value
-        wanted[_digest("alpha", key, resamples, fingerprint)] = key
-        row = by_key[key] = Agreement(
-            label=label, units=count, alpha=alpha, question_id=question_id
+    # Each table row's sum of the rows summed: all, per topic, per question; their α in one
+    # vectorised call.
+    groups = {(0,): list(range(len(rows)))}
+    for index, (topic, question, *_) in enumerate(rows):
+        groups.setdefault((1, topic), []).append(index)
+        if question:
+            groups.setdefault((2, question), []).append(index)
+    keys = list(groups)
+    units = [sum(rows[index][2] for index in groups[key]) for key in keys]
+    summed = np.array([matrices[groups[key]].sum(axis=0) for key in keys]).reshape(-1, size, size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        alphas = alpha_of_coincidences(summed) if keys else []
+    by_key = {
+        key: Agreement(
+            label="All questions",
+            units=count,
+            alpha=None if not count or np.isnan(alpha) else float(alpha),
         )
-        return row
-
-    result = PanelAgreement(
-        overall=agreement("All questions", np.ones(len(rows), dtype=bool), (0,))
-    )
+        for key, count, alpha in zip(keys, units, alphas, strict=True)
+    }
+    wanted = {_digest("alpha", key, resamples, fingerprint): key for key in keys}
+    result = PanelAgreement(overall=by_key[(0,)])
     if rows:
-        for topic in Topic.objects.filter(pk__in=set(topics.tolist())):
-            result.topics.append(agreement(topic.name, topics == topic.pk, (1, topic.pk)))
-            result.topics[-1].topic_id = topic.pk
-        for question in Question.objects.filter(pk__in=set(questions.tolist()) - {0}):
-            result.questions.append(
-                agreement(str(question), questions == question.pk, (2, question.pk), question.pk)
-            )
+        topic_ids = [key[1] for key in keys if key[0] == 1]
+        for pk, name in Topic.objects.filter(pk__in=topic_ids).values_list("pk", "name"):
+            row = by_key[(1, pk)]
+            row.label, row.topic_id = name, pk
+            result.topics.append(row)
+        question_ids = [key[1] for key in keys if key[0] == 2]
+        for pk, position, prompt in Question.objects.filter(pk__in=question_ids).values_list(
+            "pk", "position", "prompt"
+        ):
+            row = by_key[(2, pk)]
+            # As str(question) names it.
+            row.label, row.question_id = f"{position}. {prompt[:80]}", pk
+            result.questions.append(row)
 
     def compute():
         fresh = panel_agreement(

@@ -61,7 +61,11 @@ def calibration_page(request):
             "interviewers": interviewers,
             "agreement": agreement,
             "trainees": trainees,
-            # By Jinja2, as the compare table's rows: a set has dozens of questions.
+            # By Jinja2, as the compare table's rows: a set has dozens of questions, a team
+            # dozens of interviewers.
+            "interviewer_rows": render_partial(
+                "scoring/interviewer_rows.html", {"interviewers": interviewers}
+            ),
             **{
                 f"{name}_rows": render_partial(
                     "scoring/agreement_rows.html",
