@@ -274,7 +274,7 @@ def question_analytics(
     within = {}
     for row in (
         QuestionSum.objects.filter(question__in=list(questions))
-        .filter(_either(*windows.values(), recent))
+        .filter(_either(*windows.values(), *([] if recent in windows.values() else [recent])))
         .values("question")
         .annotate(
             **{name: Sum("candidates_last", filter=where) for name, where in windows.items()},
@@ -352,8 +352,10 @@ def _leak(total: dict, window: dict) -> LeakFigures:
 
 def _points(questions: dict, question_set: QuestionSet) -> None:
     texts = {
-        (point.question_id, point.position): point.text
-        for point in AnswerPoint.objects.filter(question__in=list(questions))
+        (question, position): text
+        for question, position, text in AnswerPoint.objects.filter(
+            question__in=list(questions)
+        ).values_list("question", "position", "text")
     }
     for row in (
         PointSum.objects.filter(question_set=question_set, span=Span.MONTH)
