@@ -17,7 +17,7 @@ first day, computed on a miss by calibration.leak_figures."""
 import datetime
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.utils import timezone
 
 from interviews.models import Interview
@@ -472,8 +472,7 @@ def with_exposure_and_usage(questions: QuerySet[Question], *, now=None) -> Query
         last_asked=_sum_of(Max("last_asked"), months),
         times_asked=Coalesce(_sum_of(Sum("interviews"), months), 0),
         mean_rating=_sum_of(
-            ExpressionWrapper(Sum(score_total) * 1.0, output_field=FloatField())
-            / NullIf(Sum(scored), 0),
+            Cast(Sum(score_total), FloatField()) / NullIf(Sum(scored), 0),
             months,
         ),
     ).annotate(

@@ -162,3 +162,25 @@ def test_analytics_reads_the_same_number_of_queries_whatever_the_history(
     # leak intervals when a question has enough answers for one (none here).
     with django_assert_num_queries(6):
         question_sums.question_analytics(question_set)
+
+
+def test_a_planted_leaks_stored_interval_is_the_fresh_one(alice):
+    """As scoring/tests/test_leaks.py plants it: the stored path reads the same figures and
+    interval as the reference, stored once and then read."""
+    from scoring.models import StoredInterval
+    from scoring.tests.test_leaks import history
+
+    question_set = history(
+        alice,
+        recent=20,
+        earlier=20,
+        scores=lambda period, number: [4 if period == "recent" else 2 + number % 2, 2, 3],
+    )
+    reference = described(calibration.question_analytics(question_set))
+    stored = described(question_sums.question_analytics(question_set))
+    assert stored == reference
+    assert stored[0][13]["interval"] is not None
+    assert calibration.PROBABLE_LEAK in stored[0][10]
+    assert StoredInterval.objects.count() == 3
+    assert described(question_sums.question_analytics(question_set)) == reference
+    assert StoredInterval.objects.count() == 3
