@@ -59,8 +59,6 @@ from .models import (
     AgreementSum,
     AnswerTally,
     CalibrationSum,
-    PointSum,
-    QuestionSum,
     Recommendation,
     Scorecard,
     Span,
@@ -296,18 +294,19 @@ def _rows(model, sums: dict[tuple, dict], fields) -> list:
     return rows
 
 
-def refresh_calibration(*, candidate_id: int) -> None:
+def refresh_calibration(*, candidate_id: int) -> set[tuple[int, datetime.date]]:
     """Store afresh the calibration sums of every day and month a counted scorecard of the
     candidate falls in, and the agreement sums of their interviews' days and months. Call it
     in the transaction of the change, after the scorecards, the debrief and the decision are
-    written."""
+    written. Returns the (question set, day)s of the candidate's interviews, whose question
+    sums change with them (`sums.refresh_sums`)."""
     interviews = list(
         Interview.objects.filter(candidate=candidate_id)
         .order_by()
         .values_list("pk", "question_set", "stage", "scheduled_at")
     )
     if not interviews:
-        return
+        return set()
     # Month rows add up days that other submissions write: submissions in one question set
     # take turns, so each adds up the others' committed days.
     list(
@@ -348,9 +347,7 @@ def refresh_calibration(*, candidate_id: int) -> None:
         set_months,
         agreement_month_sums(_read(AgreementSum, AGREEMENT_KEY, in_months)),
     )
-    from . import question_sums  # which reads this module's helpers
-
-    question_sums.refresh_questions(days={(set_, day) for set_, _, day in days})
+    return {(set_, day) for set_, _, day in days}
 
 
 def _month_days(model, fields, month_keys) -> Q:
@@ -426,26 +423,24 @@ def _close(stored, fresh) -> bool:
     return stored == fresh
 
 
-def recompute_calibration(*, check: bool = False, batch_size: int = 1000) -> list[str]:
+def recompute_calibration(*, check: bool = False) -> list[str]:
     """Compare every stored calibration and agreement sum with a fresh computation and
     return the differences in words; unless `check`, also store the fresh sums."""
-    from . import question_sums  # which reads this module's helpers
-
     sums, agreement = fresh_calibration()
-    questions, points = question_sums.fresh_all()
-    differences = []
-    everything = (
-        ("calibration", CalibrationSum, KEY, sums, None),
-        ("agreement", AgreementSum, AGREEMENT_KEY, agreement, None),
+    return recompute(
         (
-            "question",
-            QuestionSum,
-            question_sums.QUESTION_KEY,
-            questions,
-            question_sums.QUESTION_FIELDS,
+            ("calibration", CalibrationSum, KEY, sums, None),
+            ("agreement", AgreementSum, AGREEMENT_KEY, agreement, None),
         ),
-        ("point", PointSum, question_sums.POINT_KEY, points, question_sums.POINT_FIELDS),
+        check=check,
     )
+
+
+def recompute(everything, *, check: bool, batch_size: int = 1000) -> list[str]:
+    """Compare each (label, model, key fields, fresh rows, value fields) of `everything`
+    with the stored rows and return the differences in words; unless `check`, also replace
+    them with the fresh ones."""
+    differences = []
     for label, model, fields, fresh, values in everything:
         stored = _read(model, fields, Q(), values)
         for key in sorted(stored.keys() - fresh.keys(), key=_question_key):

@@ -9,8 +9,8 @@ question (a candidate asked since a day was last asked on or after it). The wind
 whole days: from the day `days` before today, as calibration.exposure_of counts them.
 
 Stored afresh with the calibration sums, in the same transaction (`refresh_questions`,
-from calibration_sums.refresh_calibration: every day a candidate was interviewed on, as
-their latest interview moves their count); rebuilt or checked with them. The leak rule's
+from sums.refresh_sums: every day a candidate was interviewed on, as their latest interview
+moves their count); rebuilt or checked with them (sums.recompute_sums). The leak rule's
 bootstrap intervals are stored under the revisions of the question's rows and the window's
 first day, computed on a miss by calibration.leak_figures."""
 
@@ -44,6 +44,9 @@ from .calibration_sums import (
     _month,
     _month_days,
     _next_month,
+    _read,
+    _store,
+    recompute,
     span_filter,
     stored_intervals,
 )
@@ -211,11 +214,22 @@ def fresh_all() -> tuple[dict, dict]:
     return {**questions, **question_months}, {**points, **point_months}
 
 
+def recompute_questions(*, check: bool = False) -> list[str]:
+    """Compare every stored question and point sum with a fresh computation and return the
+    differences in words; unless `check`, also store the fresh sums."""
+    questions, points = fresh_all()
+    return recompute(
+        (
+            ("question", QuestionSum, QUESTION_KEY, questions, QUESTION_FIELDS),
+            ("point", PointSum, POINT_KEY, points, POINT_FIELDS),
+        ),
+        check=check,
+    )
+
+
 def refresh_questions(*, days: set[tuple[int, datetime.date]]) -> None:
     """Store afresh the question and point sums of the (question set, day)s and their
     months. Call it in the transaction of the change, after the tallies."""
-    from .calibration_sums import _read, _store
-
     interviews = Interview.objects.filter(_key_q(days, ["question_set", "scheduled_at__date"]))
     questions, points = fresh_question_sums(interviews)
     day_keys = {(s, Span.DAY.value, d) for s, d in days}

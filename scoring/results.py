@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
-from . import calibration_sums
+from . import calibration_sums, sums
 from .models import (
     AnswerTally,
     CandidateResult,
@@ -429,7 +429,7 @@ def store_tallies(scorecard: Scorecard) -> None:
 
 def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[str]:
     """Compare every stored tally, and the calibration sums made of them
-    (`calibration_sums.recompute_calibration`), with a fresh computation and return the
+    (`sums.recompute_sums`), with a fresh computation and return the
     differences in words; unless `check`, also store the fresh ones, so that none remains."""
     sheets, answers, points = fresh_tallies()
     differences = []
@@ -469,7 +469,7 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
     # rebuilt after them.
     if check and differences:
         return differences
-    return differences + calibration_sums.recompute_calibration(check=check)
+    return differences + sums.recompute_sums(check=check)
 
 
 def recompute_intervals(*, check: bool = False) -> list[str]:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
-from scoring import calibration, calibration_sums, services
+from scoring import calibration, calibration_sums, services, sums
 from scoring.models import CalibrationSum, Decision, Recommendation, Span, StoredInterval
 from scoring.tests.factories import write_scorecard
 
@@ -73,7 +73,7 @@ def described(rows, agreement):
 
 
 def assert_fresh(filter_sets):
-    assert calibration_sums.recompute_calibration(check=True) == []
+    assert sums.recompute_sums(check=True) == []
     shown = []
     for filters in filter_sets:
         stored = (

@@ -12,7 +12,7 @@ from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
 from questions.models import Question
 from questions.tests.factories import QuestionFactory, QuestionSetFactory
-from scoring import calibration, calibration_sums, question_sums, services
+from scoring import calibration, question_sums, services, sums
 from scoring.models import QuestionSum, Recommendation, Span
 from scoring.tests.factories import write_scorecard
 
@@ -53,7 +53,7 @@ def described(rows):
 
 
 def assert_fresh(question_set):
-    assert calibration_sums.recompute_calibration(check=True) == []
+    assert sums.recompute_sums(check=True) == []
     stored = described(question_sums.question_analytics(question_set))
     reference = described(calibration.question_analytics(question_set))
     # A question never asked has no leak figures in the reference, zeros in the sums.
