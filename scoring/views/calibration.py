@@ -156,11 +156,11 @@ def question_analytics(request, slug):
         sort = "position"
     rows = _sorted(question_sums.question_analytics(question_set), sort)
     can_edit = user.has_perm("questions.view_question") and user.is_staff
+    # One reverse for every row's link to the admin: /admin/questions/question/<pk>/change/.
+    change_url = reverse("admin:questions_question_change", args=[0]).replace("/0/", "/{}/")
     for row in rows:
         row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
-        row.admin_url = (
-            reverse("admin:questions_question_change", args=[row.question.pk]) if can_edit else ""
-        )
+        row.admin_url = change_url.format(row.question.pk) if can_edit else ""
     headers = _headers(
         [
             ("position", "#"),
