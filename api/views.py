@@ -24,7 +24,7 @@ from interviews.forms import CandidateForm
 from interviews.models import Candidate, Interview
 from notifications import services as scheduling
 from questions.models import Question, QuestionSet
-from scoring import calibration, debrief, selectors
+from scoring import calibration_sums, debrief, question_sums, selectors
 from scoring import services as scoring_services
 from scoring.access import MANAGER_PERMISSION, check_may_read_scorecards, get_scorecard_for
 from scoring.comparison import Comparison
@@ -540,10 +540,9 @@ class Calibration(Private, APIView):
         form = CalibrationFilters(request.query_params)
         if not form.is_valid():
             raise form_errors(form)
-        scorecards = form.scorecards()
         figures = {
-            "interviewers": calibration.interviewer_calibration(scorecards),
-            "agreement": calibration.panel_agreement(scorecards),
+            "interviewers": calibration_sums.interviewer_figures(**form.filters()),
+            "agreement": calibration_sums.agreement_figures(**form.filters()),
         }
         return Response(s.CalibrationSerializer(figures).data)
 
@@ -562,7 +561,7 @@ class QuestionAnalytics(Private, APIView):
         question_set = get_object_or_404(QuestionSet, slug=slug)
         figures = {
             "question_set": question_set,
-            "questions": calibration.question_analytics(question_set),
+            "questions": question_sums.question_analytics(question_set),
         }
         return Response(s.QuestionAnalyticsSerializer(figures).data)
 

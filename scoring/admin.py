@@ -13,7 +13,7 @@ from questions import services as bank
 from questions.admin import QuestionAdmin
 from questions.models import Question, QuestionSet
 
-from . import calibration
+from . import calibration, question_sums
 from .models import Qualification
 
 admin.site.unregister(Question)
@@ -35,12 +35,15 @@ class QuestionWithUsageAdmin(QuestionAdmin):
     ]
 
     actions = [*QuestionAdmin.actions, "retire_flagged", "replace_with_copy"]
+    # The whole bank's count would compute every question's figures; a filtered list
+    # (a set's questions) computes only its own.
+    show_full_result_count = False
 
     def get_list_filter(self, request):
         return [*QuestionAdmin.list_filter, OverExposedFilter]
 
     def get_queryset(self, request):
-        return calibration.with_exposure(calibration.with_usage(super().get_queryset(request)))
+        return question_sums.with_exposure_and_usage(super().get_queryset(request))
 
     def confirm_flagged(self, request, queryset, *, action, title, button, explanation):
         """The confirmation of an action on flagged questions, with their figures; None once
@@ -170,7 +173,7 @@ def flag_figures(questions) -> list:
     for question_set in QuestionSet.objects.filter(questions__in=wanted).distinct():
         rows += [
             row
-            for row in calibration.question_analytics(question_set)
+            for row in question_sums.question_analytics(question_set)
             if row.question.pk in wanted
         ]
     return sorted(rows, key=lambda row: (row.question.question_set_id, row.question.position))

@@ -314,7 +314,7 @@ def interviewer_calibration(
             points_marked=tally["points_marked"],
             leniency=float(differences.mean()) if len(differences) else None,
             leniency_n=len(differences),
-            median_hours=float(np.median(hours)),
+            median_hours=quarter_hour_median(quarter_hours(hours)),
             within_24h=float(np.mean(hours <= SUBMITTED_WITHIN.total_seconds() / 3600)),
         )
         if len(differences) >= LENIENCY_MIN_SCORECARDS:
@@ -328,6 +328,28 @@ def interviewer_calibration(
         result.append(item)
     intervals.resolve()
     return result
+
+
+def quarter_hours(hours) -> dict[str, int]:
+    """How many of `hours` round to each quarter hour (keys are quarters, as text): the
+    median time to submit is read from these, which add up across months (CalibrationSum)."""
+    counts = {}
+    for value in hours:
+        quarter = str(round(float(value) * 4))
+        counts[quarter] = counts.get(quarter, 0) + 1
+    return counts
+
+
+def quarter_hour_median(counts: dict[str, int]) -> float | None:
+    """The median, in hours, of the times counted per quarter hour (`quarter_hours`)."""
+    total = sum(counts.values())
+    if not total:
+        return None
+    middle, seen, found = ((total - 1) // 2, total // 2), 0, []
+    for quarter, count in sorted((int(q), c) for q, c in counts.items()):
+        found += [quarter for index in middle if seen <= index < seen + count]
+        seen += count
+    return sum(found) / len(found) / 4
 
 
 def _planned_minutes(scorecards: QuerySet[Scorecard]) -> dict[int, int]:
@@ -353,6 +375,7 @@ class Agreement:
     alpha: float | None
     interval: tuple[float, float] | None = None
     question_id: int | None = None
+    topic_id: int | None = None
 
     @property
     def reading(self):
@@ -389,13 +412,23 @@ def ordinal_alpha_resampled(patterns: np.ndarray, weights: np.ndarray) -> np.nda
     """α (ordinal) for each row of `weights`, the number of times each unit pattern (a row of
     value counts) is drawn: the package's formula over the summed coincidence matrices,
     vectorised so that a thousand resamples cost one array operation."""
+    observed = np.einsum("bu,uck->bck", weights, unit_coincidences(patterns))
+    return alpha_of_coincidences(observed)
+
+
+def unit_coincidences(patterns: np.ndarray) -> np.ndarray:
+    """Each unit's coincidence matrix, n_c (n_k − [c = k]) / (m − 1), from its row of value
+    counts (m of them); a unit's matrices add up, so α needs only their sum."""
     patterns = np.asarray(patterns, dtype=float)
     pairable = patterns.sum(axis=1)
-    # Each unit's coincidences: n_c (n_k − [c = k]) / (m − 1).
-    coincidences = (patterns[:, :, None] * (patterns[:, None, :] - np.eye(patterns.shape[1]))) / (
+    return (patterns[:, :, None] * (patterns[:, None, :] - np.eye(patterns.shape[1]))) / (
         pairable - 1
     )[:, None, None]
-    observed = np.einsum("bu,uck->bck", weights, coincidences)
+
+
+def alpha_of_coincidences(observed: np.ndarray) -> np.ndarray:
+    """α (ordinal) of each of a stack of summed coincidence matrices (b × values × values):
+    the package's formula; NaN where it is undefined."""
     totals = observed.sum(axis=2)  # n_c
     n = totals.sum(axis=1)
     cumulative = np.cumsum(totals, axis=1)
@@ -470,13 +503,14 @@ def panel_agreement(
 
     intervals = intervals or Intervals()
 
-    def agreement(label, selected, key, question_id=None):
+    def agreement(label, selected, key, question_id=None, topic_id=None):
         selected_counts = counts[selected]
         row = Agreement(
             label=label,
             units=len(selected_counts),
             alpha=ordinal_alpha(selected_counts),
             question_id=question_id,
+            topic_id=topic_id,
         )
         intervals.ask(
             bootstrap_alpha,
@@ -494,7 +528,9 @@ def panel_agreement(
         intervals.resolve()
         return result
     for topic in Topic.objects.filter(pk__in=set(topic_ids.tolist())):
-        result.topics.append(agreement(topic.name, topic_ids == topic.pk, (1, topic.pk)))
+        result.topics.append(
+            agreement(topic.name, topic_ids == topic.pk, (1, topic.pk), topic_id=topic.pk)
+        )
     for question in Question.objects.filter(pk__in=set(question_ids.tolist()) - {0}):
         result.questions.append(
             agreement(str(question), question_ids == question.pk, (2, question.pk), question.pk)
@@ -749,7 +785,7 @@ def leak_figures(
     interviews = np.array([row[0] for row in rows])
     questions = np.array([row[1] for row in rows])
     counts = np.array([row[3:] for row in rows], dtype=float)
-    start = (now or timezone.now()) - datetime.timedelta(days=LEAK_WINDOW_DAYS)
+    start = _day_start(LEAK_WINDOW_DAYS, now)
     recent = np.array([row[2] >= start for row in rows])
     rated = counts.sum(axis=1)
     total = counts @ np.array(SCORES, dtype=float)
@@ -878,9 +914,15 @@ class Exposure:
         return self.candidates[365]
 
 
+def _day_start(days: int, now=None) -> datetime.datetime:
+    """The start of the window of the last `days` days: whole days, from the start of the
+    day `days` before today (as the stored sums count them, scoring/question_sums.py)."""
+    day = timezone.localdate(now or timezone.now()) - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
 def _window_starts(now=None) -> dict[int, datetime.datetime]:
-    now = now or timezone.now()
-    return {days: now - datetime.timedelta(days=days) for days in EXPOSURE_WINDOWS}
+    return {days: _day_start(days, now) for days in EXPOSURE_WINDOWS}
 
 
 def exposure_of(question_ids: list[int], *, now=None) -> dict[int, Exposure]:
@@ -972,8 +1014,8 @@ class DebriefFigures:
 
     debriefed: int = 0  # counted scorecards with values kept at a debrief
     moved: int = 0  # of those, changed since (score or recommendation)
-    score_moves: list = field(default_factory=list)  # |Δ score| of each moved scorecard
-    recommendation_moves: list = field(default_factory=list)  # |Δ recommendation| steps
+    score_move_sum: float = 0.0  # Σ |Δ score| over the moved scorecards
+    recommendation_move_sum: int = 0  # Σ |Δ recommendation| steps over them
     toward: int = 0  # moved scores that came nearer the rest of the panel's mean
     away: int = 0  # and those that went further from it
     decided: int = 0  # counted scorecards of candidates decided hire or no hire
@@ -985,20 +1027,22 @@ class DebriefFigures:
 
     @property
     def score_distance(self):
-        return sum(self.score_moves) / len(self.score_moves) if self.score_moves else None
+        return self.score_move_sum / self.moved if self.moved else None
 
     @property
     def recommendation_distance(self):
-        moves = self.recommendation_moves
-        return sum(moves) / len(moves) if moves else None
+        return self.recommendation_move_sum / self.moved if self.moved else None
 
     @property
     def agreement(self):
         return self.agreed / self.decided if self.decided else None
 
 
-def debrief_calibration(scorecards: QuerySet[Scorecard]) -> dict[int, DebriefFigures]:
-    """Per interviewer (by id) of the counted `scorecards`, two queries:
+def debrief_calibration(
+    scorecards: QuerySet[Scorecard], *, by: str = "interviewer"
+) -> dict[int, DebriefFigures]:
+    """Per interviewer (by id; or per scorecard with `by="pk"`) of the counted `scorecards`,
+    two queries:
 
     - drift after debriefs: of their scorecards whose values were kept when the candidate's
       debrief opened, how many changed since, by how much (mean absolute change of score and
@@ -1013,7 +1057,7 @@ def debrief_calibration(scorecards: QuerySet[Scorecard]) -> dict[int, DebriefFig
         scorecards.annotate(
             outcome=Subquery(standing.values("outcome")[:1]),
         ).values_list(
-            "interviewer",
+            by,
             "interview__candidate",
             "score_mean",
             "debrief_score_mean",
@@ -1053,8 +1097,8 @@ def debrief_calibration(scorecards: QuerySet[Scorecard]) -> dict[int, DebriefFig
         if not score_moved and recommendation == kept_rec:
             continue
         item.moved += 1
-        item.score_moves.append(abs(score - kept_score) if score_moved else 0.0)
-        item.recommendation_moves.append(abs(recommendation - kept_rec))
+        item.score_move_sum += abs(score - kept_score) if score_moved else 0.0
+        item.recommendation_move_sum += abs(recommendation - kept_rec)
         total, count = panels.get(candidate, (0.0, 0))
         if score_moved and count > 1:
             others = (total - kept_score) / (count - 1)

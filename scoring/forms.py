@@ -9,11 +9,10 @@ from django.forms.renderers import Jinja2 as Jinja2Renderer
 
 from config import limits
 from config.forms import ascii_integer, bounded_text_field
-from interviews.models import Interview
 from questions.models import QuestionSet
 
 from . import calibration
-from .models import Decision, Mark, Recommendation, Score, Scorecard
+from .models import CalibrationSum, Decision, Mark, Recommendation, Score, Scorecard, Span
 
 
 class FinishScorecardForm(forms.ModelForm):
@@ -196,7 +195,14 @@ class CalibrationFilters(forms.Form):
             if name in data:
                 data[field] = data[name]
         super().__init__(data, *args, **kwargs)
-        stages = Interview.objects.order_by("stage").values_list("stage", flat=True).distinct()
+        # The stages of interviews with counted scorecards, from the calibration sums' months
+        # (a row per interviewer, set, stage and month), not from every interview.
+        stages = (
+            CalibrationSum.objects.filter(span=Span.MONTH)
+            .order_by("stage")
+            .values_list("stage", flat=True)
+            .distinct()
+        )
         self.fields["stage"].choices = [("", "Any stage")] + [(s, s) for s in stages]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = (
@@ -210,14 +216,17 @@ class CalibrationFilters(forms.Form):
             raise forms.ValidationError("The first date must not be after the second.")
         return cleaned
 
-    def scorecards(self):
+    def filters(self):
         data = self.cleaned_data
-        return calibration.counted_scorecards(
-            question_set=data["set"],
-            date_from=data["start"],
-            date_to=data["end"],
-            stage=data["stage"],
-        )
+        return {
+            "question_set": data["set"],
+            "date_from": data["start"],
+            "date_to": data["end"],
+            "stage": data["stage"],
+        }
+
+    def scorecards(self):
+        return calibration.counted_scorecards(**self.filters())
 
     def query(self):
         """The valid filters as a query string, for the CSV links."""

@@ -369,6 +369,8 @@ class StoredInterval(models.Model):
     digest = models.CharField(max_length=40, primary_key=True)
     low = models.FloatField(null=True)
     high = models.FloatField(null=True)
+    # The last day a page read it: those unread for a while are pruned (Intervals.resolve).
+    used_on = models.DateField(null=True, db_index=True)
 
     def __str__(self):
         return f"Interval {self.digest}"
@@ -446,3 +448,177 @@ class Decision(models.Model):
     @property
     def is_standing(self):
         return self.ended_at is None
+
+
+class Span(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+
+
+class CalibrationSum(models.Model):
+    """One interviewer's counted scorecards of one question set and stage, interviewed on one
+    day or in one month (then `day` is its first), added up: what the calibration page shows
+    per interviewer, so that it reads a row per interviewer and month instead of a row per
+    scorecard (scoring/calibration_sums.py). Stored afresh for a candidate's scorecards when
+    one is submitted or amended and when a decision on them is recorded or reopened; rebuilt
+    or checked by `recompute_results`. `revision` changes with every write: the bootstrap
+    intervals of a filter are stored under the revisions of the rows it reads."""
+
+    interviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=200)
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    revision = models.BigIntegerField()
+    scorecards = models.PositiveIntegerField()
+    recommended_1 = models.PositiveIntegerField()
+    recommended_2 = models.PositiveIntegerField()
+    recommended_3 = models.PositiveIntegerField()
+    recommended_4 = models.PositiveIntegerField()
+    question_count = models.PositiveIntegerField()
+    skipped_count = models.PositiveIntegerField()
+    scored_1 = models.PositiveIntegerField()
+    scored_2 = models.PositiveIntegerField()
+    scored_3 = models.PositiveIntegerField()
+    scored_4 = models.PositiveIntegerField()
+    points_expected = models.PositiveIntegerField()
+    points_marked = models.PositiveIntegerField()
+    within_24h = models.PositiveIntegerField()
+    # How many scorecards were submitted how many quarter hours after the interview's end.
+    submit_quarters = models.JSONField()
+    leniency_n = models.PositiveIntegerField()
+    leniency_sum = models.FloatField()
+    debriefed = models.PositiveIntegerField()
+    moved = models.PositiveIntegerField()
+    score_move_sum = models.FloatField()
+    recommendation_move_sum = models.PositiveIntegerField()
+    toward = models.PositiveIntegerField()
+    away = models.PositiveIntegerField()
+    decided = models.PositiveIntegerField()
+    agreed = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["interviewer", "question_set", "stage", "span", "day"],
+                name="calibration_sum_once",
+            )
+        ]
+        indexes = [models.Index(fields=["span", "day"], name="calibration_sum_span_day")]
+
+    def __str__(self):
+        return f"Calibration of interviewer #{self.interviewer_id} on {self.day} ({self.span})"
+
+
+class AgreementSum(models.Model):
+    """The coincidences of the rated asked questions (units) of one bank question, or of one
+    topic's follow-ups (no question), in the interviews of one question set and stage on one
+    day or in one month: Krippendorff's α needs only their sum (scoring/calibration_sums.py).
+    Stored with CalibrationSum; `c<row><column>` is the 4 × 4 matrix's cell, so that the
+    database adds them up."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=200)
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    topic = models.ForeignKey("questions.Topic", on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questions.Question", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    revision = models.BigIntegerField()
+    units = models.PositiveIntegerField()
+    c11 = models.FloatField()
+    c12 = models.FloatField()
+    c13 = models.FloatField()
+    c14 = models.FloatField()
+    c21 = models.FloatField()
+    c22 = models.FloatField()
+    c23 = models.FloatField()
+    c24 = models.FloatField()
+    c31 = models.FloatField()
+    c32 = models.FloatField()
+    c33 = models.FloatField()
+    c34 = models.FloatField()
+    c41 = models.FloatField()
+    c42 = models.FloatField()
+    c43 = models.FloatField()
+    c44 = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["span", "day"], name="agreement_sum_span_day"),
+            models.Index(fields=["question_set", "stage", "day"], name="agreement_sum_set"),
+        ]
+
+    def __str__(self):
+        return f"Agreement on question #{self.question_id} on {self.day} ({self.span})"
+
+
+class QuestionSum(models.Model):
+    """The stored answer tallies of one bank question (as one recorded version of it) in the
+    interviews of one day or month, added up: what question analytics shows, so that it
+    reads a row per question and month (scoring/question_sums.py). The row without a
+    question counts the set's interviews. `candidates_last` counts the candidates whose
+    latest interview asking the question falls here, so that the candidates asked within a
+    window are a sum over its days. Stored with the calibration sums."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(
+        "questions.Question", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    version = models.IntegerField(null=True)  # the asked question's history row
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    revision = models.BigIntegerField()
+    interviews = models.PositiveIntegerField()
+    answers = models.PositiveIntegerField()
+    skipped = models.PositiveIntegerField()
+    scored_1 = models.PositiveIntegerField()
+    scored_2 = models.PositiveIntegerField()
+    scored_3 = models.PositiveIntegerField()
+    scored_4 = models.PositiveIntegerField()
+    paired = models.PositiveIntegerField()
+    x_sum = models.PositiveIntegerField()
+    xx_sum = models.PositiveIntegerField()
+    y_sum = models.FloatField()
+    yy_sum = models.FloatField()
+    xy_sum = models.FloatField()
+    # The probable-leak rule's per-interview leads (scoring/calibration.py, LeakFigures).
+    lead_n = models.PositiveIntegerField()
+    lead_sum = models.FloatField()
+    lead_rated = models.PositiveIntegerField()
+    candidates_last = models.PositiveIntegerField()
+    first_asked = models.DateTimeField(null=True)
+    last_asked = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["question_set", "span", "day"], name="question_sum_set"),
+            models.Index(fields=["question", "span", "day"], name="question_sum_question"),
+        ]
+
+    def __str__(self):
+        return f"Answers to question #{self.question_id} on {self.day} ({self.span})"
+
+
+class PointSum(models.Model):
+    """The stored point tallies of one bank question's point (by position) in the interviews
+    of one day or month, added up; stored with QuestionSum."""
+
+    question_set = models.ForeignKey(QuestionSet, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey("questions.Question", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    span = models.CharField(max_length=5, choices=Span)
+    day = models.DateField()
+    revision = models.BigIntegerField()
+    answers = models.PositiveIntegerField()
+    covered = models.PositiveIntegerField()
+    partial = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["question_set", "span", "day"], name="point_sum_set")]
+
+    def __str__(self):
+        return f"Point {self.position} of question #{self.question_id} on {self.day}"

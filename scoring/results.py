@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
-from .calibration import Intervals, counted_scorecards, interviewer_calibration, panel_agreement
+from . import calibration_sums, sums
 from .models import (
     AnswerTally,
     CandidateResult,
@@ -428,8 +428,9 @@ def store_tallies(scorecard: Scorecard) -> None:
 
 
 def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[str]:
-    """Compare every stored tally with a fresh computation and return the differences in
-    words; unless `check`, also store the fresh tallies, so that none remains."""
+    """Compare every stored tally, and the calibration sums made of them
+    (`sums.recompute_sums`), with a fresh computation and return the
+    differences in words; unless `check`, also store the fresh ones, so that none remains."""
     sheets, answers, points = fresh_tallies()
     differences = []
     stored_sheets = Scorecard.objects.order_by("pk").values_list("pk", *SCORECARD_FIELDS)
@@ -464,29 +465,47 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
             for model, fresh in ((AnswerTally, answers), (PointTally, points)):
                 model.objects.all().delete()
                 model.objects.bulk_create(fresh.values(), batch_size=batch_size)
-    return differences
+    # The calibration page's sums are made of the tallies: checked once those are right,
+    # rebuilt after them.
+    if check and differences:
+        return differences
+    return differences + sums.recompute_sums(check=check)
 
 
 def recompute_intervals(*, check: bool = False) -> list[str]:
     """Compare the stored bootstrap intervals of the calibration page as it opens (every
     submitted scorecard) with a fresh computation, and return the differences in words;
-    unless `check`, also drop every stored interval (those of inputs no page has any more
-    included) and store that page's afresh. Stored under a digest of their inputs
-    (`calibration.Intervals`), they differ only if the arithmetic changed since."""
-    fresh, scorecards = Intervals(store=False), counted_scorecards()
-    interviewer_calibration(scorecards, intervals=fresh)
-    panel_agreement(scorecards, intervals=fresh)
+    unless `check`, also drop every stored interval (those of filters or sums no page reads
+    any more) and store that page's afresh. Stored under a digest of the revisions of the
+    sums they are computed from (`calibration_sums`), they differ only if the arithmetic
+    changed since."""
+    asked = {}
+
+    def fresh_intervals(wanted, compute):
+        fresh = compute()
+        asked.update({digest: fresh.get(key) for digest, key in wanted.items()})
+        return fresh
+
+    calibration_sums.interviewer_figures(read_intervals=fresh_intervals)
+    calibration_sums.agreement_figures(read_intervals=fresh_intervals)
     differences = []
-    for digest, low, high in StoredInterval.objects.filter(
-        digest__in=list(fresh.computed)
-    ).values_list("digest", "low", "high"):
+    for digest, low, high in StoredInterval.objects.filter(digest__in=list(asked)).values_list(
+        "digest", "low", "high"
+    ):
         stored = None if low is None else (low, high)
-        if stored != fresh.computed[digest]:
-            differences.append(
-                f"calibration interval {digest}: {stored!r}, not {fresh.computed[digest]!r}"
-            )
+        if stored != asked[digest]:
+            differences.append(f"calibration interval {digest}: {stored!r}, not {asked[digest]!r}")
     if not check:
+        today = timezone.localdate()
         with transaction.atomic():
             StoredInterval.objects.all().delete()
-            StoredInterval.objects.bulk_create(fresh.computed_rows())
+            StoredInterval.objects.bulk_create(
+                StoredInterval(
+                    digest=digest,
+                    low=(found or (None, None))[0],
+                    high=(found or (None, None))[1],
+                    used_on=today,
+                )
+                for digest, found in asked.items()
+            )
     return sorted(differences)

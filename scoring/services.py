@@ -17,7 +17,7 @@ from config import limits
 from config.limits import check_text
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 
-from . import debrief, results, selectors, training
+from . import debrief, results, selectors, sums, training
 from .access import MANAGER_PERMISSION
 from .models import (
     Amendment,
@@ -250,6 +250,7 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
         # Locked, so that of two last submissions in a loop, the later sees the earlier.
         candidate = Candidate.objects.select_for_update().get(pk=interview.candidate_id)
         _open_debrief_if_ready(candidate)
+    sums.refresh_sums(candidate_id=interview.candidate_id)
     training.qualify_shadows(interview=interview)
     return scorecard
 
@@ -328,6 +329,7 @@ def amend_scorecard(
         raise ValidationError("Nothing was changed.")
     scorecard.save(update_fields=["recommendation", "summary", "updated_at"])
     results.store_results(scorecard)
+    sums.refresh_sums(candidate_id=scorecard.interview.candidate_id)
     audit.record(
         actor=author,
         action="scorecard_amended",
@@ -564,6 +566,7 @@ def record_decision(
         decided_by=manager,
         decided_at=now,
     )
+    sums.refresh_sums(candidate_id=candidate.pk)
     audit.record(
         actor=manager,
         action="decision_recorded",
@@ -594,6 +597,7 @@ def reopen_decision(*, decision: Decision, manager: User, reason: str) -> Decisi
         )
     decision.ended_at, decision.ended_by, decision.reopen_reason = timezone.now(), manager, reason
     decision.save(update_fields=["ended_at", "ended_by", "reopen_reason"])
+    sums.refresh_sums(candidate_id=decision.candidate_id)
     audit.record(
         actor=manager,
         action="decision_reopened",

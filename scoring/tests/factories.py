@@ -1,4 +1,4 @@
-from scoring import selectors, services
+from scoring import selectors, services, sums
 from scoring.models import Recommendation, Scorecard
 
 
@@ -53,5 +53,7 @@ def write_scorecard(
         )
         if submitted_at is not None:
             Scorecard.objects.filter(pk=scorecard.pk).update(submitted_at=submitted_at)
+            # As if submitted then: the calibration sums count the time to submit.
+            sums.refresh_sums(candidate_id=interview.candidate_id)
         scorecard.refresh_from_db()
     return scorecard

@@ -114,17 +114,18 @@ def test_calibration_queries_do_not_grow(
     build(size, alice, bob)
     client.force_login(hiring_manager)
     # Session, user, permissions, the session saved; the stages and the sets of the
-    # filters; three for interviewers and four for agreement (the set's topics, questions),
-    # each reading its stored intervals; storing the intervals, computed this once; two for
-    # the figures after debriefs; and one for trainees (their shadow scorecards: none here).
-    with django_assert_num_queries(20):
+    # filters; the interviewers' stored sums and intervals, none stored yet: so their
+    # scorecards (three queries) give them, stored, and unread ones pruned; the agreement's
+    # sums, topics, questions and intervals, likewise (three, storing, pruning); and one
+    # for trainees (their shadow scorecards: none here).
+    with django_assert_num_queries(24):
         assert client.get(reverse("calibration")).status_code == 200
-    # Then read from where they are stored, and no session save (3) a minute on.
-    with django_assert_num_queries(15):
+    # Then read from where they are stored, and no session save (3) a minute on: the page
+    # reads stored rows only, a query per table.
+    with django_assert_num_queries(12):
         assert client.get(reverse("calibration")).status_code == 200
-    # The same, without the filter's list of sets; the interviewers' intervals read; two
-    # for the figures after debriefs.
-    with django_assert_num_queries(9):
+    # The same, without the filter's list of sets; the interviewers' sums and intervals.
+    with django_assert_num_queries(6):
         client.get(reverse("calibration_interviewers_csv"))
 
 
@@ -134,8 +135,11 @@ def test_analytics_queries_do_not_grow(
 ):
     question_set = build(size, alice, bob)
     client.force_login(curator)
-    # Session, user, two for permissions, the session saved, the set; eight for the figures.
-    with django_assert_num_queries(15):
+    # Session, user, two for permissions, the session saved, the set; five for the figures,
+    # read from the stored sums (scoring/question_sums.py): the questions, their month sums,
+    # their window sums, the points' texts and sums (no versions to split, no question
+    # with enough answers for a leak interval).
+    with django_assert_num_queries(12):
         response = client.get(reverse("question_analytics", args=[question_set.slug]))
     assert response.status_code == 200
     assert [row.times_asked for row in response.context["rows"]] == [size] * 3
@@ -171,3 +175,21 @@ def test_admin_lists_times_asked_and_mean_rating(client, curator, history):
     # Each question: alice 4 then 3, bob 2 and 2 → 11 / 4.
     assert rows == [(1, 2, 2.75), (2, 2, 2.75)]
     assert "<th" in response.text and "Times asked" in response.text and "2.75" in response.text
+
+
+@pytest.mark.parametrize("size", [1, 6])
+def test_the_question_admin_list_queries_do_not_grow(
+    client, curator, alice, bob, django_assert_num_queries, size
+):
+    """Issue 25: the exposure columns come from the stored sums, so the list sorted by them
+    runs as many queries whatever the history."""
+    question_set = build(size, alice, bob)
+    client.force_login(curator)
+    url = reverse("admin:questions_question_changelist")
+    query = {"question_set__id__exact": question_set.pk, "o": "-9"}
+    client.get(url, query)
+    # Session, user, permissions; the filters' sets and topics; the count; the page's rows
+    # with their figures (a subquery each over the question's sums).
+    with django_assert_num_queries(7):
+        response = client.get(url, query)
+    assert [q.times_asked for q in response.context["cl"].result_list] == [size] * 3

@@ -10,9 +10,10 @@ from django.urls import reverse
 
 from questions.models import QuestionSet
 
-from .. import calibration, exports, training
+from .. import calibration, calibration_sums, exports, question_sums, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
+from ..jinja import render_partial
 from ..models import Recommendation, Score
 from .results import MANAGER_PERMISSION, manager_only
 
@@ -39,14 +40,11 @@ def calibration_page(request):
     form, valid = _filters(request)
     interviewers, agreement, trainees = [], None, []
     if valid:
-        scorecards = form.scorecards()
-        interviewers = calibration.interviewer_calibration(scorecards)
-        agreement = calibration.panel_agreement(scorecards)
+        interviewers = calibration_sums.interviewer_figures(**form.filters())
+        agreement = calibration_sums.agreement_figures(**form.filters())
         trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
         recommendation_labels = Recommendation.labels
-        after_debriefs = calibration.debrief_calibration(scorecards)
         for row in interviewers:
-            row.after_debriefs = after_debriefs.get(row.interviewer_id)
             row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
             total = sum(row.recommendations)
             row.recommendation_bar = bar(
@@ -63,6 +61,21 @@ def calibration_page(request):
             "interviewers": interviewers,
             "agreement": agreement,
             "trainees": trainees,
+            # By Jinja2, as the compare table's rows: a set has dozens of questions, a team
+            # dozens of interviewers.
+            "interviewer_rows": render_partial(
+                "scoring/interviewer_rows.html", {"interviewers": interviewers}
+            ),
+            **{
+                f"{name}_rows": render_partial(
+                    "scoring/agreement_rows.html",
+                    {"rows": rows, "tentative": calibration.ALPHA_TENTATIVE},
+                )
+                for name, rows in (
+                    ("topic", agreement.topics if agreement else []),
+                    ("question", agreement.questions if agreement else []),
+                )
+            },
             "thresholds": {
                 "qualify_difference": settings.QUALIFY_MAX_DIFFERENCE,
                 "reliable": calibration.ALPHA_RELIABLE,
@@ -76,20 +89,14 @@ def calibration_page(request):
 @manager_only
 def calibration_interviewers_csv(request):
     form, valid = _filters(request)
-    rows = []
-    if valid:
-        scorecards = form.scorecards()
-        rows = calibration.interviewer_calibration(scorecards)
-        after_debriefs = calibration.debrief_calibration(scorecards)
-        for row in rows:
-            row.after_debriefs = after_debriefs.get(row.interviewer_id)
+    rows = calibration_sums.interviewer_figures(**form.filters()) if valid else []
     return exports.calibration_interviewers_csv(rows)
 
 
 @manager_only
 def calibration_agreement_csv(request):
     form, valid = _filters(request)
-    agreement = calibration.panel_agreement(form.scorecards()) if valid else None
+    agreement = calibration_sums.agreement_figures(**form.filters()) if valid else None
     return exports.calibration_agreement_csv(agreement)
 
 
@@ -147,13 +154,13 @@ def question_analytics(request, slug):
     sort = request.GET.get("sort", "position")
     if sort.lstrip("-") not in SORTS:
         sort = "position"
-    rows = _sorted(calibration.question_analytics(question_set), sort)
+    rows = _sorted(question_sums.question_analytics(question_set), sort)
     can_edit = user.has_perm("questions.view_question") and user.is_staff
+    # One reverse for every row's link to the admin: /admin/questions/question/<pk>/change/.
+    change_url = reverse("admin:questions_question_change", args=[0]).replace("/0/", "/{}/")
     for row in rows:
         row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
-        row.admin_url = (
-            reverse("admin:questions_question_change", args=[row.question.pk]) if can_edit else ""
-        )
+        row.admin_url = change_url.format(row.question.pk) if can_edit else ""
     headers = _headers(
         [
             ("position", "#"),
@@ -185,6 +192,9 @@ def question_analytics(request, slug):
         {
             "question_set": question_set,
             "rows": rows,
+            # By Jinja2, as the compare table's rows: each question carries its points.
+            "analytics_rows": render_partial("scoring/analytics_rows.html", {"rows": rows}),
+            "freshness_rows": render_partial("scoring/freshness_rows.html", {"rows": rows}),
             "headers": headers,
             "freshness_headers": freshness_headers,
             "limits": {

@@ -5,9 +5,9 @@ from scoring import results
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every candidate's stored result, the tallies of submitted answers and the "
-        "calibration page's bootstrap intervals from the scorecards. With --check, change "
-        "nothing: list each stored result, tally or interval that differs from a fresh "
+        "Rebuild every candidate's stored result, the tallies of submitted answers, the "
+        "calibration page's sums and bootstrap intervals from the scorecards. With --check, "
+        "change nothing: list each stored result, tally or interval that differs from a fresh "
         "computation, and exit non-zero if any does."
     )
 
