@@ -179,6 +179,16 @@ def test_the_stored_sums_stay_fresh_through_every_change(
     after_amend = assert_fresh(filters)
     assert after_amend[0]["interviewers"][0][13]["moved"] == 1
 
+    # A new interview in the loop opens the debrief again, on another day: the amendment now
+    # came before the latest opening, so nobody moved after it.
+    later = planned_interview(
+        interviewers=[carol], candidate=candidate, question_set=question_set, scheduled_at=day(5)
+    )
+    write_scorecard(later, carol, [3, 3, 3])
+    assert candidate.debrief.opening == 2
+    reopened = assert_fresh(filters)
+    assert reopened[0]["interviewers"][0][13]["moved"] == 0
+
     # Cancelling and erasing change no figure.
     other = planned_interview(interviewers=[alice, bob], question_set=question_set)
     write_scorecard(other, alice, [2, 2, 2])
