@@ -550,14 +550,12 @@ class Calibration(Private, APIView):
 class QuestionAnalytics(Private, APIView):
     """The question analytics page's exposure figures and flags for each question of a set:
     candidates asked in the last 30, 90 and 365 days and in all, first and last asked, the
-    share of the set's interviews that asked it. For hiring managers and curators, as the
-    page."""
+    share of the set's interviews that asked it. For curators and superusers: keeping the bank
+    fresh is theirs (the page shows hiring managers the rest of its figures)."""
 
     @extend_schema(responses=s.QuestionAnalyticsSerializer)
     def get(self, request, slug):
-        user = request.user
-        if not (user.has_perm(MANAGER_PERMISSION) or user.has_perm(CURATOR_PERMISSION)):
-            raise PermissionDenied
+        require_perms(request, CURATOR_PERMISSION)
         question_set = get_object_or_404(QuestionSet, slug=slug)
         figures = {
             "question_set": question_set,

@@ -119,6 +119,14 @@ SORTS = {
     "leak": lambda row: row.leak.shift if row.leak else None,
     "flags": lambda row: len(row.flags),
 }
+# What keeps the bank fresh is the curators' (issue 25): exposure, its flags and the figures
+# by version show to curators and superusers; hiring managers read the rest.
+UPKEEP_SORTS = {"share", "exposure_30", "exposure", "exposure_365", "exposure_all"} | {
+    "first_asked",
+    "last_asked",
+    "leak",
+}
+UPKEEP_FLAGS = {calibration.OVER_EXPOSED, calibration.PROBABLE_LEAK}
 
 
 def _sorted(rows, sort):
@@ -151,10 +159,16 @@ def question_analytics(request, slug):
     if not (user.has_perm(MANAGER_PERMISSION) or user.has_perm(CURATOR_PERMISSION)):
         raise PermissionDenied("Question analytics are for hiring managers and curators.")
     question_set = get_object_or_404(QuestionSet, slug=slug)
+    curates = user.has_perm(CURATOR_PERMISSION)
     sort = request.GET.get("sort", "position")
-    if sort.lstrip("-") not in SORTS:
+    if sort.lstrip("-") not in SORTS or (sort.lstrip("-") in UPKEEP_SORTS and not curates):
         sort = "position"
-    rows = _sorted(question_sums.question_analytics(question_set), sort)
+    rows = question_sums.question_analytics(question_set)
+    if not curates:
+        for row in rows:
+            row.flags = [flag for flag in row.flags if flag not in UPKEEP_FLAGS]
+            row.versions = []
+    rows = _sorted(rows, sort)
     can_edit = user.has_perm("questions.view_question") and user.is_staff
     # One reverse for every row's link to the admin: /admin/questions/question/<pk>/change/.
     change_url = reverse("admin:questions_question_change", args=[0]).replace("/0/", "/{}/")
@@ -194,7 +208,10 @@ def question_analytics(request, slug):
             "rows": rows,
             # By Jinja2, as the compare table's rows: each question carries its points.
             "analytics_rows": render_partial("scoring/analytics_rows.html", {"rows": rows}),
-            "freshness_rows": render_partial("scoring/freshness_rows.html", {"rows": rows}),
+            "curates": curates,
+            "freshness_rows": (
+                render_partial("scoring/freshness_rows.html", {"rows": rows}) if curates else ""
+            ),
             "headers": headers,
             "freshness_headers": freshness_headers,
             "limits": {
