@@ -4,15 +4,28 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_new_actions'),
+        ("audit", "0002_new_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('scorecard_submitted', 'Scorecard submitted'), ('scorecard_amended', 'Scorecard amended'), ('candidate_exported', 'Candidate data exported'), ('candidate_erased', 'Candidate erased'), ('role_changed', 'Roles changed'), ('interviewer_qualified', 'Interviewer qualified'), ('sign_in_refused', 'Single sign-on refused'), ('decision_recorded', 'Hiring decision recorded'), ('decision_reopened', 'Hiring decision reopened'), ('second_factor_removed', 'Second factor removed by an admin')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("scorecard_submitted", "Scorecard submitted"),
+                    ("scorecard_amended", "Scorecard amended"),
+                    ("candidate_exported", "Candidate data exported"),
+                    ("candidate_erased", "Candidate erased"),
+                    ("role_changed", "Roles changed"),
+                    ("interviewer_qualified", "Interviewer qualified"),
+                    ("sign_in_refused", "Single sign-on refused"),
+                    ("decision_recorded", "Hiring decision recorded"),
+                    ("decision_reopened", "Hiring decision reopened"),
+                    ("second_factor_removed", "Second factor removed by an admin"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
