@@ -60,7 +60,7 @@ def store_results(scorecard: Scorecard) -> Scorecard:
     return scorecard
 
 
-def _fresh_results(
+def fresh_results(
     *, candidate_ids: list[int] | None = None
 ) -> dict[tuple[int, int], CandidateResult]:
     """Results computed from the scorecards and ratings, as unsaved rows keyed by (candidate
@@ -192,7 +192,7 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
     list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
     # All of the candidate's sets: filtering on the set as well tempts SQLite's planner
     # (which has no statistics) to read the whole set through its index.
-    fresh = _fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
+    fresh = fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
     stored = CandidateResult.objects.filter(
         candidate_id=candidate_id, question_set_id=question_set_id
     )
@@ -252,7 +252,7 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
     """Compare every stored result with a fresh computation and return the differences in
     words; unless `check`, also store the fresh results, so that none remains."""
     differences = []
-    fresh = _fresh_results()
+    fresh = fresh_results()
     stored = {(r.candidate_id, r.question_set_id): r for r in CandidateResult.objects.all()}
     for key in sorted(stored.keys() - fresh.keys()):
         differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no interview")
