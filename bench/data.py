@@ -22,7 +22,6 @@ import io
 import json
 import random
 from datetime import timedelta
-from itertools import batched
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -105,7 +104,8 @@ def generate(size: int, *, seed: int = 10) -> dict:
             with transaction.atomic():
                 numbers = range(first, min(size, first + BATCH))
                 writer.write_batch(rng, numbers, **people)
-    results.refresh_result(candidate_id=live_candidate.pk, question_set_id=question_set.pk)
+    with transaction.atomic():
+        results.refresh_result(candidate_id=live_candidate.pk, question_set_id=question_set.pk)
     graded = writer.graded
     if writer.shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
@@ -145,17 +145,18 @@ class Writer:
         self.next_id[Rating] = (Rating.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         versions = {q.pk: q.history.latest().history_id for q in questions}
         self.plan = [(q.pk, position, versions[q.pk]) for position, q in enumerate(questions, 1)]
-        # Each question's expected points (weights in position order) and where they start
-        # among the interview's points, which are numbered in question then point order.
-        self.weights, self.point_offset, offset = {}, {}, 0
+        self.topic = {q.pk: q.topic_id for q in questions}
+        # Each question's expected points (position, weight) and where they start among the
+        # interview's points, which are numbered in question then point order.
+        self.points, self.point_offset, offset = {}, {}, 0
         for question in questions:
-            weights = list(
+            self.points[question.pk] = list(
                 AnswerPoint.objects.filter(question=question)
                 .order_by("position")
-                .values_list("weight", flat=True)
+                .values_list("position", "weight")
             )
-            self.weights[question.pk], self.point_offset[question.pk] = weights, offset
-            offset += len(weights)
+            self.point_offset[question.pk] = offset
+            offset += len(self.points[question.pk])
         self.points_per_interview = offset
         self.graded, self.shadowed, self.answers = [], [], 0
         self.postgres = connection.vendor == "postgresql"
@@ -295,12 +296,26 @@ class Writer:
         rating_id = self.next_id[Rating]
         decisions, debriefs = [], []
         loops = {}  # candidate pk: their scorecards' rows, to decide or amend
+        # What scoring.results.tally reads, as it would read it back: the counted scorecards
+        # (not the shadows'), their ratings and marks, and their interviews' questions.
+        counted = {"sheets": [], "asked": [], "ratings": [], "points": [], "marks": []}
         for interview, candidate, completed in submitted:
             ability = rng.uniform(1.2, 3.8)
             index = interview - interview_ids[0]
+            first_of_interview = first_point + index * self.points_per_interview
+            for question_pk, position, _ in self.plan:
+                asked = first_asked + index * len(self.plan) + position - 1
+                counted["asked"].append((asked, interview, question_pk, self.topic[question_pk]))
+                point = first_of_interview + self.point_offset[question_pk]
+                counted["points"] += [
+                    (point + offset, asked, place)
+                    for offset, (place, _) in enumerate(self.points[question_pk])
+                ]
             panel = interviewers + ([trainee] if interview in shadowed else [])
             for user in panel:
                 scorecard_id = self.ids(Scorecard, 1)[0]
+                first_rating = len(ratings)
+                first_mark = len(marks)
                 scores, coverages = [], []
                 for question_pk, position, _ in self.plan:
                     asked = first_asked + index * len(self.plan) + position - 1
@@ -314,18 +329,22 @@ class Writer:
                         (rating_id, scorecard_id, asked, score, False, rng.choice(NOTES), "{}")
                         + (now,)
                     )
-                    point = first_point + index * self.points_per_interview
-                    point += self.point_offset[question_pk]
-                    weights, earned = self.weights[question_pk], 0
-                    for offset, weight in enumerate(weights):
+                    point = first_of_interview + self.point_offset[question_pk]
+                    earned, total = 0, 0
+                    for offset, (_, weight) in enumerate(self.points[question_pk]):
+                        total += weight
                         if rng.random() < 0.5:
                             mark = rng.choice(MARKS)
                             marks.append((rating_id, point + offset, mark))
                             earned += mark * weight
                     scores.append(score)
-                    if weights:
-                        coverages.append(earned / (sum(weights) * 2))
+                    if total:
+                        coverages.append(earned / (total * 2))
                     rating_id += 1
+                if user is not trainee:
+                    counted["sheets"].append((scorecard_id, interview, user.pk))
+                    counted["ratings"] += [row[:5] for row in ratings[first_rating:]]
+                    counted["marks"] += marks[first_mark:]
                 submitted_at = completed + timedelta(hours=rng.uniform(0, 48))
                 recommendation = min(4, max(1, round(ability + rng.uniform(-1, 1))))
                 mean = sum(scores) / len(scores) if scores else None
@@ -348,6 +367,14 @@ class Writer:
         self.next_id[Rating] = rating_id
         self.answers += len(ratings)
 
+        sheet_tallies, answer_tallies, point_tallies = results.tally(
+            sheets=counted["sheets"],
+            asked=[(*row, None) for row in counted["asked"]],
+            ratings=counted["ratings"],
+            points=counted["points"],
+            marks=counted["marks"],
+        )
+        no_tallies = dict.fromkeys(results.SCORECARD_FIELDS, 0)  # a shadow's
         for candidate, rows in loops.items():
             self.graded.append(candidate)
             opened = max(row[5] for row in rows)
@@ -380,7 +407,7 @@ class Writer:
             + results.SCORECARD_FIELDS,
             [
                 (*row[:5], self.when(row[5]), *row[6:], now, now)
-                + (0,) * len(results.SCORECARD_FIELDS)
+                + tuple(sheet_tallies.get(row[0], no_tallies).values())
                 for row in scorecards
             ],
         )
@@ -403,7 +430,17 @@ class Writer:
             ["scorecard_id", "author_id", "created_at", "reason", "before", "after"],
             amendments,
         )
-        self.store_results(candidate_ids, interview_ids)
+        for model, key, tallies in (
+            (AnswerTally, "interview_question_id", answer_tallies),
+            (PointTally, "point_id", point_tallies),
+        ):
+            fields = list(next(iter(tallies.values()), {}))
+            self.copy(
+                model,
+                [key, *fields],
+                [(pk, *tally.values()) for pk, tally in tallies.items()],
+            )
+        self.store_results(candidate_ids)
 
     def snapshot(self, interview_ids, first_asked, first_point):
         """Copy the plan's bank questions, points and anchors into the batch's interviews,
@@ -455,38 +492,9 @@ class Writer:
                 span,
             )
 
-    def store_results(self, candidate_ids, interview_ids):
-        """The batch's results and tallies, computed by scoring.results as a submit or amend
+    def store_results(self, candidate_ids):
+        """The batch's candidates' results, computed by scoring.results as a submit or amend
         stores them, and written in bulk."""
-        interviews = Interview.objects.filter(pk__range=(interview_ids[0], interview_ids[-1]))
-        sheets, answers, points = results.fresh_tallies(interviews)
-        with connection.cursor() as cursor:
-            columns = ", ".join(
-                f"{field} = v.column{n}" for n, field in enumerate(results.SCORECARD_FIELDS, 2)
-            )
-            for chunk in batched(sheets.items(), 1000):
-                values = ", ".join(["(" + ", ".join(["%s"] * 9) + ")"] * len(chunk))
-                cursor.execute(
-                    f"UPDATE scoring_scorecard SET {columns} FROM (VALUES {values}) AS v "
-                    "WHERE scoring_scorecard.id = v.column1",
-                    [
-                        value
-                        for pk, tally in chunk
-                        for value in (pk, *(tally[f] for f in results.SCORECARD_FIELDS))
-                    ],
-                )
-        tally_fields = ["interview_question_id", *results.ANSWER_FIELDS]
-        self.copy(
-            AnswerTally,
-            tally_fields,
-            [tuple(getattr(t, f) for f in tally_fields) for t in answers.values()],
-        )
-        tally_fields = ["point_id", *results.POINT_FIELDS]
-        self.copy(
-            PointTally,
-            tally_fields,
-            [tuple(getattr(t, f) for f in tally_fields) for t in points.values()],
-        )
         fresh = results.fresh_results(candidate_ids=list(candidate_ids)).values()
         result_fields = ["candidate_id", "question_set_id", *results.RESULT_FIELDS]
         json_fields = {"topic_means", "grid"}

@@ -211,21 +211,90 @@ def results_of(candidate: Candidate) -> tuple[list[CandidateResult], list[Topic]
     return results, topics
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (exports.csv_text).
+CSV_DANGEROUS_START = frozenset("=+-@\t\r")
+# csv.writer quotes a cell that holds one of these.
+CSV_QUOTED = ',"\n\r'
+
+
+def csv_text_sql(expression: str, vendor: str) -> str:
+    """SQL for a text column as a CSV cell, as csv.writer writes csv_text(value): a formula
+    made text with a leading quote, then the cell quoted if it holds a comma, a quote or a
+    line break, its quotes doubled. One pattern match per cell (GLOB on SQLite, a regular
+    expression on PostgreSQL); `%` never appears, as the driver reads it."""
+    starts = ", ".join(f"'{c}'" for c in sorted(CSV_DANGEROUS_START))
+    safe = (
+        f"CASE WHEN substr({expression}, 1, 1) IN ({starts}) "
+        f"THEN '''' || {expression} ELSE {expression} END"
+    )
+    if vendor == "postgresql":
+        needs_quotes = f"{expression} ~ '[{CSV_QUOTED}]'"
+    else:
+        needs_quotes = f"{expression} GLOB '*[{CSV_QUOTED}]*'"
+    quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
+    return f"CASE WHEN {needs_quotes} THEN {quoted} ELSE {safe} END"
+
+
+def _answers_sql(vendor: str) -> str:
+    """ANSWERS_SQL's query, each row one line of the answers CSV, rendered by the database:
+    what belongs to a candidate, an interview, a topic or an interviewer once for each, in
+    the CTEs, the rest once per answer."""
+
+    def text(expression):
+        return csv_text_sql(expression, vendor)
+
+    def number(expression):
+        return f"COALESCE(CAST({expression} AS TEXT), '')"
+
+    if vendor == "postgresql":
+        coverage = "to_char({}, 'FM999999990.000')"
+    else:
+        coverage = "printf('%%.3f', {})"
+    coverage = coverage.format("CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight)")
+    answer = [
+        "CAST(iq.position AS TEXT) || CASE WHEN iq.follow_up_number > 0 "
+        "THEN '.' || CAST(iq.follow_up_number AS TEXT) ELSE '' END",
+        text("iq.prompt"),
+        "t.cells",
+        "u.cells",
+        number("r.score"),
+        "CASE WHEN r.skipped THEN 'yes' ELSE 'no' END",
+        f"COALESCE({coverage}, '')",
+        number("COALESCE(q.points, 0)"),
+        number("COALESCE(a.covered, 0)"),
+        number("COALESCE(a.partial, 0)"),
+        number("COALESCE(a.missed, 0)"),
+        text("r.notes"),
+    ]
+    return (
+        ANSWERS_SQL.replace("{candidate}", f"{text('name')} || ',' || {text('role_applied_for')}")
+        .replace("{interview}", text("stage"))
+        .replace("{topic}", text("name"))
+        .replace("{interviewer}", text("username"))
+        .replace("{answer}", " || ',' || ".join(f"({cell})" for cell in answer))
+    )
+
+
 ANSWERS_SQL = """
-SELECT c.name, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
-       t.name, u.username, r.score, r.skipped,
-       CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight),
-       COALESCE(q.points, 0), COALESCE(a.covered, 0), COALESCE(a.partial, 0),
-       COALESCE(a.missed, 0), r.notes
+WITH cp AS MATERIALIZED (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place, {candidate} AS cells
+    FROM interviews_candidate
+), i AS MATERIALIZED (
+    SELECT id, candidate_id, scheduled_at, {interview} AS cells
+    FROM interviews_interview WHERE question_set_id = %s
+), t AS MATERIALIZED (
+    SELECT id, {topic} AS cells FROM questions_topic
+), u AS MATERIALIZED (
+    SELECT id, username, {interviewer} AS cells FROM auth_user
+)
+SELECT cp.cells || ',' || i.cells || ',' || {answer}
 FROM scoring_rating r
 JOIN scoring_scorecard s ON s.id = r.scorecard_id
-JOIN interviews_interview i ON i.id = s.interview_id
-JOIN interviews_candidate c ON c.id = i.candidate_id
-JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place FROM interviews_candidate) cp
-    ON cp.id = c.id
+JOIN i ON i.id = s.interview_id
+JOIN cp ON cp.id = i.candidate_id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
-JOIN questions_topic t ON t.id = iq.topic_id
-JOIN auth_user u ON u.id = s.interviewer_id
+JOIN t ON t.id = iq.topic_id
+JOIN u ON u.id = s.interviewer_id
 LEFT JOIN (
     SELECT p.interview_question_id, COUNT(*) AS points, SUM(p.weight) AS weight
     FROM interviews_interviewpoint p
@@ -248,32 +317,38 @@ LEFT JOIN (
     WHERE mi.question_set_id = %s
     GROUP BY m.rating_id
 ) a ON a.rating_id = r.id
-WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
+WHERE s.submitted_at IS NOT NULL {candidates}
 ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
 """
 
 
-def answer_rows(
-    *, question_set: QuestionSet, candidates: QuerySet | None = None
-) -> Iterator[tuple]:
+def answer_lines(
+    *, question_set: QuestionSet, candidates: QuerySet | None = None, chunk_size: int = 2000
+) -> Iterator[str]:
     """Every submitted answer on the set (of `candidates`, a query of their pks, if given),
-    one tuple each, in candidate, interview, question and interviewer order: name, role,
-    interview stage, question position and follow-up number, prompt, topic, interviewer,
-    score, skipped, coverage, expected points, covered, partial, missed, notes.
+    as the lines of the answers CSV (exports.answers_csv), in candidate, interview, question
+    and interviewer order: name, role, interview stage, question number (position, and
+    follow-up number after a dot), prompt, topic, interviewer, score, skipped, coverage,
+    expected points, covered, partial, missed, notes. Yields a piece of text per
+    `chunk_size` answers.
 
-    The points and marks are counted once per question and answer in two grouped tables
-    and joined: counting them in subqueries per answer costs seconds at a few hundred
-    thousand answers, as does grouping the wide rows themselves. The candidates are put in
-    name order once (`cp.place`), not compared by name for every answer. Rows are fetched in
-    chunks, from a server-side cursor on PostgreSQL; call this inside a transaction."""
+    The database writes each line, every text cell made safe as `csv_text_sql` says: a
+    Python call per row or cell would cost more than the query at a few hundred thousand
+    answers. The points and marks are counted once per question and answer in two grouped
+    tables and joined: counting them in subqueries per answer costs seconds, as does
+    grouping the wide rows themselves. The candidates are put in name order once
+    (`cp.place`), not compared by name for every answer. Rows are fetched in chunks, from a
+    server-side cursor on PostgreSQL; call this inside a transaction there."""
     where, params = "", [question_set.pk] * 3
     if candidates is not None:
         subquery, subquery_params = candidates.order_by().query.sql_with_params()
-        where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
-    with connections[Candidate.objects.db].chunked_cursor() as cursor:
-        cursor.execute(ANSWERS_SQL.format(candidates=where), params)
-        while rows := cursor.fetchmany(2000):
-            yield from rows
+        where, params = f"AND i.candidate_id IN ({subquery})", params + list(subquery_params)
+    connection = connections[Candidate.objects.db]
+    sql = _answers_sql(connection.vendor).replace("{candidates}", where)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield "\r\n".join([line for (line,) in rows]) + "\r\n"
 
 
 # The sections of an interviewer's "My interviews" page, in the order they are shown.

@@ -69,3 +69,42 @@ def test_the_calibration_csvs_quote_interviewers_and_topics(client, hiring_manag
     rows = read_csv(client.get(reverse("calibration_agreement_csv")))
     topics = {row[1] for row in rows[1:] if row[0] == "Topic"}
     assert topics == {"'" + TOPIC}
+
+
+NASTY = [
+    "Plain",
+    "",
+    "=1+1",
+    "+1",
+    "-2",
+    "@SUM(A1)",
+    "\tindent",
+    "\rreturn",
+    'say "hi"',
+    "a, b",
+    "two\nlines",
+    "cr\rinside",
+    '=HYPERLINK("http://evil", "x")',
+    "'already quoted",
+    "tab\tinside",
+    "Zoë, 日本",
+    "ends with comma,",
+    "%s %% 100%",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_the_database_writes_a_text_cell_as_csv_text_and_the_csv_module_do(value):
+    from django.db import connection
+
+    from scoring.exports import csv_text
+    from scoring.selectors import csv_text_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {csv_text_sql('v', connection.vendor)} FROM (SELECT %s AS v) x", [value]
+        )
+        (cell,) = cursor.fetchone()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_text(value), "next"])
+    assert cell + ",next\r\n" == buffer.getvalue()
