@@ -21,7 +21,9 @@ import csv
 import io
 import json
 import random
+from contextlib import contextmanager
 from datetime import timedelta
+from itertools import batched
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -37,6 +39,7 @@ from interviews.models import (
     CODE_ALPHABET,
     Candidate,
     Interview,
+    InterviewAnchor,
     InterviewPoint,
     InterviewQuestion,
 )
@@ -67,7 +70,23 @@ SKIPPED = 1 / 30
 SCHEDULED_ONLY = 0.04
 AMENDED = 1 / 5  # of the undecided loops
 OUTCOMES = [Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE, None]
+RESULTS_BATCH = 2000  # candidates whose results are computed at a time
 MARKS = list(Mark.values)
+# Where a mark is counted among a rating's stored counts (Rating.covered_points and the rest).
+COUNTED = {Mark.COVERED: 1, Mark.PARTIAL: 2, Mark.MISSED: 3}
+# The tables the bench fills in bulk, and hands out the ids of.
+LOADED = [
+    Candidate,
+    Interview,
+    InterviewQuestion,
+    InterviewPoint,
+    InterviewAnchor,
+    Scorecard,
+    Rating,
+    PointMark,
+    AnswerTally,
+    PointTally,
+]
 
 
 def generate(size: int, *, seed: int = 10) -> dict:
@@ -104,8 +123,12 @@ def generate(size: int, *, seed: int = 10) -> dict:
             with transaction.atomic():
                 numbers = range(first, min(size, first + BATCH))
                 writer.write_batch(rng, numbers, **people)
-    with transaction.atomic():
-        results.refresh_result(candidate_id=live_candidate.pk, question_set_id=question_set.pk)
+    # The candidates' results, computed by scoring.results as a submit stores them (with
+    # every index back), a batch of candidates at a time.
+    candidate_ids = list(Candidate.objects.order_by("pk").values_list("pk", flat=True))
+    for batch in batched(candidate_ids, RESULTS_BATCH):
+        with transaction.atomic():
+            writer.store_results(batch)
     graded = writer.graded
     if writer.shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
@@ -157,40 +180,55 @@ class Writer:
             )
             self.point_offset[question.pk] = offset
             offset += len(self.points[question.pk])
+        self.total_weight = {q: sum(w for _, w in points) for q, points in self.points.items()}
         self.points_per_interview = offset
         self.graded, self.shadowed, self.answers = [], [], 0
         self.postgres = connection.vendor == "postgresql"
 
     # Writing rows.
 
+    @contextmanager
     def bulk_load(self):
-        """On PostgreSQL, the session's foreign-key triggers off while loading (they would
-        queue a check per row until each commit), as pg_restore --disable-triggers does;
-        and the sequences set past the ids handed out here when done."""
-        writer = self
-
-        class Loading:
-            def __enter__(self):
-                if writer.postgres:
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET session_replication_role = replica")
-
-            def __exit__(self, *exc):
-                if writer.postgres:
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET session_replication_role = DEFAULT")
-                        models = [
-                            Candidate,
-                            Interview,
-                            InterviewQuestion,
-                            InterviewPoint,
-                            Scorecard,
-                            Rating,
-                        ]
-                        for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                            cursor.execute(sql)
-
-        return Loading()
+        """On PostgreSQL, load as pg_restore does: the session's foreign-key triggers off
+        (they would queue a check per row until each commit; the rows are consistent by
+        construction) and the large tables' indexes and unique constraints other than
+        their primary keys dropped, then built once at the end, which is several times
+        faster than keeping them up to date row by row. Then the sequences are set past
+        the ids handed out here. While loading, rows are found by primary key only."""
+        if not self.postgres:
+            yield
+            return
+        tables = [model._meta.db_table for model in LOADED]
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute(
+                "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+                "FROM pg_constraint c WHERE c.contype = 'u' AND c.conrelid::regclass::text "
+                "= ANY(%s)",
+                [tables],
+            )
+            constraints = cursor.fetchall()
+            for table, name, _ in constraints:
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s) "
+                "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET maintenance_work_mem = '256MB'")
+            for _, definition in indexes:
+                cursor.execute(definition)
+            for table, name, definition in constraints:
+                cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute("RESET maintenance_work_mem")
+            for sql in connection.ops.sequence_reset_sql(no_style(), LOADED):
+                cursor.execute(sql)
 
     def copy(self, model, columns, rows):
         """Insert `rows` (tuples of `columns`' values) into the model's table: one COPY on
@@ -319,27 +357,34 @@ class Writer:
                 scores, coverages = [], []
                 for question_pk, position, _ in self.plan:
                     asked = first_asked + index * len(self.plan) + position - 1
+                    expected = self.points[question_pk]
+                    total = self.total_weight[question_pk]
+                    # Nothing marked: none covered, partial or missed, coverage 0 (or none).
+                    counts = [len(expected), 0, 0, 0, 0 / (total * 2) if total else None]
                     if rng.random() < SKIPPED:
-                        ratings.append((rating_id, scorecard_id, asked, None, True, "", "{}", now))
+                        ratings.append(
+                            (rating_id, scorecard_id, asked, None, True, "", "{}", now, *counts)
+                        )
                         rating_id += 1
                         continue
                     score = ability + leniency[user.pk] + rng.gauss(0, 0.7)
                     score = min(4, max(1, round(score)))
-                    ratings.append(
-                        (rating_id, scorecard_id, asked, score, False, rng.choice(NOTES), "{}")
-                        + (now,)
-                    )
                     point = first_of_interview + self.point_offset[question_pk]
-                    earned, total = 0, 0
-                    for offset, (_, weight) in enumerate(self.points[question_pk]):
-                        total += weight
+                    earned = 0
+                    for offset, (_, weight) in enumerate(expected):
                         if rng.random() < 0.5:
                             mark = rng.choice(MARKS)
                             marks.append((rating_id, point + offset, mark))
                             earned += mark * weight
-                    scores.append(score)
+                            counts[COUNTED[mark]] += 1
                     if total:
-                        coverages.append(earned / (total * 2))
+                        counts[4] = earned / (total * 2)
+                        coverages.append(counts[4])
+                    ratings.append(
+                        (rating_id, scorecard_id, asked, score, False, rng.choice(NOTES), "{}")
+                        + (now, *counts)
+                    )
+                    scores.append(score)
                     rating_id += 1
                 if user is not trainee:
                     counted["sheets"].append((scorecard_id, interview, user.pk))
@@ -414,7 +459,8 @@ class Writer:
         self.copy(
             Rating,
             ["id", "scorecard_id", "interview_question_id", "score", "skipped", "notes"]
-            + ["versions", "updated_at"],
+            + ["versions", "updated_at", "expected_points", "covered_points", "partial_points"]
+            + ["missed_points", "point_coverage"],
             ratings,
         )
         self.copy(PointMark, ["rating_id", "point_id", "mark"], marks)
@@ -440,7 +486,6 @@ class Writer:
                 [key, *fields],
                 [(pk, *tally.values()) for pk, tally in tallies.items()],
             )
-        self.store_results(candidate_ids)
 
     def snapshot(self, interview_ids, first_asked, first_point):
         """Copy the plan's bank questions, points and anchors into the batch's interviews,
@@ -450,6 +495,7 @@ class Writer:
         plan = ", ".join(["(%s, %s, %s)"] * count)
         params = [value for step in self.plan for value in step]
         span = [interview_ids[0], interview_ids[-1]]
+        asked = [first_asked, first_asked + len(interview_ids) * count - 1]
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -476,9 +522,9 @@ class Writer:
                        iq.id, p.position, p.text, p.weight
                 FROM interviews_interviewquestion iq
                 JOIN questions_answerpoint p ON p.question_id = iq.question_id
-                WHERE iq.interview_id BETWEEN %s AND %s
+                WHERE iq.id BETWEEN %s AND %s
                 """,
-                [first_point, *span],
+                [first_point, *asked],
             )
             cursor.execute(
                 """
@@ -486,10 +532,10 @@ class Writer:
                 SELECT iq.id, a.level, a.text
                 FROM interviews_interviewquestion iq
                 JOIN questions_levelanchor a ON a.question_id = iq.question_id
-                WHERE iq.interview_id BETWEEN %s AND %s
+                WHERE iq.id BETWEEN %s AND %s
                 ORDER BY iq.id, a.id
                 """,
-                span,
+                asked,
             )
 
     def store_results(self, candidate_ids):

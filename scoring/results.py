@@ -41,7 +41,7 @@ from .models import (
     Scorecard,
     StoredInterval,
 )
-from .selectors import DISAGREEMENT_SPREAD, rating_coverage
+from .selectors import DISAGREEMENT_SPREAD, rating_coverage, rating_point_counts
 
 
 def store_results(scorecard: Scorecard) -> Scorecard:
@@ -55,6 +55,7 @@ def store_results(scorecard: Scorecard) -> Scorecard:
     scorecard.score_mean = results["mean"]
     scorecard.coverage = results["coverage"]
     scorecard.save(update_fields=["score_mean", "coverage"])
+    Rating.objects.filter(scorecard=scorecard).update(**rating_point_counts())
     interview = scorecard.interview
     refresh_result(candidate_id=interview.candidate_id, question_set_id=interview.question_set_id)
     store_tallies(scorecard)
@@ -477,8 +478,23 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
                     differences.append(
                         f"{label} {pk}: {field} is {value!r}, not {fresh[pk][field]!r}"
                     )
+    # Each submitted answer's counts of its marks, against the same expressions.
+    counts = rating_point_counts()
+    submitted = Rating.objects.filter(scorecard__submitted_at__isnull=False)
+    wrong_answers = []
+    for pk, *values in (
+        submitted.annotate(**{f"fresh_{field}": value for field, value in counts.items()})
+        .order_by("pk")
+        .values_list("pk", *counts, *(f"fresh_{field}" for field in counts))
+    ):
+        stored, fresh = values[: len(counts)], values[len(counts) :]
+        for field, value, expected in zip(counts, stored, fresh, strict=True):
+            if value != expected:
+                differences.append(f"answer {pk}: {field} is {value!r}, not {expected!r}")
+                wrong_answers.append(pk)
     if not check and differences:
         with transaction.atomic():
+            submitted.filter(pk__in=wrong_answers).update(**counts)
             Scorecard.objects.bulk_update(wrong_sheets, SCORECARD_FIELDS, batch_size=batch_size)
             AnswerTally.objects.all().delete()
             AnswerTally.objects.bulk_create(answer_tallies(answers), batch_size=batch_size)

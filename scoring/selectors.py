@@ -44,7 +44,7 @@ from django.utils import timezone
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import QuestionSet, Topic
 
-from .models import CandidateResult, PointMark, Rating, Scorecard
+from .models import CandidateResult, Mark, PointMark, Rating, Scorecard
 
 DISAGREEMENT_SPREAD = 1.5
 
@@ -69,6 +69,24 @@ def rating_coverage():
         Sum(F("mark") * F("point__weight")),
     )
     return Cast(Coalesce(earned, 0), FloatField()) / Cast(total * 2, FloatField())
+
+
+def rating_point_counts() -> dict:
+    """What a rating stores of its marks when its scorecard is submitted or amended
+    (Rating.expected_points and the rest), as expressions for a Rating queryset."""
+
+    def marked(mark):
+        marks = PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
+        return Coalesce(single(marks, "rating", Count("pk")), 0)
+
+    points = InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
+    return {
+        "expected_points": Coalesce(single(points, "interview_question", Count("pk")), 0),
+        "covered_points": marked(Mark.COVERED),
+        "partial_points": marked(Mark.PARTIAL),
+        "missed_points": marked(Mark.MISSED),
+        "point_coverage": rating_coverage(),
+    }
 
 
 def with_coverage(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
@@ -250,7 +268,7 @@ def _answers_sql(vendor: str) -> str:
         coverage = "to_char({}, 'FM999999990.000')"
     else:
         coverage = "printf('%%.3f', {})"
-    coverage = coverage.format("CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight)")
+    coverage = coverage.format("r.point_coverage")
     answer = [
         "CAST(iq.position AS TEXT) || CASE WHEN iq.follow_up_number > 0 "
         "THEN '.' || CAST(iq.follow_up_number AS TEXT) ELSE '' END",
@@ -260,10 +278,10 @@ def _answers_sql(vendor: str) -> str:
         number("r.score"),
         "CASE WHEN r.skipped THEN 'yes' ELSE 'no' END",
         f"COALESCE({coverage}, '')",
-        number("COALESCE(q.points, 0)"),
-        number("COALESCE(a.covered, 0)"),
-        number("COALESCE(a.partial, 0)"),
-        number("COALESCE(a.missed, 0)"),
+        number("r.expected_points"),
+        number("r.covered_points"),
+        number("r.partial_points"),
+        number("r.missed_points"),
         text("r.notes"),
     ]
     return (
@@ -276,12 +294,12 @@ def _answers_sql(vendor: str) -> str:
 
 
 ANSWERS_SQL = """
-WITH cp AS MATERIALIZED (
-    SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place, {candidate} AS cells
-    FROM interviews_candidate
-), i AS MATERIALIZED (
+WITH i AS MATERIALIZED (
     SELECT id, candidate_id, scheduled_at, {interview} AS cells
     FROM interviews_interview WHERE question_set_id = %s
+), cp AS MATERIALIZED (
+    SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place, {candidate} AS cells
+    FROM interviews_candidate WHERE id IN (SELECT candidate_id FROM i)
 ), t AS MATERIALIZED (
     SELECT id, {topic} AS cells FROM questions_topic
 ), u AS MATERIALIZED (
@@ -295,28 +313,6 @@ JOIN cp ON cp.id = i.candidate_id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
 JOIN t ON t.id = iq.topic_id
 JOIN u ON u.id = s.interviewer_id
-LEFT JOIN (
-    SELECT p.interview_question_id, COUNT(*) AS points, SUM(p.weight) AS weight
-    FROM interviews_interviewpoint p
-    JOIN interviews_interviewquestion pq ON pq.id = p.interview_question_id
-    JOIN interviews_interview pi ON pi.id = pq.interview_id
-    WHERE pi.question_set_id = %s
-    GROUP BY p.interview_question_id
-) q ON q.interview_question_id = r.interview_question_id
-LEFT JOIN (
-    SELECT m.rating_id,
-           SUM(CASE WHEN m.mark = 2 THEN 1 ELSE 0 END) AS covered,
-           SUM(CASE WHEN m.mark = 1 THEN 1 ELSE 0 END) AS partial,
-           SUM(CASE WHEN m.mark = 0 THEN 1 ELSE 0 END) AS missed,
-           SUM(m.mark * p.weight) AS earned
-    FROM scoring_pointmark m
-    JOIN interviews_interviewpoint p ON p.id = m.point_id
-    JOIN scoring_rating mr ON mr.id = m.rating_id
-    JOIN scoring_scorecard ms ON ms.id = mr.scorecard_id
-    JOIN interviews_interview mi ON mi.id = ms.interview_id
-    WHERE mi.question_set_id = %s
-    GROUP BY m.rating_id
-) a ON a.rating_id = r.id
 WHERE s.submitted_at IS NOT NULL {candidates}
 ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
 """
@@ -333,13 +329,13 @@ def answer_lines(
     `chunk_size` answers.
 
     The database writes each line, every text cell made safe as `csv_text_sql` says: a
-    Python call per row or cell would cost more than the query at a few hundred thousand
-    answers. The points and marks are counted once per question and answer in two grouped
-    tables and joined: counting them in subqueries per answer costs seconds, as does
-    grouping the wide rows themselves. The candidates are put in name order once
-    (`cp.place`), not compared by name for every answer. Rows are fetched in chunks, from a
-    server-side cursor on PostgreSQL; call this inside a transaction there."""
-    where, params = "", [question_set.pk] * 3
+    Python call per row or cell would cost more than the query at millions of answers.
+    The points and marks are read as each answer stored them at submission
+    (Rating.expected_points and the rest), not counted: counting them took half of the
+    query at 50,000 candidates. The candidates are put in name order once (`cp.place`),
+    not compared by name for every answer. Rows are fetched in chunks, from a server-side
+    cursor on PostgreSQL; call this inside a transaction there."""
+    where, params = "", [question_set.pk]
     if candidates is not None:
         subquery, subquery_params = candidates.order_by().query.sql_with_params()
         where, params = f"AND i.candidate_id IN ({subquery})", params + list(subquery_params)

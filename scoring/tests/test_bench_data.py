@@ -60,9 +60,10 @@ def test_the_asked_questions_and_marks_belong_together():
     # Each interview asks the 24 planned questions with the bank's points, and every mark
     # is on a point of the question its rating answers.
     assert InterviewQuestion.objects.count() == 24 * Interview.objects.count()
-    assert InterviewPoint.objects.filter(
-        interview_question__question__isnull=False
-    ).count() == InterviewPoint.objects.count()
+    assert (
+        InterviewPoint.objects.filter(interview_question__question__isnull=False).count()
+        == InterviewPoint.objects.count()
+    )
     assert not PointMark.objects.exclude(
         point__interview_question=F("rating__interview_question")
     ).exists()
