@@ -200,6 +200,9 @@ class Writer:
             return
         tables = [model._meta.db_table for model in LOADED]
         with connection.cursor() as cursor:
+            # Checks still pending in an enclosing transaction (a test's) would keep the
+            # tables from being altered: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET session_replication_role = replica")
             cursor.execute(
                 "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
@@ -221,6 +224,7 @@ class Writer:
         yield
         with connection.cursor() as cursor:
             cursor.execute("SET session_replication_role = DEFAULT")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("SET maintenance_work_mem = '256MB'")
             for _, definition in indexes:
                 cursor.execute(definition)
