@@ -8,13 +8,14 @@ trainee shadowing the panel, with a shadow scorecard. Plus one open interview fo
 live page.
 
 Written for size: rows get their ids here and go in as a few statements per 1,000
-candidates, `COPY` on PostgreSQL (with the foreign keys' triggers off, as pg_restore
-does: the rows are consistent by construction) and one prepared INSERT on SQLite; the
-questions each interview asks are copied from the bank by the database itself. What the
-app stores from submitted scorecards (scores, coverage, results, tallies) is computed by
-the app's own functions (`scoring.results`), a batch of interviews at a time, so memory
-stays bounded; only a scorecard's mean score and coverage are summed here, as its ratings
-are made. `scoring/tests/test_bench_data.py` checks all of it against a fresh computation.
+candidates, `COPY` on PostgreSQL and one prepared INSERT on SQLite; the questions each
+interview asks are copied from the bank by the database itself. On PostgreSQL the load goes
+as pg_restore's does (`Writer.bulk_load`). What the app stores from submitted scorecards is
+computed by the app's own code, a batch at a time, so memory stays bounded: the tallies by
+`scoring.results.tally` over the rows as written, the results by `fresh_results` once the
+batch is in; only each answer's mark counts and each scorecard's mean score and coverage
+are summed here, as the rows are made. `scoring/tests/test_bench_data.py` checks all of it
+against a fresh computation (`recompute_results --check`).
 """
 
 import csv
@@ -23,7 +24,6 @@ import json
 import random
 from contextlib import contextmanager
 from datetime import timedelta
-from itertools import batched
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -70,10 +70,16 @@ SKIPPED = 1 / 30
 SCHEDULED_ONLY = 0.04
 AMENDED = 1 / 5  # of the undecided loops
 OUTCOMES = [Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE, None]
-RESULTS_BATCH = 2000  # candidates whose results are computed at a time
 MARKS = list(Mark.values)
 # Where a mark is counted among a rating's stored counts (Rating.covered_points and the rest).
 COUNTED = {Mark.COVERED: 1, Mark.PARTIAL: 2, Mark.MISSED: 3}
+# The indexes kept while loading on PostgreSQL: each batch's results find its rows through
+# them (they grow at their right edge, as the ids are handed out in order).
+FINDING = (
+    "interviews_interview USING btree (candidate_id)",
+    "scoring_scorecard USING btree (interview_id)",
+    "scoring_rating USING btree (scorecard_id)",
+)
 # The tables the bench fills in bulk, and hands out the ids of.
 LOADED = [
     Candidate,
@@ -123,12 +129,8 @@ def generate(size: int, *, seed: int = 10) -> dict:
             with transaction.atomic():
                 numbers = range(first, min(size, first + BATCH))
                 writer.write_batch(rng, numbers, **people)
-    # The candidates' results, computed by scoring.results as a submit stores them (with
-    # every index back), a batch of candidates at a time.
-    candidate_ids = list(Candidate.objects.order_by("pk").values_list("pk", flat=True))
-    for batch in batched(candidate_ids, RESULTS_BATCH):
-        with transaction.atomic():
-            writer.store_results(batch)
+    with transaction.atomic():
+        writer.store_results([live_candidate.pk])
     graded = writer.graded
     if writer.shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
@@ -218,7 +220,8 @@ class Writer:
                 "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
                 [tables],
             )
-            indexes = cursor.fetchall()
+            # Kept: the indexes that find a batch's rows from its candidates, for its results.
+            indexes = [(n, d) for n, d in cursor.fetchall() if not d.endswith(FINDING)]
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
         yield
@@ -480,6 +483,7 @@ class Writer:
             ["scorecard_id", "author_id", "created_at", "reason", "before", "after"],
             amendments,
         )
+        self.store_results(candidate_ids)
         for model, key, tallies in (
             (AnswerTally, "interview_question_id", answer_tallies),
             (PointTally, "point_id", point_tallies),
