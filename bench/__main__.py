@@ -352,7 +352,7 @@ def results_table(results):
 def answer_rate(r):
     """The answers CSV's rows per second, net of the request's fixed cost: the time of an
     empty answers CSV (the same view, session and queries) is taken off."""
-    streaming_ms = max(r["ms"]["answers CSV"] - r["empty_csv_ms"], 0.001)
+    streaming_ms = max(r["ms"]["answers CSV"] - r.get("empty_csv_ms", 0), 0.001)
     return r["addresses"]["answers"] / (streaming_ms / 1000)
 
 

@@ -54,7 +54,8 @@ def main(size: int) -> None:
                     page["path"], page.get("data"), secure=True, HTTP_ACCEPT="application/json"
                 )
                 if response.streaming:
-                    b"".join(response.streaming_content)
+                    for _ in response.streaming_content:  # read, not kept
+                        pass
             if response.status_code != 200:
                 raise SystemExit(f"{page['name']}: {page['path']} answered {response.status_code}")
         queries[page["name"]] = sum(
