@@ -253,6 +253,24 @@ def csv_text_sql(expression: str, vendor: str) -> str:
     return f"CASE WHEN {needs_quotes} THEN {quoted} ELSE {safe} END"
 
 
+def csv_decimals_sql(expression: str, vendor: str) -> str:
+    """SQL for a number as a CSV cell with three decimals, empty for NULL, as Python's
+    f"{value:.3f}" writes it: a value halfway between two (0.0625) goes to the even one
+    (0.062), which SQLite's printf would round up."""
+    if vendor == "postgresql":
+        return f"COALESCE(to_char({expression}, 'FM999999990.000'), '')"
+    thousandths = f"CAST({expression} * 1000 AS INTEGER)"
+    halfway = (
+        f"{expression} * 2000 = CAST({expression} * 2000 AS INTEGER) "
+        f"AND CAST({expression} * 2000 AS INTEGER) % 2 = 1"
+    )
+    return (
+        f"CASE WHEN {expression} IS NULL THEN '' WHEN {halfway} "
+        f"THEN printf('%%.3f', ({thousandths} + {thousandths} % 2) / 1000.0) "
+        f"ELSE printf('%%.3f', {expression}) END"
+    )
+
+
 def _answers_sql(vendor: str) -> str:
     """ANSWERS_SQL's query, each row one line of the answers CSV, rendered by the database:
     what belongs to a candidate, an interview, a topic or an interviewer once for each, in
@@ -264,11 +282,7 @@ def _answers_sql(vendor: str) -> str:
     def number(expression):
         return f"COALESCE(CAST({expression} AS TEXT), '')"
 
-    if vendor == "postgresql":
-        coverage = "to_char({}, 'FM999999990.000')"
-    else:
-        coverage = "printf('%%.3f', {})"
-    coverage = coverage.format("r.point_coverage")
+    coverage = csv_decimals_sql("r.point_coverage", vendor)
     answer = [
         "CAST(iq.position AS TEXT) || CASE WHEN iq.follow_up_number > 0 "
         "THEN '.' || CAST(iq.follow_up_number AS TEXT) ELSE '' END",
@@ -277,7 +291,7 @@ def _answers_sql(vendor: str) -> str:
         "u.cells",
         number("r.score"),
         "CASE WHEN r.skipped THEN 'yes' ELSE 'no' END",
-        f"COALESCE({coverage}, '')",
+        coverage,
         number("r.expected_points"),
         number("r.covered_points"),
         number("r.partial_points"),
@@ -290,8 +304,8 @@ def _answers_sql(vendor: str) -> str:
     interviews = "NOT MATERIALIZED" if vendor == "postgresql" else "MATERIALIZED"
     return (
         ANSWERS_SQL.replace("{interviews}", interviews)
-        .replace("{candidate}", f"{text('name')} || ',' || {text('role_applied_for')}")
-        .replace("{interview}", text("stage"))
+        .replace("{candidate}", f"{text('c.name')} || ',' || {text('c.role_applied_for')}")
+        .replace("{interview}", text("i.stage"))
         .replace("{topic}", text("name"))
         .replace("{interviewer}", text("username"))
         .replace("{answer}", " || ',' || ".join(f"({cell})" for cell in answer))
@@ -300,26 +314,25 @@ def _answers_sql(vendor: str) -> str:
 
 ANSWERS_SQL = """
 WITH i AS {interviews} (
-    SELECT id, candidate_id, scheduled_at, {interview} AS cells
-    FROM interviews_interview WHERE question_set_id = %s
-), cp AS MATERIALIZED (
-    SELECT id, ROW_NUMBER() OVER (ORDER BY name, id) AS place, {candidate} AS cells
-    FROM interviews_candidate WHERE id IN (SELECT candidate_id FROM i)
+    SELECT i.id, i.candidate_id, {candidate} || ',' || {interview} AS cells,
+           ROW_NUMBER() OVER (ORDER BY c.name, c.id, i.scheduled_at, i.id) AS place
+    FROM interviews_interview i
+    JOIN interviews_candidate c ON c.id = i.candidate_id
+    WHERE i.question_set_id = %s
 ), t AS MATERIALIZED (
     SELECT id, {topic} AS cells FROM questions_topic
 ), u AS MATERIALIZED (
     SELECT id, username, {interviewer} AS cells FROM auth_user
 )
-SELECT cp.cells || ',' || i.cells || ',' || {answer}
-FROM scoring_rating r
-JOIN scoring_scorecard s ON s.id = r.scorecard_id
-JOIN i ON i.id = s.interview_id
-JOIN cp ON cp.id = i.candidate_id
+SELECT i.cells || ',' || {answer}
+FROM i
+JOIN scoring_scorecard s ON s.interview_id = i.id
+JOIN scoring_rating r ON r.scorecard_id = s.id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
 JOIN t ON t.id = iq.topic_id
 JOIN u ON u.id = s.interviewer_id
 WHERE s.submitted_at IS NOT NULL {candidates}
-ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
+ORDER BY i.place, iq.position, iq.follow_up_number, u.username
 """
 
 
@@ -337,9 +350,9 @@ def answer_lines(
     Python call per row or cell would cost more than the query at millions of answers.
     The points and marks are read as each answer stored them at submission
     (Rating.expected_points and the rest), not counted: counting them took half of the
-    query at 50,000 candidates. The candidates are put in name order once (`cp.place`),
-    not compared by name for every answer. Rows are fetched in chunks, from a server-side
-    cursor on PostgreSQL; call this inside a transaction there."""
+    query at 50,000 candidates. The interviews are put in candidate name order once
+    (`i.place`), not compared by name for every answer. Rows are fetched in chunks, from a
+    server-side cursor on PostgreSQL; call this inside a transaction there."""
     where, params = "", [question_set.pk]
     if candidates is not None:
         subquery, subquery_params = candidates.order_by().query.sql_with_params()

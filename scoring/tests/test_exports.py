@@ -108,3 +108,22 @@ def test_the_database_writes_a_text_cell_as_csv_text_and_the_csv_module_do(value
     buffer = io.StringIO()
     csv.writer(buffer).writerow([csv_text(value), "next"])
     assert cell + ",next\r\n" == buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value", [0.0, 0.0625, 0.1875, 0.3125, 0.5625, 0.5, 2 / 3, 1 / 3, 1.0, None]
+)
+def test_the_database_writes_three_decimals_as_python_does(value):
+    from django.db import connection
+
+    from scoring.exports import csv_number
+    from scoring.selectors import csv_decimals_sql
+
+    with connection.cursor() as cursor:
+        number = "CAST(%s AS DOUBLE PRECISION)"
+        cursor.execute(
+            f"SELECT {csv_decimals_sql('v', connection.vendor)} FROM (SELECT {number} AS v) x",
+            [value],
+        )
+        (cell,) = cursor.fetchone()
+    assert cell == csv_number(value)
