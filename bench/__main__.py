@@ -255,6 +255,7 @@ def measure(addresses, env, options):
         }
         timings = {page["name"]: [] for page in measured}
         empty_csv = []
+        answers_peaks = []  # the worker's peak while it streams each answers CSV
         # The answers CSV takes seconds from N = 500 on: timed three times, or once past a
         # million answers.
         rounds_of_answers = options.repeat
@@ -269,6 +270,8 @@ def measure(addresses, env, options):
             for page in measured:
                 if page["name"] == "answers CSV" and round_ > rounds_of_answers:
                     continue
+                if page["name"] == "answers CSV":
+                    reset_worker_peak(server.pid)
                 browser = browsers[page.get("who", "manager")]
                 response, content, elapsed = browser.request(
                     page.get("method", "GET"),
@@ -280,10 +283,14 @@ def measure(addresses, env, options):
                     sys.exit(f"{page['name']}: {page['path']} answered {response.status}")
                 if round_:
                     timings[page["name"]].append(elapsed)
+                if page["name"] == "answers CSV":
+                    answers_peaks.append(worker_peak_mb(server.pid))
         result = {"ms": {name: statistics.median(values) for name, values in timings.items()}}
         result["empty_csv_ms"] = statistics.median(empty_csv)
         result["live_bytes"], result["live_html"] = live_page_bytes(Browser(port), browsers, live)
         result["worker_peak_mb"] = worker_peak_mb(server.pid)
+        known = [peak for peak in answers_peaks if peak]
+        result["answers_peak_mb"] = max(known) if known else None
         return result
     finally:
         server.terminate()
@@ -300,6 +307,16 @@ def live_page_bytes(fresh, browsers, live):
         asset_response, _, _ = fresh.request("GET", asset.decode())
         total += asset_response.wire_bytes
     return total, len(page)
+
+
+def reset_worker_peak(master):
+    """Start the worker's peak memory (VmHWM) afresh, so the next reading is one request's:
+    Linux resets it when 5 is written to the process's clear_refs."""
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+        Path(f"/proc/{children[0]}/clear_refs").write_text("5")
+    except (OSError, IndexError):
+        pass
 
 
 def worker_peak_mb(master):
@@ -337,6 +354,8 @@ def results_table(results):
         r = results[n]
         rows = r["addresses"]["answers"]
         peak = f"{r['worker_peak_mb']:.0f} MB" if r["worker_peak_mb"] else "unknown"
+        if r.get("answers_peak_mb"):
+            peak += f" ({r['answers_peak_mb']:.0f} MB while streaming the answers CSV)"
         vacuum = f", then VACUUM ANALYZE in {r['vacuumed']:.0f} s" if r["vacuumed"] >= 0.5 else ""
         lines.append(
             f"- N={n}: answers CSV {rows:,} rows in {r['ms']['answers CSV']:,.0f} ms, "
@@ -458,9 +477,16 @@ def check(label, results):
                     f"{label}: {name} runs {count} queries at N={n}, "
                     f"{results[sizes[0]]['queries'][name]} at N={sizes[0]}"
                 )
-    peaks = [results[n]["worker_peak_mb"] for n in sizes if results[n]["worker_peak_mb"]]
-    if len(peaks) > 1 and peaks[-1] - peaks[0] > MEMORY_GROWTH_MB:
-        missed.append(f"{label}: worker memory grew from {peaks[0]:.0f} to {peaks[-1]:.0f} MB")
+    # The export's own memory, where the worker's peak could be reset before it; else the
+    # worker's peak over every page.
+    peaks = [results[n].get("answers_peak_mb") for n in sizes]
+    what = " while streaming the answers CSV"
+    if not all(peaks):
+        peaks, what = [results[n]["worker_peak_mb"] for n in sizes], ""
+    if len(peaks) > 1 and all(peaks) and peaks[-1] - peaks[0] > MEMORY_GROWTH_MB:
+        missed.append(
+            f"{label}: worker memory grew from {peaks[0]:.0f} to {peaks[-1]:.0f} MB{what}"
+        )
     return missed
 
 
