@@ -239,7 +239,7 @@ def csv_text_sql(expression: str, vendor: str) -> str:
     """SQL for a text column as a CSV cell, as csv.writer writes csv_text(value): a formula
     made text with a leading quote, then the cell quoted if it holds a comma, a quote or a
     line break, its quotes doubled. One pattern match per cell (GLOB on SQLite, a regular
-    expression on PostgreSQL); `%` never appears, as the driver reads it."""
+    expression on PostgreSQL)."""
     starts = ", ".join(f"'{c}'" for c in sorted(CSV_DANGEROUS_START))
     safe = (
         f"CASE WHEN substr({expression}, 1, 1) IN ({starts}) "
@@ -256,17 +256,18 @@ def csv_text_sql(expression: str, vendor: str) -> str:
 def csv_decimals_sql(expression: str, vendor: str) -> str:
     """SQL for a number as a CSV cell with three decimals, empty for NULL, as Python's
     f"{value:.3f}" writes it: a value halfway between two (0.0625) goes to the even one
-    (0.062), which SQLite's printf would round up."""
+    (0.062), which SQLite's printf would round up. `%` is doubled, as the driver (and
+    Django's query log) read the SQL as a format string."""
     if vendor == "postgresql":
         return f"COALESCE(to_char({expression}, 'FM999999990.000'), '')"
     thousandths = f"CAST({expression} * 1000 AS INTEGER)"
     halfway = (
         f"{expression} * 2000 = CAST({expression} * 2000 AS INTEGER) "
-        f"AND CAST({expression} * 2000 AS INTEGER) % 2 = 1"
+        f"AND CAST({expression} * 2000 AS INTEGER) %% 2 = 1"
     )
     return (
         f"CASE WHEN {expression} IS NULL THEN '' WHEN {halfway} "
-        f"THEN printf('%%.3f', ({thousandths} + {thousandths} % 2) / 1000.0) "
+        f"THEN printf('%%.3f', ({thousandths} + {thousandths} %% 2) / 1000.0) "
         f"ELSE printf('%%.3f', {expression}) END"
     )
 
