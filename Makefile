@@ -5,7 +5,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 python; do \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 FIXTURES := junior-backend-developer backend-developer
 
-# Candidates per benchmark run: `make bench SIZES="50 500 5000"` adds the large one.
+# Candidates per benchmark run: `make bench SIZES="50 500 50000"` adds the large one
+# (on PostgreSQL, with DATABASE_URL set: SQLite runs sizes up to 5,000).
 SIZES ?= 50 500
 
 .PHONY: run setup test lint format bench clean api-conformance mutate deploy-check

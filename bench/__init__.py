@@ -5,3 +5,5 @@ test suite; see README, "Performance"."""
 PASSWORD = "bench-password"
 MANAGER = "bench-manager"
 INTERVIEWERS = ["bench-ada", "bench-bo", "bench-cy"]
+TRAINEE = "bench-trainee"  # shadows one interview in 50
+CURATOR = "bench-curator"  # opens the question admin

@@ -2,9 +2,11 @@
 
 Spreadsheets run a cell that starts with = + - or @ as a formula, so every text a user
 typed (names, roles, prompts, topics, notes) goes through `csv_text`, header cells too: a
-topic's name heads its column. The compare CSVs stream from the database in pieces, with
-the rows written out by hand: a Python call per cell would cost more than the query at a
-few hundred thousand answers, so text is made safe per column, numbers are left alone."""
+topic's name heads its column. The compare CSVs stream from the database in pieces: the
+compare table's rows written out by hand, text made safe per column, numbers left alone;
+the answers CSV's lines written by the database itself (`selectors.answer_lines`, the
+same rule in SQL), as a Python call per row would cost more than the query at millions of
+answers."""
 
 import contextlib
 import csv
@@ -28,7 +30,7 @@ from .models import Decision, Recommendation, Score
 CHUNK_SIZE = 2000
 CSV_PIECE = 64 * 1024
 
-CSV_DANGEROUS_START = frozenset("=+-@\t\r")
+CSV_DANGEROUS_START = selectors.CSV_DANGEROUS_START
 
 
 def csv_text(value):
@@ -55,22 +57,30 @@ def raw_rows(queryset):
         yield from chunk
 
 
+def reading():
+    """One transaction around the reading lets PostgreSQL stream from a server-side cursor,
+    instead of materialising the whole result as a holdable cursor does. SQLite streams
+    without one, and takes its write lock at BEGIN (IMMEDIATE mode): a transaction would
+    hold every autosave back for as long as the download runs."""
+    if connection.vendor == "postgresql":
+        return transaction.atomic(savepoint=False)
+    return contextlib.nullcontext()
+
+
+def header_line(header):
+    """The CSV's header, made safe here, a cell at a time."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_text(cell) for cell in header])
+    return buffer.getvalue()
+
+
 def csv_pieces(header, rows):
-    """The CSV in pieces of about 64 KB: the header (made safe here, a cell at a time), then
-    the rows (lists of cells: text made safe with csv_text, numbers)."""
+    """The CSV in pieces of about 64 KB: the header, then the rows (lists of cells: text
+    made safe with csv_text, numbers)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([csv_text(cell) for cell in header])
-    # One transaction around the reading lets PostgreSQL stream from a server-side
-    # cursor, instead of materialising the whole result as a holdable cursor does.
-    # SQLite streams without one, and takes its write lock at BEGIN (IMMEDIATE mode):
-    # a transaction would hold every autosave back for as long as the download runs.
-    reading = (
-        transaction.atomic(savepoint=False)
-        if connection.vendor == "postgresql"
-        else contextlib.nullcontext()
-    )
-    with reading:
+    buffer.write(header_line(header))
+    with reading():
         for batch in batched(rows, 500):
             writer.writerows(batch)
             if buffer.tell() >= CSV_PIECE:
@@ -200,56 +210,25 @@ def answers_csv(comparison):
         "Missed",
         "Notes",
     ]
-    answers = ()
-    if comparison.question_set is not None:
-        answers = selectors.answer_rows(
-            question_set=comparison.question_set,
-            candidates=(
-                comparison.results().values("candidate_id")
-                if comparison.role or comparison.status
-                else None
-            ),
-        )
-    # The columns as selected, but the question's number joins position and follow-up.
-    text = csv_text
-    rows = (
-        [
-            text(name),
-            text(role),
-            text(stage),
-            f"{position}.{follow_up}" if follow_up else position,
-            text(prompt),
-            text(topic),
-            text(interviewer),
-            score,
-            "yes" if skipped else "no",
-            "" if coverage is None else f"{coverage:.3f}",
-            points,
-            covered,
-            partial,
-            missed,
-            text(notes),
-        ]
-        for (
-            name,
-            role,
-            stage,
-            position,
-            follow_up,
-            prompt,
-            topic,
-            interviewer,
-            score,
-            skipped,
-            coverage,
-            points,
-            covered,
-            partial,
-            missed,
-            notes,
-        ) in answers
-    )
-    return csv_response(compare_filename(comparison, "answers"), header, rows)
+    filename = compare_filename(comparison, "answers")
+    if comparison.question_set is None:
+        return csv_response(filename, header, ())
+
+    def pieces():
+        yield header_line(header)
+        with reading():
+            yield from selectors.answer_lines(
+                question_set=comparison.question_set,
+                candidates=(
+                    comparison.results().values("candidate_id")
+                    if comparison.role or comparison.status
+                    else None
+                ),
+            )
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def debrief_csv(data, *, candidate_name):

@@ -129,6 +129,15 @@ class Rating(models.Model):
     notes = models.TextField(blank=True)
     versions = models.JSONField(default=dict, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # Stored when its scorecard is submitted or amended (results.store_results), as its marks
+    # cannot change after, for the answers CSV to read instead of counting every mark: its
+    # question's expected points, how many it marked covered, partial and missed, and its
+    # coverage (selectors.rating_coverage; None for a question without points).
+    expected_points = models.PositiveSmallIntegerField(default=0, editable=False)
+    covered_points = models.PositiveSmallIntegerField(default=0, editable=False)
+    partial_points = models.PositiveSmallIntegerField(default=0, editable=False)
+    missed_points = models.PositiveSmallIntegerField(default=0, editable=False)
+    point_coverage = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["scorecard", "interview_question"]

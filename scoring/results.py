@@ -21,6 +21,7 @@ in both, so a stored tally equals a fresh one exactly.
 
 import math
 import statistics
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
@@ -40,7 +41,7 @@ from .models import (
     Scorecard,
     StoredInterval,
 )
-from .selectors import DISAGREEMENT_SPREAD, rating_coverage
+from .selectors import DISAGREEMENT_SPREAD, rating_coverage, rating_point_counts
 
 
 def store_results(scorecard: Scorecard) -> Scorecard:
@@ -54,13 +55,14 @@ def store_results(scorecard: Scorecard) -> Scorecard:
     scorecard.score_mean = results["mean"]
     scorecard.coverage = results["coverage"]
     scorecard.save(update_fields=["score_mean", "coverage"])
+    Rating.objects.filter(scorecard=scorecard).update(**rating_point_counts())
     interview = scorecard.interview
     refresh_result(candidate_id=interview.candidate_id, question_set_id=interview.question_set_id)
     store_tallies(scorecard)
     return scorecard
 
 
-def _fresh_results(
+def fresh_results(
     *, candidate_ids: list[int] | None = None
 ) -> dict[tuple[int, int], CandidateResult]:
     """Results computed from the scorecards and ratings, as unsaved rows keyed by (candidate
@@ -192,7 +194,7 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
     list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
     # All of the candidate's sets: filtering on the set as well tempts SQLite's planner
     # (which has no statistics) to read the whole set through its index.
-    fresh = _fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
+    fresh = fresh_results(candidate_ids=[candidate_id]).get((candidate_id, question_set_id))
     stored = CandidateResult.objects.filter(
         candidate_id=candidate_id, question_set_id=question_set_id
     )
@@ -252,7 +254,7 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
     """Compare every stored result with a fresh computation and return the differences in
     words; unless `check`, also store the fresh results, so that none remains."""
     differences = []
-    fresh = _fresh_results()
+    fresh = fresh_results()
     stored = {(r.candidate_id, r.question_set_id): r for r in CandidateResult.objects.all()}
     for key in sorted(stored.keys() - fresh.keys()):
         differences.append(f"candidate {key[0]}, set {key[1]}: stored but has no interview")
@@ -305,60 +307,71 @@ POINT_FIELDS = ["interview_id", "question_id", "position", "answers", "covered",
 
 def fresh_tallies(
     interviews: QuerySet[Interview] | None = None,
-) -> tuple[dict[int, dict], dict[int, AnswerTally], dict[int, PointTally]]:
+) -> tuple[dict[int, dict], dict[int, dict], dict[int, dict]]:
     """The tallies computed from the submitted scorecards of `interviews` (or of all): each
-    submitted scorecard's, by pk, as a dict of its fields; and unsaved answer and point
-    tallies, by asked question and asked point pk. Five queries. Shadows' scorecards are left
-    out: they never count, so they have no tallies."""
+    submitted scorecard's, by pk, and each asked question's and asked point's, by the asked
+    question's or point's pk, each as a dict of its fields (`tally`). Five queries.
+    Shadows' scorecards are left out: they never count, so they have no tallies."""
     scorecards = Scorecard.objects.counted()
     if interviews is not None:
         scorecards = scorecards.filter(interview__in=interviews)
-    sheets = list(scorecards.order_by("pk").values_list("pk", "interview", "interviewer"))
-    asked = list(
-        InterviewQuestion.objects.filter(interview__in=scorecards.values("interview"))
+    return tally(
+        sheets=scorecards.order_by("pk").values_list("pk", "interview", "interviewer"),
+        asked=InterviewQuestion.objects.filter(interview__in=scorecards.values("interview"))
         .order_by("pk")
-        .values_list("pk", "interview", "question", "topic", "added_by")
-    )
-    ratings = list(
-        Rating.objects.filter(scorecard__in=scorecards.values("pk"))
+        .values_list("pk", "interview", "question", "topic", "added_by"),
+        ratings=Rating.objects.filter(scorecard__in=scorecards.values("pk"))
         .order_by("pk")
-        .values_list("pk", "scorecard", "interview_question", "score", "skipped")
-    )
-    points = list(
-        InterviewPoint.objects.filter(
+        .values_list("pk", "scorecard", "interview_question", "score", "skipped"),
+        points=InterviewPoint.objects.filter(
             interview_question__interview__in=scorecards.values("interview")
         )
         .order_by("pk")
-        .values_list("pk", "interview_question", "position")
-    )
-    marks = list(
-        PointMark.objects.filter(
+        .values_list("pk", "interview_question", "position"),
+        marks=PointMark.objects.filter(
             rating__scorecard__in=scorecards.values("pk"), rating__score__isnull=False
-        ).values_list("rating", "point", "mark")
+        ).values_list("rating", "point", "mark"),
     )
 
+
+def tally(
+    *,
+    sheets: Iterable[tuple],
+    asked: Iterable[tuple],
+    ratings: Iterable[tuple],
+    points: Iterable[tuple],
+    marks: Iterable[tuple],
+) -> tuple[dict[int, dict], dict[int, dict], dict[int, dict]]:
+    """The arithmetic of `fresh_tallies`, over the rows it reads, each kind in pk order:
+    counted submitted scorecards (pk, interview, interviewer); their interviews' asked
+    questions (pk, interview, bank question, topic, follow-up author) and points (pk, asked
+    question, position); their ratings (pk, scorecard, asked question, score, skipped); and
+    the marks of the rated ones (rating, point, mark). Returns the scorecards' tallies and
+    the answer and point tallies, as dicts of SCORECARD_FIELDS, ANSWER_FIELDS and
+    POINT_FIELDS by pk. The bench passes the rows it writes, without reading them back."""
+    ratings, points = list(ratings), list(points)
     points_of = {}
     for _, question, _ in points:
         points_of[question] = points_of.get(question, 0) + 1
     by_interview = {}
+    sheet_tallies = {}
     for sheet in sheets:
         by_interview.setdefault(sheet[1], []).append(sheet)
+        sheet_tallies[sheet[0]] = dict.fromkeys(SCORECARD_FIELDS, 0)
     # Each scorecard's plan: the interview's planned questions and its author's follow-ups.
-    sheet_tallies = {pk: dict.fromkeys(SCORECARD_FIELDS, 0) for pk, *_ in sheets}
     answer_tallies = {}
     for pk, interview, question, topic, added_by in asked:
         holders = [s for s in by_interview[interview] if added_by in (None, s[2])]
         for sheet in holders:
             sheet_tallies[sheet[0]]["question_count"] += 1
         if holders:
-            answer_tallies[pk] = AnswerTally(
-                interview_question_id=pk,
-                interview_id=interview,
-                question_id=question,
-                topic_id=topic,
-                answers=len(holders),
+            answer_tallies[pk] = {
+                "interview_id": interview,
+                "question_id": question,
+                "topic_id": topic,
+                "answers": len(holders),
                 **dict.fromkeys(ANSWER_FIELDS[4:], 0),
-            )
+            }
 
     rated = {}  # scorecard pk: [count, sum] of its ratings
     for _, scorecard, _, score, _ in ratings:
@@ -374,40 +387,39 @@ def fresh_tallies(
         sheet, answer = sheet_tallies[scorecard], answer_tallies[question]
         if skipped:
             sheet["skipped_count"] += 1
-            answer.skipped += 1
+            answer["skipped"] += 1
         if score is None:
             continue
         rated_answers.setdefault(question, []).append(pk)
         sheet[f"scored_{score}"] += 1
         sheet["points_expected"] += points_of.get(question, 0)
         sheet["points_marked"] += len(marked.get(pk, {}))
-        setattr(answer, f"scored_{score}", getattr(answer, f"scored_{score}") + 1)
+        answer[f"scored_{score}"] += 1
         count, total = rated[scorecard]
         if count > 1:
             others = (total - score) / (count - 1)
-            answer.paired += 1
-            answer.x_sum += score
-            answer.xx_sum += score * score
-            answer.y_sum += others
-            answer.yy_sum += others * others
-            answer.xy_sum += score * others
+            answer["paired"] += 1
+            answer["x_sum"] += score
+            answer["xx_sum"] += score * score
+            answer["y_sum"] += others
+            answer["yy_sum"] += others * others
+            answer["xy_sum"] += score * others
 
     point_tallies = {}
     for pk, question, position in points:
         answer = answer_tallies.get(question)
         answered = rated_answers.get(question, [])
-        if answer is None or answer.question_id is None or not answered:
+        if answer is None or answer["question_id"] is None or not answered:
             continue
         given = [marked.get(rating, {}).get(pk) for rating in answered]
-        point_tallies[pk] = PointTally(
-            point_id=pk,
-            interview_id=answer.interview_id,
-            question_id=answer.question_id,
-            position=position,
-            answers=len(answered),
-            covered=given.count(Mark.COVERED),
-            partial=given.count(Mark.PARTIAL),
-        )
+        point_tallies[pk] = {
+            "interview_id": answer["interview_id"],
+            "question_id": answer["question_id"],
+            "position": position,
+            "answers": len(answered),
+            "covered": given.count(Mark.COVERED),
+            "partial": given.count(Mark.PARTIAL),
+        }
     return sheet_tallies, answer_tallies, point_tallies
 
 
@@ -422,9 +434,17 @@ def store_tallies(scorecard: Scorecard) -> None:
     no_tallies = dict.fromkeys(SCORECARD_FIELDS, 0)  # a shadow's
     Scorecard.objects.filter(pk=scorecard.pk).update(**sheets.get(scorecard.pk, no_tallies))
     AnswerTally.objects.filter(interview=scorecard.interview_id).delete()
-    AnswerTally.objects.bulk_create(answers.values())
+    AnswerTally.objects.bulk_create(answer_tallies(answers))
     PointTally.objects.filter(interview=scorecard.interview_id).delete()
-    PointTally.objects.bulk_create(points.values())
+    PointTally.objects.bulk_create(point_tallies(points))
+
+
+def answer_tallies(answers: dict[int, dict]) -> list[AnswerTally]:
+    return [AnswerTally(interview_question_id=pk, **fields) for pk, fields in answers.items()]
+
+
+def point_tallies(points: dict[int, dict]) -> list[PointTally]:
+    return [PointTally(point_id=pk, **fields) for pk, fields in points.items()]
 
 
 def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[str]:
@@ -455,16 +475,32 @@ def recompute_tallies(*, check: bool = False, batch_size: int = 2000) -> list[st
                 differences.append(f"{label} {pk}: tally missing")
                 continue
             for field, value in zip(fields, stored[pk], strict=True):
-                if value != getattr(fresh[pk], field):
+                if value != fresh[pk][field]:
                     differences.append(
-                        f"{label} {pk}: {field} is {value!r}, not {getattr(fresh[pk], field)!r}"
+                        f"{label} {pk}: {field} is {value!r}, not {fresh[pk][field]!r}"
                     )
+    # Each submitted answer's counts of its marks, against the same expressions.
+    counts = rating_point_counts()
+    submitted = Rating.objects.filter(scorecard__submitted_at__isnull=False)
+    wrong_answers = []
+    for pk, *values in (
+        submitted.annotate(**{f"fresh_{field}": value for field, value in counts.items()})
+        .order_by("pk")
+        .values_list("pk", *counts, *(f"fresh_{field}" for field in counts))
+    ):
+        stored, fresh = values[: len(counts)], values[len(counts) :]
+        for field, value, expected in zip(counts, stored, fresh, strict=True):
+            if value != expected:
+                differences.append(f"answer {pk}: {field} is {value!r}, not {expected!r}")
+                wrong_answers.append(pk)
     if not check and differences:
         with transaction.atomic():
+            submitted.filter(pk__in=wrong_answers).update(**counts)
             Scorecard.objects.bulk_update(wrong_sheets, SCORECARD_FIELDS, batch_size=batch_size)
-            for model, fresh in ((AnswerTally, answers), (PointTally, points)):
-                model.objects.all().delete()
-                model.objects.bulk_create(fresh.values(), batch_size=batch_size)
+            AnswerTally.objects.all().delete()
+            AnswerTally.objects.bulk_create(answer_tallies(answers), batch_size=batch_size)
+            PointTally.objects.all().delete()
+            PointTally.objects.bulk_create(point_tallies(points), batch_size=batch_size)
     # The calibration page's sums are made of the tallies: checked once those are right,
     # rebuilt after them.
     if check and differences:

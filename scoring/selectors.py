@@ -44,7 +44,7 @@ from django.utils import timezone
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
 from questions.models import QuestionSet, Topic
 
-from .models import CandidateResult, PointMark, Rating, Scorecard
+from .models import CandidateResult, Mark, PointMark, Rating, Scorecard
 
 DISAGREEMENT_SPREAD = 1.5
 
@@ -69,6 +69,24 @@ def rating_coverage():
         Sum(F("mark") * F("point__weight")),
     )
     return Cast(Coalesce(earned, 0), FloatField()) / Cast(total * 2, FloatField())
+
+
+def rating_point_counts() -> dict:
+    """What a rating stores of its marks when its scorecard is submitted or amended
+    (Rating.expected_points and the rest), as expressions for a Rating queryset."""
+
+    def marked(mark):
+        marks = PointMark.objects.filter(rating=OuterRef("pk"), mark=mark)
+        return Coalesce(single(marks, "rating", Count("pk")), 0)
+
+    points = InterviewPoint.objects.filter(interview_question=OuterRef("interview_question"))
+    return {
+        "expected_points": Coalesce(single(points, "interview_question", Count("pk")), 0),
+        "covered_points": marked(Mark.COVERED),
+        "partial_points": marked(Mark.PARTIAL),
+        "missed_points": marked(Mark.MISSED),
+        "point_coverage": rating_coverage(),
+    }
 
 
 def with_coverage(ratings: QuerySet[Rating]) -> QuerySet[Rating]:
@@ -211,45 +229,115 @@ def results_of(candidate: Candidate) -> tuple[list[CandidateResult], list[Topic]
     return results, topics
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (exports.csv_text).
+CSV_DANGEROUS_START = frozenset("=+-@\t\r")
+# csv.writer quotes a cell that holds one of these.
+CSV_QUOTED = ',"\n\r'
+
+
+def csv_text_sql(expression: str, vendor: str) -> str:
+    """SQL for a text column as a CSV cell, as csv.writer writes csv_text(value): a formula
+    made text with a leading quote, then the cell quoted if it holds a comma, a quote or a
+    line break, its quotes doubled. One pattern match per cell (GLOB on SQLite, a regular
+    expression on PostgreSQL)."""
+    starts = ", ".join(f"'{c}'" for c in sorted(CSV_DANGEROUS_START))
+    safe = (
+        f"CASE WHEN substr({expression}, 1, 1) IN ({starts}) "
+        f"THEN '''' || {expression} ELSE {expression} END"
+    )
+    if vendor == "postgresql":
+        needs_quotes = f"{expression} ~ '[{CSV_QUOTED}]'"
+    else:
+        needs_quotes = f"{expression} GLOB '*[{CSV_QUOTED}]*'"
+    quoted = f"""'"' || replace({safe}, '"', '""') || '"'"""
+    return f"CASE WHEN {needs_quotes} THEN {quoted} ELSE {safe} END"
+
+
+def csv_decimals_sql(expression: str, vendor: str) -> str:
+    """SQL for a number as a CSV cell with three decimals, empty for NULL, as Python's
+    f"{value:.3f}" writes it: a value halfway between two (0.0625) goes to the even one
+    (0.062), which SQLite's printf would round up. `%` is doubled, as the driver (and
+    Django's query log) read the SQL as a format string."""
+    if vendor == "postgresql":
+        return f"COALESCE(to_char({expression}, 'FM999999990.000'), '')"
+    thousandths = f"CAST({expression} * 1000 AS INTEGER)"
+    halfway = (
+        f"{expression} * 2000 = CAST({expression} * 2000 AS INTEGER) "
+        f"AND CAST({expression} * 2000 AS INTEGER) %% 2 = 1"
+    )
+    return (
+        f"CASE WHEN {expression} IS NULL THEN '' WHEN {halfway} "
+        f"THEN printf('%%.3f', ({thousandths} + {thousandths} %% 2) / 1000.0) "
+        f"ELSE printf('%%.3f', {expression}) END"
+    )
+
+
+def _answers_sql(vendor: str, *, hidden: bool) -> str:
+    """ANSWERS_SQL's query, each row one line of the answers CSV, rendered by the database:
+    what belongs to a candidate, an interview, a topic or an interviewer once for each, in
+    the CTEs, the rest once per answer. While names are `hidden` (the set hides them until
+    decided), an undecided candidate is named by their code, and candidates go in code
+    order."""
+
+    def text(expression):
+        return csv_text_sql(expression, vendor)
+
+    def number(expression):
+        return f"COALESCE(CAST({expression} AS TEXT), '')"
+
+    name = f"({HIDDEN_NAME_SQL})" if hidden else "c.name"
+    coverage = csv_decimals_sql("r.point_coverage", vendor)
+    answer = [
+        "CAST(iq.position AS TEXT) || CASE WHEN iq.follow_up_number > 0 "
+        "THEN '.' || CAST(iq.follow_up_number AS TEXT) ELSE '' END",
+        text("iq.prompt"),
+        "t.cells",
+        "u.cells",
+        number("r.score"),
+        "CASE WHEN r.skipped THEN 'yes' ELSE 'no' END",
+        coverage,
+        number("r.expected_points"),
+        number("r.covered_points"),
+        number("r.partial_points"),
+        number("r.missed_points"),
+        text("r.notes"),
+    ]
+    # PostgreSQL estimates a join on a materialized CTE's column blindly (by hundreds of
+    # times at N = 50,000, enough to compile the query with JIT): the set's interviews stay a
+    # plain subquery there, with their statistics, their stage rendered per answer.
+    interviews = "NOT MATERIALIZED" if vendor == "postgresql" else "MATERIALIZED"
+    return (
+        ANSWERS_SQL.replace("{interviews}", interviews)
+        .replace("{order}", "c.code" if hidden else "c.name")
+        .replace("{candidate}", f"{text(name)} || ',' || {text('c.role_applied_for')}")
+        .replace("{interview}", text("i.stage"))
+        .replace("{topic}", text("name"))
+        .replace("{interviewer}", text("username"))
+        .replace("{answer}", " || ',' || ".join(f"({cell})" for cell in answer))
+    )
+
+
 ANSWERS_SQL = """
-SELECT {name}, c.role_applied_for, i.stage, iq.position, iq.follow_up_number, iq.prompt,
-       t.name, u.username, r.score, r.skipped,
-       CAST(COALESCE(a.earned, 0) AS DOUBLE PRECISION) / (2 * q.weight),
-       COALESCE(q.points, 0), COALESCE(a.covered, 0), COALESCE(a.partial, 0),
-       COALESCE(a.missed, 0), r.notes
-FROM scoring_rating r
-JOIN scoring_scorecard s ON s.id = r.scorecard_id
-JOIN interviews_interview i ON i.id = s.interview_id
-JOIN interviews_candidate c ON c.id = i.candidate_id
-JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY {order}, id) AS place FROM interviews_candidate) cp
-    ON cp.id = c.id
+WITH i AS {interviews} (
+    SELECT i.id, i.candidate_id, {candidate} || ',' || {interview} AS cells,
+           ROW_NUMBER() OVER (ORDER BY {order}, c.id, i.scheduled_at, i.id) AS place
+    FROM interviews_interview i
+    JOIN interviews_candidate c ON c.id = i.candidate_id
+    WHERE i.question_set_id = %s
+), t AS MATERIALIZED (
+    SELECT id, {topic} AS cells FROM questions_topic
+), u AS MATERIALIZED (
+    SELECT id, username, {interviewer} AS cells FROM auth_user
+)
+SELECT i.cells || ',' || {answer}
+FROM i
+JOIN scoring_scorecard s ON s.interview_id = i.id
+JOIN scoring_rating r ON r.scorecard_id = s.id
 JOIN interviews_interviewquestion iq ON iq.id = r.interview_question_id
-JOIN questions_topic t ON t.id = iq.topic_id
-JOIN auth_user u ON u.id = s.interviewer_id
-LEFT JOIN (
-    SELECT p.interview_question_id, COUNT(*) AS points, SUM(p.weight) AS weight
-    FROM interviews_interviewpoint p
-    JOIN interviews_interviewquestion pq ON pq.id = p.interview_question_id
-    JOIN interviews_interview pi ON pi.id = pq.interview_id
-    WHERE pi.question_set_id = %s
-    GROUP BY p.interview_question_id
-) q ON q.interview_question_id = r.interview_question_id
-LEFT JOIN (
-    SELECT m.rating_id,
-           SUM(CASE WHEN m.mark = 2 THEN 1 ELSE 0 END) AS covered,
-           SUM(CASE WHEN m.mark = 1 THEN 1 ELSE 0 END) AS partial,
-           SUM(CASE WHEN m.mark = 0 THEN 1 ELSE 0 END) AS missed,
-           SUM(m.mark * p.weight) AS earned
-    FROM scoring_pointmark m
-    JOIN interviews_interviewpoint p ON p.id = m.point_id
-    JOIN scoring_rating mr ON mr.id = m.rating_id
-    JOIN scoring_scorecard ms ON ms.id = mr.scorecard_id
-    JOIN interviews_interview mi ON mi.id = ms.interview_id
-    WHERE mi.question_set_id = %s
-    GROUP BY m.rating_id
-) a ON a.rating_id = r.id
-WHERE s.submitted_at IS NOT NULL AND i.question_set_id = %s {candidates}
-ORDER BY cp.place, i.scheduled_at, i.id, iq.position, iq.follow_up_number, u.username
+JOIN t ON t.id = iq.topic_id
+JOIN u ON u.id = s.interviewer_id
+WHERE s.submitted_at IS NOT NULL {candidates}
+ORDER BY i.place, iq.position, iq.follow_up_number, u.username
 """
 # While the set hides names until decided: the code of a candidate with no decision recorded.
 HIDDEN_NAME_SQL = """CASE
@@ -257,34 +345,37 @@ HIDDEN_NAME_SQL = """CASE
     ELSE 'Candidate ' || c.code END"""
 
 
-def answer_rows(
-    *, question_set: QuestionSet, candidates: QuerySet | None = None
-) -> Iterator[tuple]:
+def answer_lines(
+    *, question_set: QuestionSet, candidates: QuerySet | None = None, chunk_size: int = 2000
+) -> Iterator[str]:
     """Every submitted answer on the set (of `candidates`, a query of their pks, if given),
-    one tuple each, in candidate, interview, question and interviewer order: name, role,
-    interview stage, question position and follow-up number, prompt, topic, interviewer,
-    score, skipped, coverage, expected points, covered, partial, missed, notes.
+    as the lines of the answers CSV (exports.answers_csv), in candidate, interview, question
+    and interviewer order: name, role, interview stage, question number (position, and
+    follow-up number after a dot), prompt, topic, interviewer, score, skipped, coverage,
+    expected points, covered, partial, missed, notes. Yields a piece of text per
+    `chunk_size` answers.
 
-    The points and marks are counted once per question and answer in two grouped tables
-    and joined: counting them in subqueries per answer costs seconds at a few hundred
-    thousand answers, as does grouping the wide rows themselves. The candidates are put in
-    name order once (`cp.place`), not compared by name for every answer; while the set hides
-    names until decided, undecided candidates are named by their code and all are put in code
-    order. Rows are fetched in chunks, from a server-side cursor on PostgreSQL; call this
-    inside a transaction."""
-    hidden = question_set.hide_names_until_decided
-    names = {
-        "name": HIDDEN_NAME_SQL if hidden else "c.name",
-        "order": "code" if hidden else "name",
-    }
-    where, params = "", [question_set.pk] * 3
+    The database writes each line, every text cell made safe as `csv_text_sql` says: a
+    Python call per row or cell would cost more than the query at millions of answers.
+    The points and marks are read as each answer stored them at submission
+    (Rating.expected_points and the rest), not counted: counting them took half of the
+    query at 50,000 candidates. The interviews are put in candidate name order once
+    (`i.place`), not compared by name for every answer; while the set hides names until
+    decided, undecided candidates are named by their code and all are put in code order.
+    Rows are fetched in chunks, from a server-side cursor on PostgreSQL; call this inside a
+    transaction there."""
+    where, params = "", [question_set.pk]
     if candidates is not None:
         subquery, subquery_params = candidates.order_by().query.sql_with_params()
-        where, params = f"AND c.id IN ({subquery})", params + list(subquery_params)
-    with connections[Candidate.objects.db].chunked_cursor() as cursor:
-        cursor.execute(ANSWERS_SQL.format(candidates=where, **names), params)
-        while rows := cursor.fetchmany(2000):
-            yield from rows
+        where, params = f"AND i.candidate_id IN ({subquery})", params + list(subquery_params)
+    connection = connections[Candidate.objects.db]
+    sql = _answers_sql(connection.vendor, hidden=question_set.hide_names_until_decided).replace(
+        "{candidates}", where
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield "\r\n".join([line for (line,) in rows]) + "\r\n"
 
 
 # The sections of an interviewer's "My interviews" page, in the order they are shown.

@@ -1,22 +1,84 @@
 """The benchmark's data generator (bench/data.py) writes consistent data: what it stores
-directly matches what the services would have stored."""
+directly matches what the services would have stored. Run on PostgreSQL too, where the
+rows go in with COPY."""
+
+import math
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Avg, F
 
 from bench import data
-from interviews.models import Candidate
-from scoring.models import CandidateResult, Rating, Scorecard
+from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
+from scoring import selectors
+from scoring.models import (
+    Amendment,
+    CandidateResult,
+    Debrief,
+    Decision,
+    PointMark,
+    Rating,
+    Scorecard,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_generated_data_has_true_stored_results():
-    addresses = data.generate(6, seed=3)
+    addresses = data.generate(120, seed=3)
+
     call_command("recompute_results", "--check")
     graded = CandidateResult.objects.filter(scorecard_count__gt=0).count()
     # Every candidate has a result, the only-scheduled ones and the live page's an empty one.
-    assert Candidate.objects.count() == CandidateResult.objects.count() == 6 + 1
-    assert Scorecard.objects.filter(submitted_at__isnull=False).count() == 3 * graded
-    assert Rating.objects.count() == addresses["answers"] == 3 * 24 * graded
+    assert Candidate.objects.count() == CandidateResult.objects.count() == 120 + 1
+    assert Scorecard.objects.counted().count() == 3 * graded
+    shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False).count()
+    assert shadows == Interview.shadows.through.objects.count() > 0
+    assert Rating.objects.count() == addresses["answers"] == 24 * (3 * graded + shadows)
     assert len(addresses["grid"]) == 3
+
+
+def test_each_scorecard_has_the_score_and_coverage_a_submit_stores():
+    data.generate(30, seed=3)
+
+    fresh = {
+        row["scorecard"]: row
+        for row in Rating.objects.filter(score__isnull=False)
+        .values("scorecard")
+        .annotate(mean=Avg("score"), coverage=Avg(selectors.rating_coverage()))
+    }
+    scorecards = Scorecard.objects.filter(submitted_at__isnull=False)
+    assert scorecards.count() == len(fresh) > 0
+    for pk, mean, coverage in scorecards.values_list("pk", "score_mean", "coverage"):
+        assert math.isclose(mean, fresh[pk]["mean"], rel_tol=1e-12)
+        assert math.isclose(coverage, fresh[pk]["coverage"], rel_tol=1e-12)
+
+
+def test_the_asked_questions_and_marks_belong_together():
+    data.generate(20, seed=3)
+
+    # Each interview asks the 24 planned questions with the bank's points, and every mark
+    # is on a point of the question its rating answers.
+    assert InterviewQuestion.objects.count() == 24 * Interview.objects.count()
+    assert (
+        InterviewPoint.objects.filter(interview_question__question__isnull=False).count()
+        == InterviewPoint.objects.count()
+    )
+    assert not PointMark.objects.exclude(
+        point__interview_question=F("rating__interview_question")
+    ).exists()
+
+
+def test_finished_loops_have_debriefs_most_decisions_and_some_amendments():
+    data.generate(120, seed=3)
+
+    graded = CandidateResult.objects.filter(scorecard_count__gt=0).count()
+    assert Debrief.objects.count() == graded
+    assert Decision.objects.count() == round(graded * 2 / 3)
+    amended = Amendment.objects.select_related("scorecard")
+    assert amended.count() > 0
+    for amendment in amended:
+        # Changed after the debrief opened: the scorecard keeps what it was then.
+        assert amendment.before["recommendation"] == amendment.scorecard.debrief_recommendation
+        assert amendment.after["recommendation"] == amendment.scorecard.recommendation
+        assert not Decision.objects.filter(candidate=amendment.scorecard.interview.candidate)

@@ -69,3 +69,61 @@ def test_the_calibration_csvs_quote_interviewers_and_topics(client, hiring_manag
     rows = read_csv(client.get(reverse("calibration_agreement_csv")))
     topics = {row[1] for row in rows[1:] if row[0] == "Topic"}
     assert topics == {"'" + TOPIC}
+
+
+NASTY = [
+    "Plain",
+    "",
+    "=1+1",
+    "+1",
+    "-2",
+    "@SUM(A1)",
+    "\tindent",
+    "\rreturn",
+    'say "hi"',
+    "a, b",
+    "two\nlines",
+    "cr\rinside",
+    '=HYPERLINK("http://evil", "x")',
+    "'already quoted",
+    "tab\tinside",
+    "Zoë, 日本",
+    "ends with comma,",
+    "%s %% 100%",
+]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_the_database_writes_a_text_cell_as_csv_text_and_the_csv_module_do(value):
+    from django.db import connection
+
+    from scoring.exports import csv_text
+    from scoring.selectors import csv_text_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {csv_text_sql('v', connection.vendor)} FROM (SELECT %s AS v) x", [value]
+        )
+        (cell,) = cursor.fetchone()
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([csv_text(value), "next"])
+    assert cell + ",next\r\n" == buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value", [0.0, 0.0625, 0.1875, 0.3125, 0.5625, 0.5, 2 / 3, 1 / 3, 1.0, None]
+)
+def test_the_database_writes_three_decimals_as_python_does(value):
+    from django.db import connection
+
+    from scoring.exports import csv_number
+    from scoring.selectors import csv_decimals_sql
+
+    with connection.cursor() as cursor:
+        number = "CAST(%s AS DOUBLE PRECISION)"
+        cursor.execute(
+            f"SELECT {csv_decimals_sql('v', connection.vendor)} FROM (SELECT {number} AS v) x",
+            [value],
+        )
+        (cell,) = cursor.fetchone()
+    assert cell == csv_number(value)
