@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 test: setup
-	$(BIN)/pytest -n 2  # the machines have two cores
+	$(BIN)/pytest -n 3  # two cores, but the browser and server tests wait: 3 keeps both busy
 
 # The API against its live schema with Schemathesis: no 5xx, every response as documented.
 api-conformance: setup
