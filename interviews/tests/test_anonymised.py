@@ -25,11 +25,21 @@ def test_a_code_is_eight_random_unambiguous_characters_in_two_groups():
     assert not set("01ILO") & set(CODE_ALPHABET)
 
 
+def in_code_alphabet(number: int) -> str:
+    digits = ""
+    while number:
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        digits = CODE_ALPHABET[digit] + digits
+    return digits
+
+
 def test_each_candidate_gets_their_own_code_unrelated_to_name_or_id():
     first = CandidateFactory(name="Ada Lovelace")
     second = CandidateFactory(name="Ada Lovelace")
     assert first.code != second.code
-    assert str(first.pk) not in first.code.replace("-", "")
+    # Not the id written in the code's alphabet (the guessable derivation); that the code is
+    # random, not merely different, is the 2,000 distinct codes above.
+    assert first.code.replace("-", "").lstrip(CODE_ALPHABET[0]) != in_code_alphabet(first.pk)
     assert first.anonymous_name == f"Candidate {first.code}"
     assert Candidate.objects.get(pk=first.pk).code == first.code  # stored, stable
 
