@@ -3,20 +3,18 @@ emails queued through the notifications app's outbox, retried by `send_reminders
 other email), and two-factor recovery codes."""
 
 import secrets
-from collections.abc import Iterable
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiToken, revoke_token
 from audit import services as audit
-from notifications import tasks
+from notifications import services as notifications
 from notifications.models import OutgoingEmail
 
 from .models import VALID_FOR, Invitation, digest
@@ -74,26 +72,6 @@ def _link(secret: str) -> str:
     return settings.SITE_URL + reverse("accept_invitation", kwargs={"token": secret})
 
 
-def _queue(*, kind: str, to: str, subject: str, template: str, context: dict) -> OutgoingEmail:
-    return OutgoingEmail.objects.create(
-        kind=kind,
-        to=to,
-        subject=subject,
-        text=render_to_string(f"{template}.txt", context),
-        html=render_to_string(f"{template}.html", context),
-    )
-
-
-def _send_after_commit(emails: Iterable[OutgoingEmail]) -> None:
-    ids = [email.pk for email in emails]
-
-    def enqueue():
-        for pk in ids:
-            tasks.send_email.enqueue(pk)
-
-    transaction.on_commit(enqueue, robust=True)
-
-
 def _invitation_email(invitation: Invitation, secret: str) -> OutgoingEmail:
     context = {
         "invitation": invitation,
@@ -101,7 +79,7 @@ def _invitation_email(invitation: Invitation, secret: str) -> OutgoingEmail:
         "link": _link(secret),
         "expires_at": invitation.expires_at,
     }
-    return _queue(
+    return notifications.queue_email(
         kind=OutgoingEmail.Kind.ACCOUNT_INVITATION,
         to=invitation.email,
         subject=f"You are invited to Rubric as {invitation.role.lower()}",
@@ -131,7 +109,7 @@ def invite(*, by: User, email: str, role: str) -> Invitation:
         token_digest=digest(secret),
         expires_at=timezone.now() + VALID_FOR,
     )
-    _send_after_commit([_invitation_email(invitation, secret)])
+    notifications.send_after_commit([_invitation_email(invitation, secret)])
     return invitation
 
 
@@ -146,7 +124,7 @@ def resend_invitation(*, by: User, invitation: Invitation) -> Invitation:
     invitation.expires_at = timezone.now() + VALID_FOR
     invitation.sent_count += 1
     invitation.save(update_fields=["token_digest", "expires_at", "sent_count"])
-    _send_after_commit([_invitation_email(invitation, secret)])
+    notifications.send_after_commit([_invitation_email(invitation, secret)])
     return invitation
 
 
@@ -183,14 +161,14 @@ def accept_invitation(*, invitation: Invitation, username: str, password: str) -
 
 def queue_password_reset(*, user: User, link: str) -> OutgoingEmail:
     """The password reset email, sent after the surrounding transaction commits."""
-    email = _queue(
+    email = notifications.queue_email(
         kind=OutgoingEmail.Kind.PASSWORD_RESET,
         to=user.email,
         subject="Reset your Rubric password",
         template="accounts/email/password_reset",
         context={"user": user, "link": link},
     )
-    _send_after_commit([email])
+    notifications.send_after_commit([email])
     return email
 
 

@@ -164,7 +164,7 @@ def _invitation(
         "live_url": calendars.absolute(reverse("live_interview", args=[interview.pk])),
         "my_interviews_url": calendars.absolute(reverse("my_interviews")),
     }
-    return _queue(
+    return queue_email(
         kind=OutgoingEmail.Kind.INVITATION,
         to=interviewer.email,
         subject=f"{SUBJECTS[change]}: {interview.candidate_name_for_panel} · {interview.stage}, "
@@ -177,9 +177,11 @@ def _invitation(
     )
 
 
-def _queue(
+def queue_email(
     *, kind: str, to: str, subject: str, template: str, context: dict, calendar: str = ""
 ) -> OutgoingEmail:
+    """Store an email in the outbox, its text and HTML rendered from `template` (.txt and
+    .html); send it with send_after_commit."""
     return OutgoingEmail.objects.create(
         kind=kind,
         to=to,
@@ -237,7 +239,7 @@ def record_reminder(*, due: selectors.DueReminder) -> OutgoingEmail | None:
 def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
     if due.owed:
         interview = due.owed.interview
-        return _queue(
+        return queue_email(
             kind=OutgoingEmail.Kind.REMINDER,
             to=due.recipient.email,
             subject=f"Your scorecard for {interview.candidate_name_for_panel} · {interview.stage} "
@@ -260,7 +262,7 @@ def _reminder_email(due: selectors.DueReminder) -> OutgoingEmail:
         for item in due.overdue
     ]
     count = len(rows)
-    return _queue(
+    return queue_email(
         kind=OutgoingEmail.Kind.DIGEST,
         to=due.recipient.email,
         subject=f"{count} overdue scorecard{'s' if count != 1 else ''}",
@@ -299,7 +301,7 @@ def debrief_ready(*, candidate: Candidate) -> list[OutgoingEmail]:
         try:
             with transaction.atomic():
                 name = names[recipient.pk in manager_ids]
-                email = _queue(
+                email = queue_email(
                     kind=OutgoingEmail.Kind.DEBRIEF,
                     to=recipient.email,
                     subject=f"Debrief ready: {name}",
