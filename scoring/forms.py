@@ -11,7 +11,6 @@ from config import limits
 from config.forms import ascii_integer, bounded_text_field
 from questions.models import QuestionSet
 
-from . import calibration
 from .models import CalibrationSum, Decision, Mark, Recommendation, Score, Scorecard, Span
 
 
@@ -224,9 +223,6 @@ class CalibrationFilters(forms.Form):
             "date_to": data["end"],
             "stage": data["stage"],
         }
-
-    def scorecards(self):
-        return calibration.counted_scorecards(**self.filters())
 
     def query(self):
         """The valid filters as a query string, for the CSV links."""

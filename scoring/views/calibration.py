@@ -1,5 +1,6 @@
 """Calibration (hiring managers) and question analytics (curators and hiring managers).
-The figures come from scoring/calibration.py; interviewers see neither page."""
+The figures are read from the stored sums (scoring/calibration_sums.py, question_sums.py),
+which scoring/calibration.py's functions compute afresh; interviewers see neither page."""
 
 from urllib.parse import urlencode
 
