@@ -122,10 +122,9 @@ SORTS = {
 }
 # What keeps the bank fresh is the curators' (issue 25): exposure, its flags and the figures
 # by version show to curators and superusers; hiring managers read the rest.
-UPKEEP_SORTS = {"share", "exposure_30", "exposure", "exposure_365", "exposure_all"} | {
-    "first_asked",
-    "last_asked",
-    "leak",
+UPKEEP_SORTS = {
+    *("share", "exposure_30", "exposure", "exposure_365", "exposure_all"),
+    *("first_asked", "last_asked", "leak"),
 }
 UPKEEP_FLAGS = {calibration.OVER_EXPOSED, calibration.PROBABLE_LEAK}
 
