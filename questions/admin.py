@@ -28,6 +28,19 @@ class BankAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return bounded_formfield(super().formfield_for_dbfield(db_field, request, **kwargs))
 
+    # Whatever a bank page posts (an edit, a deletion, an action, a restore) may change what
+    # calibration and question analytics show: once it has committed, every set gets a new
+    # figures revision, so that neither page shows what it kept from before.
+
+    def changeform_view(self, request, *args, **kwargs):
+        return _figures_changed_by(request, super().changeform_view(request, *args, **kwargs))
+
+    def changelist_view(self, request, *args, **kwargs):
+        return _figures_changed_by(request, super().changelist_view(request, *args, **kwargs))
+
+    def delete_view(self, request, *args, **kwargs):
+        return _figures_changed_by(request, super().delete_view(request, *args, **kwargs))
+
     def get_deleted_objects(self, objs, request):
         """Django's confirmation lists by name every object a deletion removes or is blocked
         by: for the bank, interviews (candidates' names) and follow-ups (interviewers' drafts).
@@ -69,6 +82,12 @@ class BankAdmin(admin.ModelAdmin):
             for model, objs in collector.model_objs.items()
         }
         return to_delete, model_count, perms_needed, protected
+
+
+def _figures_changed_by(request, response):
+    if request.method == "POST":
+        QuestionSet.objects.figures_changed()
+    return response
 
 
 def may_view(user, model) -> bool:
@@ -357,6 +376,7 @@ class QuestionAdmin(PositionedInlinesMixin, SimpleHistoryAdmin, BankAdmin):
                 services.restore_question_version(
                     question=question, version=version, user=request.user
                 )
+                QuestionSet.objects.figures_changed()
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return HttpResponseRedirect(request.path)

@@ -3,6 +3,8 @@
 Every model has a natural key so the seed sets ship as fixtures without primary keys: loading
 a fixture twice updates the same rows, and never collides with rows an admin created."""
 
+import secrets
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -33,9 +35,19 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+def new_revision() -> int:
+    return secrets.randbits(62)
+
+
 class QuestionSetManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def figures_changed(self, pks=None) -> None:
+        """Give the sets (all when `pks` is None) a new `figures_revision`. Call it in the
+        transaction of the write, or after it commits, never before."""
+        sets = self.all() if pks is None else self.filter(pk__in=pks)
+        sets.update(figures_revision=new_revision())
 
 
 class QuestionSet(models.Model):
@@ -72,6 +84,14 @@ class QuestionSet(models.Model):
         default=50,
         help_text="A question asked of more candidates than this in 90 days is flagged "
         "over-exposed on question analytics and in the question list.",
+    )
+    # Calibration and question analytics keep what they compute from the set in the cache
+    # under this number (scoring/figures.py); every write that changes one of their figures
+    # or labels gives the set a new one: its stored sums (scoring/sums.py) and any edit of
+    # its bank in the admin or by import. Random, so a stale copy of the set saved later
+    # cannot bring an old number back; not part of exports or fixtures.
+    figures_revision = models.BigIntegerField(
+        default=new_revision, editable=False, serialize=False
     )
 
     objects = QuestionSetManager()

@@ -26,6 +26,7 @@ import secrets
 from collections.abc import Callable
 
 import numpy as np
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
@@ -464,6 +465,17 @@ def recompute(everything, *, check: bool, batch_size: int = 1000) -> list[str]:
 # Reading --------------------------------------------------------------------------------------
 
 
+def stages() -> list[str]:
+    """The stages of interviews with counted scorecards, from the month rows (a row per
+    interviewer, set, stage and month), not from every interview."""
+    return list(
+        CalibrationSum.objects.filter(span=Span.MONTH)
+        .order_by("stage")
+        .values_list("stage", flat=True)
+        .distinct()
+    )
+
+
 def _digest(kind: str, key: tuple, resamples: int, fingerprint: str) -> str:
     about = f"{kind} {SEED} {key} {resamples} {fingerprint}"
     return hashlib.blake2b(about.encode(), digest_size=20).hexdigest()
@@ -591,6 +603,20 @@ def interviewer_figures(
     for item in result:
         item.leniency_interval = found.get((item.interviewer_id,))
     return result
+
+
+def name_interviewers(rows: list[InterviewerCalibration]) -> None:
+    """Name interviewer_figures' rows afresh and put them in order of name again, in one
+    query: names change without a new figures revision (scoring/figures.py)."""
+    names = {
+        pk: (first_name, last_name, username)
+        for pk, first_name, last_name, username in User.objects.filter(
+            pk__in=[row.interviewer_id for row in rows]
+        ).values_list("pk", "first_name", "last_name", "username")
+    }
+    for row in rows:
+        row.name = person_name(*names[row.interviewer_id])
+    rows.sort(key=lambda row: (*names[row.interviewer_id], row.interviewer_id))
 
 
 DEBRIEF_FIELDS = ["debriefed", "moved", "score_move_sum", "recommendation_move_sum"]

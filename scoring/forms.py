@@ -11,7 +11,8 @@ from config import limits
 from config.forms import ascii_integer, bounded_text_field
 from questions.models import QuestionSet
 
-from .models import CalibrationSum, Decision, Mark, Recommendation, Score, Scorecard, Span
+from . import calibration_sums, figures
+from .models import Decision, Mark, Recommendation, Score, Scorecard
 
 
 class FinishScorecardForm(forms.ModelForm):
@@ -172,13 +173,7 @@ class AnswerChangeForm(forms.Form):
 
 
 class CalibrationFilters(forms.Form):
-    set = forms.ModelChoiceField(
-        queryset=QuestionSet.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any question set",
-        label="Question set",
-    )
+    set = forms.ChoiceField(required=False, label="Question set")
     start = forms.DateField(
         required=False, label="Interviews from", widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -194,19 +189,28 @@ class CalibrationFilters(forms.Form):
             if name in data:
                 data[field] = data[name]
         super().__init__(data, *args, **kwargs)
-        # The stages of interviews with counted scorecards, from the calibration sums' months
-        # (a row per interviewer, set, stage and month), not from every interview.
-        stages = (
-            CalibrationSum.objects.filter(span=Span.MONTH)
-            .order_by("stage")
-            .values_list("stage", flat=True)
-            .distinct()
-        )
+        # The sets, read once: the choices, the chosen one and the figures revisions
+        # (scoring/figures.py) all come from this list.
+        self.question_sets = {
+            question_set.slug: question_set for question_set in QuestionSet.objects.all()
+        }
+        self.fields["set"].choices = [("", "Any question set")] + [
+            (slug, question_set.title) for slug, question_set in self.question_sets.items()
+        ]
+        stages = figures.cached("stages", self.revisions(None), None, calibration_sums.stages)
         self.fields["stage"].choices = [("", "Any stage")] + [(s, s) for s in stages]
         for name, field in self.fields.items():
             field.widget.attrs["class"] = (
                 "form-select" if name in ("set", "stage") else "form-control"
             )
+
+    def clean_set(self):
+        return self.question_sets.get(self.cleaned_data["set"])
+
+    def revisions(self, question_set) -> list[tuple[int, int]]:
+        """The figures revisions of `question_set`, or of every set when it is None."""
+        chosen = [question_set] if question_set else self.question_sets.values()
+        return [(item.pk, item.figures_revision) for item in chosen]
 
     def clean(self):
         cleaned = super().clean()

@@ -113,16 +113,16 @@ def test_calibration_queries_do_not_grow(
 ):
     build(size, alice, bob)
     client.force_login(hiring_manager)
-    # Session, user, permissions, the session saved; the stages and the sets of the
+    # Session, user, permissions, the session saved; the sets and the stages of the
     # filters; the interviewers' stored sums and intervals, none stored yet: so their
     # scorecards (three queries) give them, stored, and unread ones pruned; the agreement's
-    # sums, topics, questions and intervals, likewise (three, storing, pruning); and one
-    # for trainees (their shadow scorecards: none here).
-    with django_assert_num_queries(24):
+    # sums, topics, questions and intervals, likewise (three, storing, pruning); the
+    # interviewers' names; and one for trainees (their shadow scorecards: none here).
+    with django_assert_num_queries(25):
         assert client.get(reverse("calibration")).status_code == 200
-    # Then read from where they are stored, and no session save (3) a minute on: the page
-    # reads stored rows only, a query per table.
-    with django_assert_num_queries(12):
+    # Then the figures come from the cache (scoring/figures.py), and no session save a
+    # minute on: session, user, permissions, the sets, the names and the trainees.
+    with django_assert_num_queries(6):
         assert client.get(reverse("calibration")).status_code == 200
     # The same, without the filter's list of sets; the interviewers' sums and intervals.
     with django_assert_num_queries(6):

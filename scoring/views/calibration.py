@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from questions.models import QuestionSet
 
-from .. import calibration, calibration_sums, exports, question_sums, training
+from .. import calibration, calibration_sums, exports, figures, question_sums, training
 from ..calibration import RECOMMENDATION_COLOURS, SCORE_COLOURS
 from ..forms import CalibrationFilters
 from ..jinja import render_partial
@@ -36,14 +36,14 @@ def _filters(request):
     return form, form.is_valid()
 
 
-@manager_only
-def calibration_page(request):
-    form, valid = _filters(request)
-    interviewers, agreement, trainees = [], None, []
-    if valid:
-        interviewers = calibration_sums.interviewer_figures(**form.filters())
-        agreement = calibration_sums.agreement_figures(**form.filters())
-        trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
+def _calibration_figures(form):
+    """The interviewers' and the agreement's figures for the valid filters, with the
+    agreement's rows rendered: kept in the cache under the figures revisions of the sets
+    they read (scoring/figures.py). The interviewers' names are read afresh."""
+    filters = form.filters()
+
+    def compute():
+        interviewers = calibration_sums.interviewer_figures(**filters)
         recommendation_labels = Recommendation.labels
         for row in interviewers:
             row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
@@ -53,30 +53,47 @@ def calibration_page(request):
                 recommendation_labels,
                 RECOMMENDATION_COLOURS,
             )
+        agreement = calibration_sums.agreement_figures(**filters)
+        rendered = {
+            f"{name}_rows": render_partial(
+                "scoring/agreement_rows.html",
+                {"rows": rows, "tentative": calibration.ALPHA_TENTATIVE},
+            )
+            for name, rows in (("topic", agreement.topics), ("question", agreement.questions))
+        }
+        return {"interviewers": interviewers, "agreement": agreement, **rendered}
+
+    found = figures.cached(
+        "calibration",
+        form.revisions(filters["question_set"]),
+        {name: value for name, value in filters.items() if name != "question_set"},
+        compute,
+    )
+    calibration_sums.name_interviewers(found["interviewers"])
+    return found
+
+
+@manager_only
+def calibration_page(request):
+    form, valid = _filters(request)
+    found = {"interviewers": [], "agreement": None, "topic_rows": "", "question_rows": ""}
+    trainees = []
+    if valid:
+        found = _calibration_figures(form)
+        trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
     return render(
         request,
         "scoring/calibration.html",
         {
             "form": form,
             "query": form.query() if valid else "",
-            "interviewers": interviewers,
-            "agreement": agreement,
+            **found,
             "trainees": trainees,
             # By Jinja2, as the compare table's rows: a set has dozens of questions, a team
             # dozens of interviewers.
             "interviewer_rows": render_partial(
-                "scoring/interviewer_rows.html", {"interviewers": interviewers}
+                "scoring/interviewer_rows.html", {"interviewers": found["interviewers"]}
             ),
-            **{
-                f"{name}_rows": render_partial(
-                    "scoring/agreement_rows.html",
-                    {"rows": rows, "tentative": calibration.ALPHA_TENTATIVE},
-                )
-                for name, rows in (
-                    ("topic", agreement.topics if agreement else []),
-                    ("question", agreement.questions if agreement else []),
-                )
-            },
             "thresholds": {
                 "qualify_difference": settings.QUALIFY_MAX_DIFFERENCE,
                 "reliable": calibration.ALPHA_RELIABLE,
@@ -163,18 +180,35 @@ def question_analytics(request, slug):
     sort = request.GET.get("sort", "position")
     if sort.lstrip("-") not in SORTS or (sort.lstrip("-") in UPKEEP_SORTS and not curates):
         sort = "position"
-    rows = question_sums.question_analytics(question_set)
-    if not curates:
-        for row in rows:
-            row.flags = [flag for flag in row.flags if flag not in UPKEEP_FLAGS]
-            row.versions = []
-    rows = _sorted(rows, sort)
     can_edit = user.has_perm("questions.view_question") and user.is_staff
-    # One reverse for every row's link to the admin: /admin/questions/question/<pk>/change/.
-    change_url = reverse("admin:questions_question_change", args=[0]).replace("/0/", "/{}/")
-    for row in rows:
-        row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
-        row.admin_url = change_url.format(row.question.pk) if can_edit else ""
+
+    def compute():
+        rows = question_sums.question_analytics(question_set)
+        if not curates:
+            for row in rows:
+                row.flags = [flag for flag in row.flags if flag not in UPKEEP_FLAGS]
+                row.versions = []
+        rows = _sorted(rows, sort)
+        # One reverse for every row's link to the admin: /admin/questions/question/<pk>/change/.
+        change_url = reverse("admin:questions_question_change", args=[0]).replace("/0/", "/{}/")
+        for row in rows:
+            row.rating_bar = bar(row.rating_shares, Score.labels, SCORE_COLOURS)
+            row.admin_url = change_url.format(row.question.pk) if can_edit else ""
+        # By Jinja2, as the compare table's rows: each question carries its points.
+        return {
+            "rows": rows,
+            "analytics_rows": render_partial("scoring/analytics_rows.html", {"rows": rows}),
+            "freshness_rows": (
+                render_partial("scoring/freshness_rows.html", {"rows": rows}) if curates else ""
+            ),
+        }
+
+    rendered = figures.cached(
+        "analytics",
+        [(question_set.pk, question_set.figures_revision)],
+        (question_set.exposure_threshold, curates, can_edit, sort),
+        compute,
+    )
     headers = _headers(
         [
             ("position", "#"),
@@ -205,13 +239,8 @@ def question_analytics(request, slug):
         "scoring/question_analytics.html",
         {
             "question_set": question_set,
-            "rows": rows,
-            # By Jinja2, as the compare table's rows: each question carries its points.
-            "analytics_rows": render_partial("scoring/analytics_rows.html", {"rows": rows}),
+            **rendered,
             "curates": curates,
-            "freshness_rows": (
-                render_partial("scoring/freshness_rows.html", {"rows": rows}) if curates else ""
-            ),
             "headers": headers,
             "freshness_headers": freshness_headers,
             "limits": {

@@ -35,6 +35,9 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 counts = self.load(path, text)
+                # Calibration and question analytics show the bank's wording: see
+                # QuestionSet.figures_revision.
+                QuestionSet.objects.figures_changed()
         except DatabaseError as error:
             raise CommandError(f"{path}: the database refused the data: {error}.")
         summary = ", ".join(f"{count} {name}" for name, count in counts.items())
