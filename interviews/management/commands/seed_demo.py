@@ -285,7 +285,8 @@ def create_history(*, manager, interviewers):
     questions = list(question_set.questions.filter(is_active=True)[:10])
     questions = questions[:6] + questions[8:10]
     start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0)
-    leak_start = timezone.now() - datetime.timedelta(days=HISTORY_LEAK_DAYS)
+    # From the day's interview hour, so that the demo is the same at any time of day.
+    leak_start = start - datetime.timedelta(days=HISTORY_LEAK_DAYS)
     for number in range(HISTORY_CANDIDATES):
         name = f"{FIRST_NAMES[number % 8]} {LAST_NAMES[number // 8]}"
         candidate = Candidate.objects.create(
