@@ -85,7 +85,8 @@ class BankAdmin(admin.ModelAdmin):
 
 
 def _figures_changed_by(request, response):
-    if request.method == "POST":
+    # A post the admin takes redirects; one it refuses shows its form again.
+    if request.method == "POST" and response.status_code == 302:
         QuestionSet.objects.figures_changed()
     return response
 
