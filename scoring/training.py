@@ -61,12 +61,11 @@ class TraineeProgress:
         return len(agreeing) >= self.needed and self.same_side * 2 > len(agreeing)
 
 
-def compare_with_panels(shadows: QuerySet[Scorecard]) -> list[ShadowScorecard]:
-    """Each submitted shadow scorecard of `shadows` beside its counted panel. Four queries,
-    one when there is none."""
-    shadows = list(shadows.filter(shadow=True, submitted_at__isnull=False).order_by("pk"))
-    if not shadows:
-        return []
+def panel_comparisons(shadows: list[Scorecard]) -> dict[int, tuple[float | None, bool | None]]:
+    """For each of the submitted shadow scorecards `shadows`, by pk: its mean absolute
+    difference from its counted panel's mean ratings (None: no question rated by both) and
+    whether its recommendation is on the panel's side of hire (None: the panel has not
+    submitted). Three queries."""
     interviews = {scorecard.interview_id for scorecard in shadows}
     panel_means = {
         (row["scorecard__interview"], row["interview_question"]): row["mean"]
@@ -93,30 +92,40 @@ def compare_with_panels(shadows: QuerySet[Scorecard]) -> list[ShadowScorecard]:
         mean = panel_means.get((interview, question))
         if mean is not None:
             differences[scorecard].append(abs(score - mean))
-    compared = []
+    comparisons = {}
     for scorecard in shadows:
         found = differences.get(scorecard.pk)
         panel = panel_recommendations.get(scorecard.interview_id)
-        compared.append(
-            ShadowScorecard(
-                scorecard=scorecard,
-                difference=sum(found) / len(found) if found else None,
-                same_side=None if panel is None else scorecard.is_hire == (panel >= HIRE_FROM),
-            )
+        comparisons[scorecard.pk] = (
+            sum(found) / len(found) if found else None,
+            None if panel is None else scorecard.is_hire == (panel >= HIRE_FROM),
         )
-    return compared
+    return comparisons
 
 
-def trainee_progress(*, question_set: QuestionSet | None = None) -> list[TraineeProgress]:
+def compare_with_panels(shadows: QuerySet[Scorecard], *, compare=panel_comparisons):
+    """Each submitted shadow scorecard of `shadows` beside its counted panel, compared by
+    `compare` (`panel_comparisons`, or a kept copy of what it returns). Four queries, one
+    when there is none."""
+    shadows = list(shadows.filter(shadow=True, submitted_at__isnull=False).order_by("pk"))
+    if not shadows:
+        return []
+    comparisons = compare(shadows)
+    return [ShadowScorecard(scorecard, *comparisons[scorecard.pk]) for scorecard in shadows]
+
+
+def trainee_progress(
+    *, question_set: QuestionSet | None = None, compare=panel_comparisons
+) -> list[TraineeProgress]:
     """Everyone with a submitted shadow scorecard, per question set, with their progress
-    towards qualifying on it; by set, then name."""
+    towards qualifying on it; by set, then name. `compare` as for `compare_with_panels`."""
     shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False).select_related(
         "interviewer", "interview__question_set"
     )
     if question_set is not None:
         shadows = shadows.filter(interview__question_set=question_set)
     by_trainee = defaultdict(list)
-    for item in compare_with_panels(shadows):
+    for item in compare_with_panels(shadows, compare=compare):
         interview = item.scorecard.interview
         by_trainee[(item.scorecard.interviewer, interview.question_set)].append(item)
     if not by_trainee:

@@ -17,7 +17,7 @@ from interviews.tests.factories import planned_interview
 from questions.models import Question
 from questions.tests.test_admin import question_form_data
 from scoring import figures, services
-from scoring.models import CalibrationSum, QuestionSum, Scorecard, Span
+from scoring.models import CalibrationSum, Qualification, QuestionSum, Scorecard, Span
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,41 @@ def test_a_decision_recorded(pages, history, hiring_manager):
         pages,
         lambda: services.record_decision(
             candidate=candidate, manager=hiring_manager, outcome="no_hire", rationale="Because."
+        ),
+    )
+
+
+@pytest.fixture
+def shadowed(history, alice, carol):
+    """Carol shadows Alice on the set and agrees with her, on the same side of hire."""
+    interview = planned_interview(interviewers=[alice], shadows=[carol], question_set=history)
+    write_scorecard(interview, alice, [4, 4], recommendation=4)
+    write_scorecard(interview, carol, [4, 4], recommendation=4)
+    return interview
+
+
+def test_a_shadowed_panel_amended(pages, shadowed, alice):
+    # Carol's shadow scorecard no longer agrees with the panel, nor is on its side.
+    scorecard = shadowed.scorecards.get(interviewer=alice)
+    answers = {rating.interview_question_id: (1, "") for rating in scorecard.ratings.all()}
+    assert_fresh(
+        pages,
+        lambda: services.amend_scorecard(
+            scorecard=scorecard,
+            author=alice,
+            reason="Misread my notes.",
+            recommendation=1,
+            summary="Changed.",
+            answers=answers,
+        ),
+    )
+
+
+def test_a_trainee_qualified_by_an_admin(pages, shadowed, carol, superuser):
+    assert_fresh(
+        pages,
+        lambda: Qualification.objects.create(
+            interviewer=carol, question_set=shadowed.question_set, granted_by=superuser
         ),
     )
 

@@ -73,6 +73,23 @@ def _calibration_figures(form):
     return found
 
 
+def _trainee_progress(form):
+    """The trainees' progress, with how each shadow scorecard compares with its panel kept
+    in the cache as the figures are: who the trainees are and their qualifications are read
+    afresh."""
+    question_set = form.cleaned_data["set"]
+
+    def compare(shadows):
+        return figures.cached(
+            "trainees",
+            form.revisions(question_set),
+            [scorecard.pk for scorecard in shadows],
+            lambda: training.panel_comparisons(shadows),
+        )
+
+    return training.trainee_progress(question_set=question_set, compare=compare)
+
+
 @manager_only
 def calibration_page(request):
     form, valid = _filters(request)
@@ -80,7 +97,7 @@ def calibration_page(request):
     trainees = []
     if valid:
         found = _calibration_figures(form)
-        trainees = training.trainee_progress(question_set=form.cleaned_data["set"])
+        trainees = _trainee_progress(form)
     return render(
         request,
         "scoring/calibration.html",
