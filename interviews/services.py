@@ -103,6 +103,18 @@ def move_interview(
             f"This interview is {interview.get_status_display().lower()}: only a scheduled "
             "interview can be moved."
         )
+    # A submitted scorecard is counted on the interview's day (calibration's and the
+    # questions' sums): the interview took place then.
+    if (
+        scheduled_at != interview.scheduled_at
+        and interview.scorecards.filter(submitted_at__isnull=False).exists()
+    ):
+        raise ValidationError(
+            {
+                "scheduled_at": "A scorecard of this interview was submitted: it took place and "
+                "cannot be moved."
+            }
+        )
     shadowing = set(interview.shadows.values_list("pk", flat=True))
     if shadows is None:
         shadows = [u for u in User.objects.filter(pk__in=shadowing) if u not in interviewers]

@@ -13,6 +13,7 @@ from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from notifications.services import retry_unsent
 from scoring import services as scoring_services
+from scoring.tests.factories import write_scorecard
 
 from .conftest import SITE, at, attachment, event_of, smtp_to
 
@@ -160,6 +161,24 @@ def test_an_interviewer_with_a_scorecard_stays_on_the_panel(alice, bob):
         scheduling.reschedule_interview(
             interview=interview, scheduled_at=START, interviewers=[alice]
         )
+
+
+def test_an_interview_with_a_submitted_scorecard_keeps_its_day(alice, bob, carol):
+    # Its scorecard is counted on that day in calibration's and the questions' sums.
+    interview = schedule([alice, bob])
+    write_scorecard(interview, bob, [3])
+    assert interview.status == interview.Status.SCHEDULED
+    with pytest.raises(ValidationError, match="was submitted: it took place"):
+        scheduling.reschedule_interview(
+            interview=interview, scheduled_at=START + timedelta(days=1), interviewers=[alice, bob]
+        )
+    interview.refresh_from_db()
+    assert interview.scheduled_at == START
+    # Its panel can still change.
+    scheduling.reschedule_interview(
+        interview=interview, scheduled_at=START, interviewers=[alice, bob, carol]
+    )
+    assert set(interview.interviewers.all()) == {alice, bob, carol}
 
 
 def test_a_hiring_manager_reschedules_from_the_page(client, send_now, hiring_manager, alice, bob):
