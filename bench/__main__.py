@@ -466,6 +466,13 @@ def check(label, results):
             ratio = r["ms"][page["name"]] / login
             if page.get("bounded") and ratio > BOUNDED:
                 missed.append(f"{label}, N={n}: {page['name']} is {ratio:.1f}× the login page")
+            if page.get("within_of"):
+                other, times = page["within_of"]
+                if r["ms"][page["name"]] > times * r["ms"][other]:
+                    missed.append(
+                        f"{label}, N={n}: {page['name']} is "
+                        f"{r['ms'][page['name']] / r['ms'][other]:.1f}× the {other}"
+                    )
             if page.get("within_ms") and r["ms"][page["name"]] > page["within_ms"]:
                 missed.append(
                     f"{label}, N={n}: {page['name']} takes {r['ms'][page['name']]:,.0f} ms, "

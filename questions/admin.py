@@ -4,7 +4,8 @@ from django.contrib.admin.utils import NestedObjects, model_ngettext, quote
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
@@ -310,7 +311,18 @@ class QuestionAdmin(PositionedInlinesMixin, SimpleHistoryAdmin, BankAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(point_count=Count("points"))
+        # A subquery, not a join with GROUP BY: the list's count then reads the question
+        # table alone, without the columns the usage admin adds (scoring/admin.py).
+        points = AnswerPoint.objects.filter(question=OuterRef("pk")).order_by()
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                point_count=Coalesce(
+                    Subquery(points.values("question").annotate(n=Count("pk")).values("n")), 0
+                )
+            )
+        )
 
     @admin.display(description="Prompt", ordering="prompt")
     def prompt_excerpt(self, question):

@@ -43,6 +43,8 @@ def pages(client, hiring_manager, curator, history):
         (hiring_manager, reverse("calibration") + f"?set={history.slug}"),
         (hiring_manager, reverse("question_analytics", args=[history.slug])),
         (curator, reverse("question_analytics", args=[history.slug])),
+        (hiring_manager, reverse("calibration_interviewers_csv")),
+        (hiring_manager, reverse("calibration_agreement_csv") + f"?set={history.slug}"),
     ]
 
     def read():
@@ -51,7 +53,7 @@ def pages(client, hiring_manager, curator, history):
             client.force_login(user)
             response = client.get(url)
             assert response.status_code == 200
-            found.append(TOKEN.sub("", response.text))
+            found.append(TOKEN.sub("", response.content.decode()))
         return found
 
     return read

@@ -124,14 +124,14 @@ def calibration_page(request):
 @manager_only
 def calibration_interviewers_csv(request):
     form, valid = _filters(request)
-    rows = calibration_sums.interviewer_figures(**form.filters()) if valid else []
+    rows = _calibration_figures(form)["interviewers"] if valid else []
     return exports.calibration_interviewers_csv(rows)
 
 
 @manager_only
 def calibration_agreement_csv(request):
     form, valid = _filters(request)
-    agreement = calibration_sums.agreement_figures(**form.filters()) if valid else None
+    agreement = _calibration_figures(form)["agreement"] if valid else None
     return exports.calibration_agreement_csv(agreement)
 
 
