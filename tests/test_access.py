@@ -330,7 +330,10 @@ POSTED = {
     },
     "api_interviews[schedule]": lambda world: schedule_body(world),
     "api_interview_cancel": lambda world: {},
-    "api_interview_reschedule": lambda world: {"scheduled_at": "2030-01-01T10:00:00Z"},
+    # Its day kept: an interview with a submitted scorecard cannot move.
+    "api_interview_reschedule": lambda world: {
+        "scheduled_at": world.interview.scheduled_at.isoformat()
+    },
     "api_my_answer": lambda world: api_answer(world.point),
     "api_my_follow_ups": lambda world: {"after": world.question.pk, "prompt": "PROBE?"},
     "api_my_submission": lambda world: {"recommendation": 4, "summary": "PROBE"},

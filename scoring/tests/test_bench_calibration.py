@@ -59,4 +59,5 @@ def test_the_question_admin_is_timed_as_a_curator_sorted_by_exposure():
         "name": "question admin, by exposure",
         "path": "/admin/questions/question/?question_set__id__exact=7&o=-9",
         "who": "curator",
+        "within_of": ("admin's floor: the topic list", 4),
     }
