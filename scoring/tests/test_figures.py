@@ -70,6 +70,19 @@ def assert_fresh(pages, change):
     assert kept != before, "the change shows on neither page: the test proves nothing"
 
 
+def amend_to_ones(scorecard, author):
+    """Every answer of the scorecard amended to 1, and its recommendation to Strong no."""
+    answers = {rating.interview_question_id: (1, "") for rating in scorecard.ratings.all()}
+    services.amend_scorecard(
+        scorecard=scorecard,
+        author=author,
+        reason="Misread my notes.",
+        recommendation=1,
+        summary="Changed.",
+        answers=answers,
+    )
+
+
 def test_a_scorecard_submitted(pages, history, alice, bob):
     def change():
         interview = planned_interview(interviewers=[alice, bob], question_set=history)
@@ -80,18 +93,7 @@ def test_a_scorecard_submitted(pages, history, alice, bob):
 
 def test_a_scorecard_amended(pages, history, alice):
     scorecard = Scorecard.objects.filter(interviewer=alice).first()
-    answers = {rating.interview_question_id: (1, "") for rating in scorecard.ratings.all()}
-    assert_fresh(
-        pages,
-        lambda: services.amend_scorecard(
-            scorecard=scorecard,
-            author=alice,
-            reason="Misread my notes.",
-            recommendation=1,
-            summary="Changed.",
-            answers=answers,
-        ),
-    )
+    assert_fresh(pages, lambda: amend_to_ones(scorecard, alice))
 
 
 def test_a_decision_recorded(pages, history, hiring_manager):
@@ -116,18 +118,7 @@ def shadowed(history, alice, carol):
 def test_a_shadowed_panel_amended(pages, shadowed, alice):
     # Carol's shadow scorecard no longer agrees with the panel, nor is on its side.
     scorecard = shadowed.scorecards.get(interviewer=alice)
-    answers = {rating.interview_question_id: (1, "") for rating in scorecard.ratings.all()}
-    assert_fresh(
-        pages,
-        lambda: services.amend_scorecard(
-            scorecard=scorecard,
-            author=alice,
-            reason="Misread my notes.",
-            recommendation=1,
-            summary="Changed.",
-            answers=answers,
-        ),
-    )
+    assert_fresh(pages, lambda: amend_to_ones(scorecard, alice))
 
 
 def test_a_trainee_qualified_by_an_admin(pages, shadowed, carol, superuser):
