@@ -125,10 +125,9 @@ class Comparison:
 
     def results(self):
         """The stored results of the candidates that pass the filters (the role they applied
-        for, and an interview in the set with the chosen status), in the chosen order: the
-        page, both CSVs and the API read them. They carry the name and role, so counting,
-        filtering and sorting read that one table, each sort (but a topic's, read from each
-        row's JSON) in order from an index."""
+        for, their standing decision, and an interview in the set with the chosen status), in
+        the chosen order, each with its standing `decision`, whether its loop is ready
+        (`loop_ready`) and its `shown_name`: the page, both CSVs and the API read them."""
         if self.question_set is None:
             return with_shown_names(
                 CandidateResult.objects.none().annotate(
@@ -136,6 +135,26 @@ class Comparison:
                 ),
                 hidden=False,
             )
+        # The standing decision (one at most, by a constraint: unordered, so the model's
+        # order by candidate joins nothing) and whether the loop is ready: read for the
+        # shown rows only.
+        results = self.matching().annotate(
+            decision=Subquery(
+                Decision.objects.filter(candidate=OuterRef("candidate"), ended_at__isnull=True)
+                .order_by()
+                .values("outcome")
+            ),
+            loop_ready=debrief.ready_condition("candidate"),
+        )
+        return with_shown_names(results, hidden=self.hides_names)
+
+    def matching(self):
+        """The stored results that pass the filters, in the chosen order, as plain rows: what
+        the page counts. They carry the name and role, so counting, filtering and sorting
+        read that one table, each sort (but a topic's, read from each row's JSON) in order
+        from an index."""
+        if self.question_set is None:
+            return CandidateResult.objects.none()
         results = CandidateResult.objects.filter(question_set=self.question_set)
         if self.status:
             # A list of candidates, not a correlated EXISTS: SQLite (no statistics) would
@@ -154,14 +173,6 @@ class Comparison:
             results = results.filter(
                 candidate__in=standing.filter(outcome=self.decision).values("candidate")
             )
-        # The standing decision and whether the loop is ready: read for the shown rows only.
-        results = results.annotate(
-            decision=Subquery(
-                standing.filter(candidate=OuterRef("candidate")).values("outcome")[:1]
-            ),
-            loop_ready=debrief.ready_condition("candidate"),
-        )
-        results = with_shown_names(results, hidden=self.hides_names)
         key = self.sort.removeprefix("-")
         # While names are hidden, their order would tell them apart: codes sort instead.
         by_name = "candidate__code" if self.hides_names else "name"
@@ -190,7 +201,8 @@ class Comparison:
         """The requested page of stored results, each with its candidate's address (`url`),
         its topic means in the shown columns' order (`shown_means`) and its recommendation
         tally drawn as a bar (`tally`)."""
-        page = paginate(request, self.results())
+        # Counted without the shown rows' annotations: their subqueries cost to build.
+        page = paginate(request, self.results(), counted=self.matching())
         columns = [selectors.topic_column(topic) for topic in self.shown_topics]
         # Each candidate's address is this prefix and their pk: one reverse() a page.
         candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
