@@ -3,14 +3,11 @@ from django.core.paginator import Page, Paginator
 PER_PAGE = 25
 
 
-def paginate(request, items, per_page=PER_PAGE, *, counted=None) -> Page:
-    """The requested page of `items` (counted by `counted`, a plainer queryset of the same
-    rows, when given), with the page numbers to link to (`page.links`) and
+def paginate(request, items, per_page=PER_PAGE) -> Page:
+    """The requested page of `items`, with the page numbers to link to (`page.links`) and
     the query string the links keep, everything but the page (`page.query`); rendered by
     templates/components/pagination.html."""
     paginator = Paginator(items, per_page)
-    if counted is not None:
-        paginator.count = counted.count()
     page = paginator.get_page(request.GET.get("page"))
     page.links = list(paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     query = request.GET.copy()

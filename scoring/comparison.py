@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import (
     Case,
     CharField,
-    Count,
     Exists,
     F,
     FloatField,
@@ -75,13 +74,9 @@ class Comparison:
             question_set = QuestionSet.objects.filter(slug=slug).first()
         question_sets = []
         if question_set is None:
-            question_sets = list(
-                QuestionSet.objects.annotate(interview_count=Count("interviews")).order_by(
-                    "-interview_count", "title"
-                )
-            )
+            question_sets = list(QuestionSet.objects.order_by("title"))
             by_slug = {s.slug: s for s in question_sets}
-            question_set = by_slug.get(slug) or (question_sets[0] if question_sets else None)
+            question_set = by_slug.get(slug) or latest_question_set(question_sets)
         # The topics of the set's questions that some interview asked (a follow-up takes its
         # question's topic): one index probe per question, however many interviews there are.
         topics = list(
@@ -126,8 +121,14 @@ class Comparison:
     def results(self):
         """The stored results of the candidates that pass the filters (the role they applied
         for, their standing decision, and an interview in the set with the chosen status), in
-        the chosen order, each with its standing `decision`, whether its loop is ready
-        (`loop_ready`) and its `shown_name`: the page, both CSVs and the API read them."""
+        the chosen order, as `shown`: both CSVs and the API read them."""
+        return self.shown(self.matching())
+
+    def shown(self, results):
+        """Stored results with what a row shows beyond the stored sums: the standing
+        `decision` (one at most, by a constraint: unordered, so the model's order by
+        candidate joins nothing), whether the loop is ready (`loop_ready`) and the
+        `shown_name`."""
         if self.question_set is None:
             return with_shown_names(
                 CandidateResult.objects.none().annotate(
@@ -135,10 +136,7 @@ class Comparison:
                 ),
                 hidden=False,
             )
-        # The standing decision (one at most, by a constraint: unordered, so the model's
-        # order by candidate joins nothing) and whether the loop is ready: read for the
-        # shown rows only.
-        results = self.matching().annotate(
+        results = results.annotate(
             decision=Subquery(
                 Decision.objects.filter(candidate=OuterRef("candidate"), ended_at__isnull=True)
                 .order_by()
@@ -150,9 +148,9 @@ class Comparison:
 
     def matching(self):
         """The stored results that pass the filters, in the chosen order, as plain rows: what
-        the page counts. They carry the name and role, so counting, filtering and sorting
-        read that one table, each sort (but a topic's, read from each row's JSON) in order
-        from an index."""
+        the page counts and slices. They carry the name and role, so counting, filtering and
+        sorting read that one table, each sort (but a topic's, read from each row's JSON) in
+        order from an index."""
         if self.question_set is None:
             return CandidateResult.objects.none()
         results = CandidateResult.objects.filter(question_set=self.question_set)
@@ -173,6 +171,12 @@ class Comparison:
             results = results.filter(
                 candidate__in=standing.filter(outcome=self.decision).values("candidate")
             )
+        # The grid's cells are read only by the grid, a few results at a time.
+        return results.defer("grid").order_by(*self.order())
+
+    def order(self) -> list:
+        """The chosen order of stored results, ties broken by name (code while names are
+        hidden) and then by candidate."""
         key = self.sort.removeprefix("-")
         # While names are hidden, their order would tell them apart: codes sort instead.
         by_name = "candidate__code" if self.hides_names else "name"
@@ -194,15 +198,18 @@ class Comparison:
         # Ties by name (code while hidden), then by the candidate's pk (not the candidate:
         # that would join them).
         then = ["candidate_id"] if key == "name" else [by_name, "candidate_id"]
-        # The grid's cells are read only by the grid, a few results at a time.
-        return results.defer("grid").order_by(order, *then)
+        return [order, *then]
 
     def page(self, request):
-        """The requested page of stored results, each with its candidate's address (`url`),
-        its topic means in the shown columns' order (`shown_means`) and its recommendation
-        tally drawn as a bar (`tally`)."""
-        # Counted without the shown rows' annotations: their subqueries cost to build.
-        page = paginate(request, self.results(), counted=self.matching())
+        """The requested page of stored results, each as `shown`, with its candidate's
+        address (`url`), its topic means in the shown columns' order (`shown_means`) and its
+        recommendation tally drawn as a bar (`tally`)."""
+        matching = self.matching()
+        page = paginate(request, matching)
+        # What the rows show beyond the sums is read for the page's rows alone: asked of the
+        # whole set in one query, PostgreSQL hashes every candidate's interviews for them.
+        rows = CandidateResult.objects.filter(pk__in=page.object_list.values("pk"))
+        page.object_list = list(self.shown(rows.defer("grid").order_by(*self.order())))
         columns = [selectors.topic_column(topic) for topic in self.shown_topics]
         # Each candidate's address is this prefix and their pk: one reverse() a page.
         candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
@@ -243,6 +250,14 @@ class Comparison:
             f"decision: {dict(self.DECISIONS)[self.decision].lower() if self.decision else 'any'}",
         ]
         return " · ".join(words)
+
+
+def latest_question_set(question_sets: list[QuestionSet]) -> QuestionSet | None:
+    """Of `question_sets`, the one an interview was last scheduled on (the interview created
+    last: read backwards from the primary key, however many there are), else the first."""
+    latest = Interview.objects.order_by("-pk").values_list("question_set", flat=True).first()
+    by_pk = {question_set.pk: question_set for question_set in question_sets}
+    return by_pk.get(latest) or (question_sets[0] if question_sets else None)
 
 
 def with_shown_names(results, *, hidden: bool):

@@ -129,9 +129,9 @@ def test_compare_queries_do_not_grow_with_candidates(
     for _ in range(size - 1):
         run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
     client.force_login(hiring_manager)
-    # session, user, permissions, sets, topics, roles, count, the page's results
-    # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(11):
+    # session, user, permissions, sets, the set last scheduled (none is named), topics,
+    # roles, count, the page's results … and the session's save, which keeps it alive (3)
+    with django_assert_num_queries(12):
         response = client.get(reverse("compare"), {"sort": "-median"})
     assert response.context["page"].paginator.count == size
 
@@ -144,12 +144,12 @@ def test_csv_queries_do_not_grow_with_candidates(
     for _ in range(size - 1):
         run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
     client.force_login(hiring_manager)
-    # session, user, permissions, sets, topics, rows
+    # session, user, permissions, sets, the set last scheduled, topics, rows
     # … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         table = read_csv(client.get(reverse("compare_csv")))
     # No session save: the first request refreshed it less than a minute ago.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         answers = read_csv(client.get(reverse("compare_detail_csv")))
     # With the set named, it is looked up by its slug instead.
     set_ = {"set": first.question_set.slug}
@@ -652,3 +652,27 @@ def test_a_grid_row_heading_cuts_a_long_prompt_and_escapes_it():
         '<tr><th scope="row" class="fw-normal sticky-column"><span class="text-body-secondary">'
         f'7.</span> {prompt} <span class="small text-body-secondary">· A&amp;B</span></th></tr>'
     )
+
+
+def test_compare_opens_on_the_set_last_scheduled_and_lists_every_set_by_title(
+    client, hiring_manager, backend, alice
+):
+    client.force_login(hiring_manager)
+    # Another set with one interview, scheduled after the backend set's three.
+    other = planned_interview(interviewers=[alice], questions=1).question_set
+    other.title = "Accounting"
+    other.save()
+    response = client.get(reverse("compare"))
+    comparison = response.context["comparison"]
+    assert comparison.question_set == other
+    assert [s.title for s in comparison.question_sets] == ["Accounting", "Backend"]
+    # A set asked for by its slug is kept; an unknown slug opens on the set last scheduled.
+    assert (
+        client.get(reverse("compare"), {"set": "backend"}).context["comparison"].question_set
+        == backend
+    )
+    assert (
+        client.get(reverse("compare"), {"set": "nope"}).context["comparison"].question_set == other
+    )
+    run_interview([alice], [3], [3], question_set=backend)
+    assert client.get(reverse("compare")).context["comparison"].question_set == backend
