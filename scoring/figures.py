@@ -8,7 +8,7 @@ Never stale: every write those figures depend on gives the sets it touches a new
 in its transaction or after it commits (the stored sums in scoring/sums.py, the bank's
 admin pages and import), so a page reads a revision first and finds only what was computed
 from data at least that new. What may change without a new revision is read afresh on
-every request instead: people's names, trainees and qualifications. With `REDIS_URL` the
+every request instead: people's names and trainees' qualifications. With `REDIS_URL` the
 cache is shared by the workers; without it each worker keeps its own."""
 
 import hashlib

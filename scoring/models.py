@@ -90,6 +90,14 @@ class Scorecard(models.Model):
                 name="scorecard_submitted_has_recommendation",
             ),
         ]
+        indexes = [
+            # Calibration's trainees: the submitted shadow scorecards, a few in a hundred.
+            models.Index(
+                fields=["interview"],
+                condition=Q(shadow=True, submitted_at__isnull=False),
+                name="submitted_shadow_scorecards",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.interviewer} on {self.interview}"

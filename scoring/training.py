@@ -11,6 +11,7 @@ are on the same side; or when an admin says so."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -25,9 +26,24 @@ from .models import Qualification, Rating, Recommendation, Scorecard
 HIRE_FROM = (Recommendation.NO + Recommendation.YES) / 2  # 2.5
 
 
+class Shadow(NamedTuple):
+    """A submitted shadow scorecard as the trainees' table reads it: without the scorecard
+    and its interview, read a thousand at a time after years of training."""
+
+    pk: int
+    interview_id: int
+    interviewer_id: int
+    question_set_id: int
+    recommendation: int
+
+    @property
+    def is_hire(self):
+        return self.recommendation >= Recommendation.YES
+
+
 @dataclass
 class ShadowScorecard:
-    scorecard: Scorecard
+    scorecard: Scorecard | Shadow
     difference: float | None  # None: no question rated by both
     same_side: bool | None  # None: the panel has not submitted
 
@@ -61,11 +77,13 @@ class TraineeProgress:
         return len(agreeing) >= self.needed and self.same_side * 2 > len(agreeing)
 
 
-def panel_comparisons(shadows: list[Scorecard]) -> dict[int, tuple[float | None, bool | None]]:
-    """For each of the submitted shadow scorecards `shadows`, by pk: its mean absolute
-    difference from its counted panel's mean ratings (None: no question rated by both) and
-    whether its recommendation is on the panel's side of hire (None: the panel has not
-    submitted). Three queries."""
+def panel_comparisons(
+    shadows: list[Scorecard | Shadow],
+) -> dict[int, tuple[float | None, bool | None]]:
+    """For each of the submitted shadow scorecards `shadows` (or their `Shadow` rows), by
+    pk: its mean absolute difference from its counted panel's mean ratings (None: no
+    question rated by both) and whether its recommendation is on the panel's side of hire
+    (None: the panel has not submitted). Three queries."""
     interviews = {scorecard.interview_id for scorecard in shadows}
     panel_means = {
         (row["scorecard__interview"], row["interview_question"]): row["mean"]
@@ -103,45 +121,63 @@ def panel_comparisons(shadows: list[Scorecard]) -> dict[int, tuple[float | None,
     return comparisons
 
 
-def compare_with_panels(shadows: QuerySet[Scorecard], *, compare=panel_comparisons):
-    """Each submitted shadow scorecard of `shadows` beside its counted panel, compared by
-    `compare` (`panel_comparisons`, or a kept copy of what it returns). Four queries, one
-    when there is none."""
+def compare_with_panels(shadows: QuerySet[Scorecard]) -> list[ShadowScorecard]:
+    """Each submitted shadow scorecard of `shadows` beside its counted panel. Four queries,
+    one when there is none."""
     shadows = list(shadows.filter(shadow=True, submitted_at__isnull=False).order_by("pk"))
     if not shadows:
         return []
-    comparisons = compare(shadows)
+    comparisons = panel_comparisons(shadows)
     return [ShadowScorecard(scorecard, *comparisons[scorecard.pk]) for scorecard in shadows]
 
 
-def trainee_progress(
-    *, question_set: QuestionSet | None = None, compare=panel_comparisons
-) -> list[TraineeProgress]:
-    """Everyone with a submitted shadow scorecard, per question set, with their progress
-    towards qualifying on it; by set, then name. `compare` as for `compare_with_panels`."""
-    shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False).select_related(
-        "interviewer", "interview__question_set"
-    )
+def compared_shadows(question_set: QuestionSet | None = None) -> list[ShadowScorecard]:
+    """Every submitted shadow scorecard (on `question_set`, or on any), as a `Shadow` row,
+    beside its counted panel. Four queries, one when there is none."""
+    shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False)
     if question_set is not None:
         shadows = shadows.filter(interview__question_set=question_set)
-    by_trainee = defaultdict(list)
-    for item in compare_with_panels(shadows, compare=compare):
-        interview = item.scorecard.interview
-        by_trainee[(item.scorecard.interviewer, interview.question_set)].append(item)
-    if not by_trainee:
+    shadows = [
+        Shadow(*row)
+        for row in shadows.order_by("pk").values_list(
+            "pk", "interview", "interviewer", "interview__question_set", "recommendation"
+        )
+    ]
+    if not shadows:
         return []
+    comparisons = panel_comparisons(shadows)
+    return [ShadowScorecard(shadow, *comparisons[shadow.pk]) for shadow in shadows]
+
+
+def trainee_progress(
+    *, question_set: QuestionSet | None = None, compared: list[ShadowScorecard] | None = None
+) -> list[TraineeProgress]:
+    """Everyone with a submitted shadow scorecard (on `question_set`, or on any), per
+    question set, with their progress towards qualifying on it; by set, then name.
+    `compared` is what `compared_shadows(question_set)` returns, or a kept copy of it.
+    Three queries besides those (people, sets and qualifications), none when there is none."""
+    if compared is None:
+        compared = compared_shadows(question_set)
+    if not compared:
+        return []
+    by_trainee = defaultdict(list)
+    for item in compared:
+        shadow = item.scorecard
+        by_trainee[(shadow.interviewer_id, shadow.question_set_id)].append(item)
+    users = User.objects.in_bulk({user for user, _ in by_trainee})
+    question_sets = QuestionSet.objects.in_bulk({question_set for _, question_set in by_trainee})
     qualifications = {
         (q.interviewer_id, q.question_set_id): q
-        for q in Qualification.objects.filter(
-            interviewer__in={user for user, _ in by_trainee}
-        ).select_related("granted_by")
+        for q in Qualification.objects.filter(interviewer__in=list(users)).select_related(
+            "granted_by"
+        )
     }
     progress = [
         TraineeProgress(
-            interviewer=user,
-            question_set=question_set,
+            interviewer=users[user],
+            question_set=question_sets[question_set],
             shadow_scorecards=items,
-            qualification=qualifications.get((user.pk, question_set.pk)),
+            qualification=qualifications.get((user, question_set)),
         )
         for (user, question_set), items in by_trainee.items()
     ]

@@ -120,9 +120,10 @@ def test_calibration_queries_do_not_grow(
     # interviewers' names; and one for trainees (their shadow scorecards: none here).
     with django_assert_num_queries(25):
         assert client.get(reverse("calibration")).status_code == 200
-    # Then the figures come from the cache (scoring/figures.py), and no session save a
-    # minute on: session, user, permissions, the sets, the names and the trainees.
-    with django_assert_num_queries(6):
+    # Then the figures and the trainees' shadow scorecards come from the cache
+    # (scoring/figures.py), and no session save a minute on: session, user, permissions,
+    # the sets and the names.
+    with django_assert_num_queries(5):
         assert client.get(reverse("calibration")).status_code == 200
     # The CSV reads the page's figures from the cache: session, user, permissions, the
     # sets and the names.

@@ -121,6 +121,25 @@ def test_a_shadowed_panel_amended(pages, shadowed, alice):
     assert_fresh(pages, lambda: amend_to_ones(scorecard, alice))
 
 
+def test_a_shadow_scorecard_submitted_before_its_panel(pages, shadowed, alice, carol):
+    # Nothing counted changes: the trainee has one more shadow scorecard, not yet compared.
+    def change():
+        interview = planned_interview(
+            interviewers=[alice], shadows=[carol], question_set=shadowed.question_set
+        )
+        write_scorecard(interview, carol, [4, 4], recommendation=4)
+
+    assert_fresh(pages, change)
+
+
+def test_a_trainee_renamed(pages, shadowed, carol):
+    def change():
+        carol.first_name = "Caroline"
+        carol.save()
+
+    assert_fresh(pages, change)
+
+
 def test_a_trainee_qualified_by_an_admin(pages, shadowed, carol, superuser):
     assert_fresh(
         pages,

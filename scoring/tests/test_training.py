@@ -132,4 +132,4 @@ def test_trainee_progress_takes_as_many_queries_for_one_shadow_scorecard_as_for_
     one = queries()
     for _ in range(3):
         shadowed(question_set, [(alice, YES)], bob, [[3, 3]], [2, 2])
-    assert queries() == one == 5
+    assert queries() == one == 7  # the shadows, their panels (3), people, sets, qualifications

@@ -74,20 +74,17 @@ def _calibration_figures(form):
 
 
 def _trainee_progress(form):
-    """The trainees' progress, with how each shadow scorecard compares with its panel kept
-    in the cache as the figures are: who the trainees are and their qualifications are read
-    afresh."""
+    """The trainees' progress, with their shadow scorecards compared with their panels kept
+    in the cache as the figures are (a shadow scorecard submitted or amended gives its set
+    a new revision, as any): the trainees' names and qualifications are read afresh."""
     question_set = form.cleaned_data["set"]
-
-    def compare(shadows):
-        return figures.cached(
-            "trainees",
-            form.revisions(question_set),
-            [scorecard.pk for scorecard in shadows],
-            lambda: training.panel_comparisons(shadows),
-        )
-
-    return training.trainee_progress(question_set=question_set, compare=compare)
+    compared = figures.cached(
+        "trainees",
+        form.revisions(question_set),
+        question_set.pk if question_set else None,
+        lambda: training.compared_shadows(question_set),
+    )
+    return training.trainee_progress(question_set=question_set, compared=compared)
 
 
 @manager_only
