@@ -109,6 +109,15 @@ class Interview(models.Model):
                 name="interview_status_valid",
             ),
         ]
+        indexes = [
+            # The interviews still open, a few among years of them: the scorecards an
+            # interviewer owes (the badge on every page of theirs) are read from these.
+            models.Index(
+                fields=["status", "scheduled_at"],
+                condition=Q(status__in=["scheduled", "in_progress"]),
+                name="open_interviews",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.candidate} · {self.stage}"

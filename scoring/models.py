@@ -91,6 +91,13 @@ class Scorecard(models.Model):
             ),
         ]
         indexes = [
+            # Whether an interviewer submitted their scorecard of an interview, from the
+            # index alone: the scorecards they owe are the open interviews without one.
+            models.Index(
+                fields=["interview", "interviewer"],
+                condition=Q(submitted_at__isnull=False),
+                name="submitted_scorecards",
+            ),
             # Calibration's trainees: the submitted shadow scorecards, a few in a hundred.
             models.Index(
                 fields=["interview"],
