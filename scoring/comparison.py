@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from config.pagination import paginate
 from interviews.models import Interview, InterviewQuestion
-from questions.models import Question, QuestionSet, Topic
+from questions.models import QuestionSet
 
 from . import debrief, selectors
 from .calibration import RECOMMENDATION_COLOURS
@@ -77,15 +77,7 @@ class Comparison:
             question_sets = list(QuestionSet.objects.order_by("title"))
             by_slug = {s.slug: s for s in question_sets}
             question_set = by_slug.get(slug) or latest_question_set(question_sets)
-        # The topics of the set's questions that some interview asked (a follow-up takes its
-        # question's topic): one index probe per question, however many interviews there are.
-        topics = list(
-            Topic.objects.filter(
-                pk__in=Question.objects.filter(question_set=question_set)
-                .filter(Exists(InterviewQuestion.objects.filter(question=OuterRef("pk"))))
-                .values("topic")
-            )
-        )
+        topics = selectors.asked_topics(question_set)
         sort = request.GET.get("sort", "name")
         sortable = {*cls.SORTS, *(f"topic-{t.pk}" for t in topics)}
         if sort.removeprefix("-") not in sortable:

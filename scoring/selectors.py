@@ -42,7 +42,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
-from questions.models import QuestionSet, Topic
+from questions.models import Question, QuestionSet, Topic
 
 from .models import CandidateResult, Mark, PointMark, Rating, Scorecard
 
@@ -185,6 +185,32 @@ WITH RECURSIVE roles(role) AS (
 )
 SELECT role FROM roles WHERE role IS NOT NULL
 """
+
+
+ASKED_TOPICS_SQL = """
+SELECT id, slug, name, position FROM {topics}
+WHERE id IN (
+    SELECT topic_id FROM {questions} q
+    WHERE question_set_id = %s
+      AND EXISTS (SELECT 1 FROM {asked} WHERE question_id = q.id)
+)
+ORDER BY position, name
+"""
+
+
+def asked_topics(question_set: QuestionSet | None) -> list[Topic]:
+    """The topics of the set's questions that some interview asked (a follow-up takes its
+    question's topic), in order: one index probe per question, however many interviews
+    there are. Written out, as the ORM took longer to build this query than the database
+    to run it, on every compare page."""
+    if question_set is None:
+        return []
+    sql = ASKED_TOPICS_SQL.format(
+        topics=Topic._meta.db_table,
+        questions=Question._meta.db_table,
+        asked=InterviewQuestion._meta.db_table,
+    )
+    return list(Topic.objects.raw(sql, [question_set.pk]))
 
 
 def roles_applied_for(question_set: QuestionSet) -> list[str]:

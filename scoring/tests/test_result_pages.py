@@ -11,6 +11,7 @@ from config.pagination import PER_PAGE
 from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.models import Topic
+from questions.tests.factories import QuestionFactory, TopicFactory
 from scoring import services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
@@ -676,3 +677,21 @@ def test_compare_opens_on_the_set_last_scheduled_and_lists_every_set_by_title(
     )
     run_interview([alice], [3], [3], question_set=backend)
     assert client.get(reverse("compare")).context["comparison"].question_set == backend
+
+
+def test_compare_columns_are_the_topics_some_interview_asked_in_order(
+    client, hiring_manager, alice
+):
+    interview = planned_interview(interviewers=[alice], questions=2)
+    question_set = interview.question_set
+    first, second = question_set.questions.order_by("position")
+    first.topic.position, second.topic.position = 2, 1
+    first.topic.save()
+    second.topic.save()
+    # A question added to the bank later has not been asked: its topic is no column, nor is
+    # the topic of another set's question that was asked.
+    QuestionFactory(question_set=question_set, topic=TopicFactory(position=0))
+    planned_interview(interviewers=[alice], questions=1)
+    client.force_login(hiring_manager)
+    response = client.get(reverse("compare"), {"set": question_set.slug})
+    assert response.context["comparison"].topics == [second.topic, first.topic]
