@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     FloatField,
     OuterRef,
-    Subquery,
     Value,
     When,
 )
@@ -113,29 +112,18 @@ class Comparison:
     def results(self):
         """The stored results of the candidates that pass the filters (the role they applied
         for, their standing decision, and an interview in the set with the chosen status), in
-        the chosen order, as `shown`: both CSVs and the API read them."""
+        the chosen order, as `shown`: both CSVs and the API read them. Each carries its
+        candidate's standing `decision` (stored with the sums, None while undecided)."""
         return self.shown(self.matching())
 
     def shown(self, results):
-        """Stored results with what a row shows beyond the stored sums: the standing
-        `decision` (one at most, by a constraint: unordered, so the model's order by
-        candidate joins nothing), whether the loop is ready (`loop_ready`) and the
-        `shown_name`."""
+        """Stored results with what a row shows beyond the stored sums: whether the loop is
+        ready (`loop_ready`) and the `shown_name`."""
         if self.question_set is None:
             return with_shown_names(
-                CandidateResult.objects.none().annotate(
-                    decision=Value(None, output_field=CharField()), loop_ready=Value(False)
-                ),
-                hidden=False,
+                CandidateResult.objects.none().annotate(loop_ready=Value(False)), hidden=False
             )
-        results = results.annotate(
-            decision=Subquery(
-                Decision.objects.filter(candidate=OuterRef("candidate"), ended_at__isnull=True)
-                .order_by()
-                .values("outcome")
-            ),
-            loop_ready=debrief.ready_condition("candidate"),
-        )
+        results = results.annotate(loop_ready=debrief.ready_condition("candidate"))
         return with_shown_names(results, hidden=self.hides_names)
 
     def matching(self):
@@ -156,13 +144,10 @@ class Comparison:
         if self.role:
             # An unknown role matches nobody, as it should.
             results = results.filter(role_applied_for=self.role)
-        standing = Decision.objects.filter(ended_at__isnull=True)
         if self.decision == self.UNDECIDED:
-            results = results.exclude(candidate__in=standing.values("candidate"))
+            results = results.filter(decision__isnull=True)
         elif self.decision:
-            results = results.filter(
-                candidate__in=standing.filter(outcome=self.decision).values("candidate")
-            )
+            results = results.filter(decision=self.decision)
         # The grid's cells are read only by the grid, a few results at a time.
         return results.defer("grid").order_by(*self.order())
 

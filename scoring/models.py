@@ -313,6 +313,10 @@ class CandidateResult(models.Model):
     net_votes = models.IntegerField()
     split_decision = models.BooleanField()
     disagreement = models.BooleanField()
+    # The candidate's standing hiring decision (Decision.outcome), None while undecided (no
+    # outcome, as the API says it, rather than an empty one): compare filters and counts
+    # by it from an index.
+    decision = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
     # The mean rating per topic, keyed "topic_<pk>" (a key of digits would read as an index).
     topic_means = models.JSONField(default=dict)
     # The side-by-side grid's part (`results.fresh_grids`): the interviewers who submitted a
@@ -333,6 +337,7 @@ class CandidateResult(models.Model):
         indexes = [
             models.Index(fields=["question_set", "name", "candidate"], name="result_by_name"),
             models.Index(fields=["question_set", "role_applied_for"], name="result_by_role"),
+            models.Index(fields=["question_set", "decision"], name="result_by_decision"),
             *(
                 models.Index(fields=["question_set", column], name=f"result_by_{column}")
                 for column in [

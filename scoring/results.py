@@ -4,9 +4,9 @@ and coverage, each candidate's result on a question set, and the tallies of subm
 Results: a scorecard's score and coverage are stored on it when it is submitted or amended
 (`store_results`), as nothing else can change them. A candidate's result on a question set
 is stored as a CandidateResult row (`refresh_result`) from the moment an interview in the
-set is scheduled, afresh whenever a scorecard is submitted or amended and when an interview
-is cancelled or a candidate erased; result pages read those rows; `recompute_results`
-rebuilds or checks them. The arithmetic is described in `selectors`.
+set is scheduled, afresh whenever a scorecard is submitted or amended, a decision recorded
+or reopened, an interview cancelled or a candidate erased; result pages read those rows;
+`recompute_results` rebuilds or checks them. The arithmetic is described in `selectors`.
 
 Tallies of submitted answers are stored so that calibration and question analytics read a
 row per scorecard, asked question or asked point instead of every rating and mark.
@@ -33,6 +33,7 @@ from . import calibration_sums, sums
 from .models import (
     AnswerTally,
     CandidateResult,
+    Decision,
     Mark,
     PointMark,
     PointTally,
@@ -146,6 +147,12 @@ def fresh_results(
         results[candidate, question_set].topic_means[f"topic_{topic}"] = mean
     for key, grid in fresh_grids(candidate_ids=candidate_ids).items():
         results[key].grid = grid
+    standing = Decision.objects.filter(ended_at__isnull=True)
+    if candidate_ids is not None:
+        standing = standing.filter(candidate__in=candidate_ids)
+    outcomes = dict(standing.order_by().values_list("candidate", "outcome"))
+    for (candidate, _), result in results.items():
+        result.decision = outcomes.get(candidate)
     return results
 
 
@@ -209,7 +216,8 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
 
 def refresh_results_of(candidate: Candidate) -> None:
     """Store afresh the candidate's result on every question set they were interviewed on:
-    after their scorecards change, or their name or role (which the results carry)."""
+    after their scorecards change, or their standing decision, name or role (which the
+    results carry)."""
     for question_set_id in (
         Interview.objects.filter(candidate=candidate)
         .order_by()
@@ -236,6 +244,7 @@ RESULT_FIELDS = [
     "net_votes",
     "split_decision",
     "disagreement",
+    "decision",
     "topic_means",
     "grid",
 ]

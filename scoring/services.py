@@ -566,6 +566,7 @@ def record_decision(
         decided_by=manager,
         decided_at=now,
     )
+    results.refresh_results_of(candidate)
     sums.refresh_sums(candidate_id=candidate.pk)
     audit.record(
         actor=manager,
@@ -589,7 +590,7 @@ def reopen_decision(*, decision: Decision, manager: User, reason: str) -> Decisi
     reason = check_text(_plain_newlines(reason).strip(), limit=limits.RATIONALE, what="The reason")
     if not reason:
         raise ValidationError({"reason": "Say why the decision is reopened."})
-    Candidate.objects.select_for_update().get(pk=decision.candidate_id)
+    candidate = Candidate.objects.select_for_update().get(pk=decision.candidate_id)
     decision = Decision.objects.get(pk=decision.pk)
     if not decision.is_standing:
         raise DecisionConflict(
@@ -597,6 +598,7 @@ def reopen_decision(*, decision: Decision, manager: User, reason: str) -> Decisi
         )
     decision.ended_at, decision.ended_by, decision.reopen_reason = timezone.now(), manager, reason
     decision.save(update_fields=["ended_at", "ended_by", "reopen_reason"])
+    results.refresh_results_of(candidate)
     sums.refresh_sums(candidate_id=decision.candidate_id)
     audit.record(
         actor=manager,

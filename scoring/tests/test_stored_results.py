@@ -186,3 +186,51 @@ def test_check_reports_a_stale_name_or_role(alice, capsys):
     ]
     call_command("recompute_results")
     check_results()
+
+
+def test_the_result_carries_the_standing_decision_on_every_set_of_the_loop(
+    alice, hiring_manager, capsys
+):
+    interview = planned_interview(interviewers=[alice])
+    write_scorecard(interview, alice, 3, recommendation=Recommendation.YES, summary="Seen.")
+    candidate = interview.candidate
+    # A second set in the loop: its result carries the decision too.
+    other = planned_interview(interviewers=[alice], candidate=candidate)
+    write_scorecard(other, alice, 3, recommendation=Recommendation.YES, summary="Seen.")
+
+    def decisions():
+        return [result_of(interview).decision, result_of(other).decision]
+
+    assert decisions() == [None, None]
+    first = services.record_decision(
+        candidate=candidate, manager=hiring_manager, outcome="hold", rationale="Wait."
+    )
+    assert decisions() == ["hold", "hold"]
+    check_results()
+    services.record_decision(
+        candidate=candidate,
+        manager=hiring_manager,
+        outcome="hire",
+        rationale="Seen enough.",
+        replaces=first.pk,
+    )
+    assert decisions() == ["hire", "hire"]
+    check_results()
+    services.reopen_decision(
+        decision=candidate.decisions.get(ended_at__isnull=True),
+        manager=hiring_manager,
+        reason="New evidence.",
+    )
+    assert decisions() == [None, None]
+    check_results()
+
+    # A stale one is found and mended.
+    CandidateResult.objects.update(decision="no_hire")
+    with pytest.raises(CommandError):
+        check_results()
+    pk, set_pk = candidate.pk, interview.question_set_id
+    assert f"candidate {pk}, set {set_pk}: decision is 'no_hire', not None" in (
+        capsys.readouterr().err.splitlines()
+    )
+    call_command("recompute_results")
+    assert decisions() == [None, None]
