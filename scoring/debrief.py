@@ -9,9 +9,11 @@ when the last interviewer of its panel submits), *decided* while a decision stan
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 
-from interviews.models import Candidate, Interview, InterviewAnchor
+from interviews.models import Candidate, Interview, InterviewAnchor, InterviewQuestion
+from questions.models import Topic
 
 from . import selectors
 from .models import Amendment, CandidateResult, Debrief, Decision, Rating, Score, Scorecard
@@ -193,6 +195,38 @@ def debrief_decisions(candidate: Candidate) -> QuerySet[Decision]:
     )
 
 
+ANSWERS_SQL = """
+SELECT r.scorecard_id, r.score, r.skipped, r.interview_question_id, q.prompt, t.name,
+       q.position, q.follow_up_number, t.position,
+       (SELECT a.text FROM {anchors} a
+        WHERE a.interview_question_id = r.interview_question_id AND a.level = r.score)
+FROM {ratings} r
+JOIN {questions} q ON q.id = r.interview_question_id
+JOIN {topics} t ON t.id = q.topic_id
+WHERE r.scorecard_id IN ({scorecards})
+"""
+
+
+def _answers(scorecards: list[int]) -> list[tuple]:
+    """The answers of the scorecards (pks), each as (scorecard, score, skipped, asked
+    question, its prompt, topic name, position, follow-up number, topic position, and the
+    anchor of its score, if any): what a level meant for the question, in the same query.
+    Written out, as the ORM took longer to build this query than the database to run it
+    (2 ms of the debrief page)."""
+    if not scorecards:
+        return []
+    sql = ANSWERS_SQL.format(
+        anchors=InterviewAnchor._meta.db_table,
+        ratings=Rating._meta.db_table,
+        questions=InterviewQuestion._meta.db_table,
+        topics=Topic._meta.db_table,
+        scorecards=", ".join(["%s"] * len(scorecards)),
+    )
+    with connections[Rating.objects.db].cursor() as cursor:
+        cursor.execute(sql, scorecards)
+        return cursor.fetchall()
+
+
 def debrief_of(candidate: Candidate) -> DebriefData:
     """Everything the debrief page shows, in the same number of queries however large the
     loop: the submitted scorecards (each as at the debrief and as it stands), every question
@@ -225,29 +259,7 @@ def debrief_of(candidate: Candidate) -> DebriefData:
         )
     by_pk = {scorecard.pk: scorecard for scorecard in scorecards}
     place = {scorecard.pk: index for index, scorecard in enumerate(scorecards)}
-    # Each answer with what its level meant for the question, in the same query.
-    answers = (
-        Rating.objects.filter(scorecard__in=list(by_pk))
-        .annotate(
-            anchor=Subquery(
-                InterviewAnchor.objects.filter(
-                    interview_question=OuterRef("interview_question"), level=OuterRef("score")
-                ).values("text")[:1]
-            )
-        )
-        .values_list(
-            "scorecard",
-            "score",
-            "skipped",
-            "interview_question",
-            "interview_question__prompt",
-            "interview_question__topic__name",
-            "interview_question__position",
-            "interview_question__follow_up_number",
-            "interview_question__topic__position",
-            "anchor",
-        )
-    )
+    answers = _answers(list(by_pk))
     rows: dict[int, QuestionRow] = {}
     # Per topic (by its position and name): the counted scores, for the means.
     topic_scores: dict[tuple, list] = {}
