@@ -43,7 +43,7 @@ class Shadow(NamedTuple):
 
 @dataclass
 class ShadowScorecard:
-    scorecard: Scorecard | Shadow
+    scorecard: Shadow
     difference: float | None  # None: no question rated by both
     same_side: bool | None  # None: the panel has not submitted
 
@@ -77,13 +77,11 @@ class TraineeProgress:
         return len(agreeing) >= self.needed and self.same_side * 2 > len(agreeing)
 
 
-def panel_comparisons(
-    shadows: list[Scorecard | Shadow],
-) -> dict[int, tuple[float | None, bool | None]]:
-    """For each of the submitted shadow scorecards `shadows` (or their `Shadow` rows), by
-    pk: its mean absolute difference from its counted panel's mean ratings (None: no
-    question rated by both) and whether its recommendation is on the panel's side of hire
-    (None: the panel has not submitted). Three queries."""
+def panel_comparisons(shadows: list[Shadow]) -> dict[int, tuple[float | None, bool | None]]:
+    """For each of the submitted shadow scorecards `shadows`, by pk: its mean absolute
+    difference from its counted panel's mean ratings (None: no question rated by both) and
+    whether its recommendation is on the panel's side of hire (None: the panel has not
+    submitted). Three queries."""
     interviews = {scorecard.interview_id for scorecard in shadows}
     panel_means = {
         (row["scorecard__interview"], row["interview_question"]): row["mean"]
@@ -122,31 +120,26 @@ def panel_comparisons(
 
 
 def compare_with_panels(shadows: QuerySet[Scorecard]) -> list[ShadowScorecard]:
-    """Each submitted shadow scorecard of `shadows` beside its counted panel. Four queries,
-    one when there is none."""
-    shadows = list(shadows.filter(shadow=True, submitted_at__isnull=False).order_by("pk"))
-    if not shadows:
-        return []
-    comparisons = panel_comparisons(shadows)
-    return [ShadowScorecard(scorecard, *comparisons[scorecard.pk]) for scorecard in shadows]
-
-
-def compared_shadows(question_set: QuestionSet | None = None) -> list[ShadowScorecard]:
-    """Every submitted shadow scorecard (on `question_set`, or on any), as a `Shadow` row,
-    beside its counted panel. Four queries, one when there is none."""
-    shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False)
-    if question_set is not None:
-        shadows = shadows.filter(interview__question_set=question_set)
+    """Each submitted shadow scorecard of `shadows`, as a `Shadow` row, beside its counted
+    panel. Four queries, one when there is none."""
     shadows = [
         Shadow(*row)
-        for row in shadows.order_by("pk").values_list(
-            "pk", "interview", "interviewer", "interview__question_set", "recommendation"
-        )
+        for row in shadows.filter(shadow=True, submitted_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "interview", "interviewer", "interview__question_set", "recommendation")
     ]
     if not shadows:
         return []
     comparisons = panel_comparisons(shadows)
     return [ShadowScorecard(shadow, *comparisons[shadow.pk]) for shadow in shadows]
+
+
+def compared_shadows(question_set: QuestionSet | None = None) -> list[ShadowScorecard]:
+    """Every submitted shadow scorecard on `question_set`, or on any, beside its panel."""
+    scorecards = Scorecard.objects.all()
+    if question_set is not None:
+        scorecards = scorecards.filter(interview__question_set=question_set)
+    return compare_with_panels(scorecards)
 
 
 def trainee_progress(
