@@ -57,6 +57,7 @@ from scoring.models import (
     Rating,
     Recommendation,
     Scorecard,
+    TopicMean,
 )
 
 SET_SLUG = "junior-backend-developer"
@@ -92,6 +93,8 @@ LOADED = [
     PointMark,
     AnswerTally,
     PointTally,
+    CandidateResult,
+    TopicMean,
 ]
 
 
@@ -131,8 +134,8 @@ def generate(size: int, *, seed: int = 10) -> dict:
             with transaction.atomic():
                 numbers = range(first, min(size, first + BATCH))
                 writer.write_batch(rng, numbers, **people)
-    with transaction.atomic():
-        writer.store_results([live_candidate.pk])
+        with transaction.atomic():
+            writer.store_results([live_candidate.pk])
     graded = writer.graded
     if writer.shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
@@ -171,7 +174,14 @@ class Writer:
         self.spacing = timedelta(days=360) / max(size, 1)
         self.next_id = {
             model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-            for model in (Candidate, Interview, InterviewQuestion, InterviewPoint, Scorecard)
+            for model in (
+                Candidate,
+                Interview,
+                InterviewQuestion,
+                InterviewPoint,
+                Scorecard,
+                CandidateResult,
+            )
         }
         self.next_id[Rating] = (Rating.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         versions = {q.pk: q.history.latest().history_id for q in questions}
@@ -555,8 +565,10 @@ class Writer:
     def store_results(self, candidate_ids):
         """The batch's candidates' results, computed by scoring.results as a submit or amend
         stores them, and written in bulk."""
-        fresh = results.fresh_results(candidate_ids=list(candidate_ids)).values()
-        result_fields = ["candidate_id", "question_set_id", *results.RESULT_FIELDS]
+        fresh = list(results.fresh_results(candidate_ids=list(candidate_ids)).values())
+        for result, pk in zip(fresh, self.ids(CandidateResult, len(fresh)), strict=True):
+            result.pk = pk
+        result_fields = ["id", "candidate_id", "question_set_id", *results.RESULT_FIELDS]
         json_fields = {"topic_means", "grid"}
         now = self.when(timezone.now())
         self.copy(
@@ -569,5 +581,15 @@ class Writer:
                 )
                 + (now,)
                 for r in fresh
+            ],
+        )
+        mean_fields = ["result_id", "question_set_id", "topic_id", "candidate_id", "name", "mean"]
+        self.copy(
+            TopicMean,
+            mean_fields,
+            [
+                tuple(getattr(row, f) for f in mean_fields)
+                for r in fresh
+                for row in results.topic_mean_rows(r)
             ],
         )

@@ -155,14 +155,6 @@ def move_interview(
 
 
 @transaction.atomic
-def start_interview(*, interview: Interview) -> Interview:
-    """Mark the interview as running from the first time an interviewer opens it live."""
-    interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    interview.start()
-    return interview
-
-
-@transaction.atomic
 def add_follow_up(
     *,
     after: InterviewQuestion,

@@ -292,10 +292,10 @@ class CandidateResult(models.Model):
     filters, sorts and pages through one table, each sort read in order from an index."""
 
     candidate = models.ForeignKey(
-        "interviews.Candidate", on_delete=models.CASCADE, related_name="results"
+        "interviews.Candidate", on_delete=models.DB_CASCADE, related_name="results"
     )
     question_set = models.ForeignKey(
-        "questions.QuestionSet", on_delete=models.CASCADE, related_name="+"
+        "questions.QuestionSet", on_delete=models.DB_CASCADE, related_name="+"
     )
     name = models.CharField(max_length=200)
     role_applied_for = models.CharField(max_length=200, blank=True)
@@ -317,6 +317,12 @@ class CandidateResult(models.Model):
     # outcome, as the API says it, rather than an empty one): compare filters and counts
     # by it from an index.
     decision = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001
+    # Whether the candidate has an interview in the set with each status (`has_status`):
+    # compare's status filter reads them from the row instead of the set's interviews.
+    any_scheduled = models.BooleanField(default=False)
+    any_in_progress = models.BooleanField(default=False)
+    any_completed = models.BooleanField(default=False)
+    any_cancelled = models.BooleanField(default=False)
     # The mean rating per topic, keyed "topic_<pk>" (a key of digits would read as an index).
     topic_means = models.JSONField(default=dict)
     # The side-by-side grid's part (`results.fresh_grids`): the interviewers who submitted a
@@ -353,6 +359,48 @@ class CandidateResult(models.Model):
 
     def __str__(self):
         return f"Result of candidate #{self.candidate_id} on set #{self.question_set_id}"
+
+    @staticmethod
+    def has_status(status: str) -> Q:
+        """The results of candidates with an interview in the set with this status."""
+        return Q(**{f"any_{status}": True})
+
+
+class TopicMean(models.Model):
+    """A stored result's mean rating on one topic, as a row: the same number as its
+    `topic_means` entry, which pages read, stored again so that compare sorts by a topic by
+    walking an index in order (highest or lowest first, ties by name and candidate) instead
+    of reading every result's JSON. `results.refresh_result` writes them with the result."""
+
+    # Deleted with their result by the database (deleting results never reads these).
+    result = models.ForeignKey(CandidateResult, on_delete=models.DB_CASCADE, related_name="+")
+    # Both lead the indexes below.
+    question_set = models.ForeignKey(
+        "questions.QuestionSet", on_delete=models.DB_CASCADE, related_name="+", db_index=False
+    )
+    topic = models.ForeignKey(
+        "questions.Topic", on_delete=models.DB_CASCADE, related_name="+", db_index=False
+    )
+    candidate = models.ForeignKey(
+        "interviews.Candidate", on_delete=models.DB_CASCADE, related_name="+"
+    )
+    name = models.CharField(max_length=200)
+    mean = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["question_set", "topic", "mean", "name", "candidate"],
+                name="topic_mean_lowest_first",
+            ),
+            models.Index(
+                fields=["question_set", "topic", "-mean", "name", "candidate"],
+                name="topic_mean_highest_first",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Mean of result #{self.result_id} on topic #{self.topic_id}"
 
 
 class Qualification(models.Model):

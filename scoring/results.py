@@ -5,7 +5,7 @@ Results: a scorecard's score and coverage are stored on it when it is submitted 
 (`store_results`), as nothing else can change them. A candidate's result on a question set
 is stored as a CandidateResult row (`refresh_result`) from the moment an interview in the
 set is scheduled, afresh whenever a scorecard is submitted or amended, a decision recorded
-or reopened, an interview cancelled or a candidate erased; result pages read those rows;
+or reopened, an interview started, completed or cancelled, or a candidate erased; result pages read those rows;
 `recompute_results` rebuilds or checks them. The arithmetic is described in `selectors`.
 
 Tallies of submitted answers are stored so that calibration and question analytics read a
@@ -41,6 +41,7 @@ from .models import (
     Recommendation,
     Scorecard,
     StoredInterval,
+    TopicMean,
 )
 from .selectors import DISAGREEMENT_SPREAD, rating_coverage, rating_point_counts
 
@@ -105,6 +106,10 @@ def fresh_results(
         .values_list("candidate", "question_set", "candidate__name", "candidate__role_applied_for")
         .distinct()
     }
+    for candidate, question_set, status in (
+        interviews.order_by().values_list("candidate", "question_set", "status").distinct()
+    ):
+        setattr(results[candidate, question_set], f"any_{status}", True)
     for row in (
         scorecards.order_by()
         .values(*pair)
@@ -194,8 +199,9 @@ def fresh_grids(*, candidate_ids: list[int] | None = None) -> dict[tuple[int, in
 
 
 def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResult | None:
-    """Store a candidate's result on a question set afresh, or remove it when they have no
-    interview in the set. Call it inside the transaction of the change."""
+    """Store a candidate's result on a question set afresh, with its topic means as rows
+    (TopicMean), or remove it when they have no interview in the set. Call it inside the
+    transaction of the change."""
     # Concurrent submissions for one candidate must not each store a result that misses
     # the other's scorecard: the candidate's row lock makes them take turns.
     list(Candidate.objects.select_for_update().filter(pk=candidate_id).values_list("pk"))
@@ -208,10 +214,30 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
     if fresh is None:
         stored.delete()
         return None
-    values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
-    if not stored.update(**values, updated_at=timezone.now()):
+    fresh.pk = stored.values_list("pk", flat=True).first()
+    if fresh.pk is None:
         fresh.save(force_insert=True)
+    else:
+        values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
+        stored.update(**values, updated_at=timezone.now())
+        TopicMean.objects.filter(result=fresh.pk).delete()
+    TopicMean.objects.bulk_create(topic_mean_rows(fresh))
     return fresh
+
+
+def topic_mean_rows(result: CandidateResult) -> list[TopicMean]:
+    """A saved result's topic means as the rows compare sorts by (TopicMean)."""
+    return [
+        TopicMean(
+            result_id=result.pk,
+            question_set_id=result.question_set_id,
+            topic_id=int(key.removeprefix("topic_")),
+            candidate_id=result.candidate_id,
+            name=result.name,
+            mean=mean,
+        )
+        for key, mean in result.topic_means.items()
+    ]
 
 
 def refresh_results_of(candidate: Candidate) -> None:
@@ -245,6 +271,10 @@ RESULT_FIELDS = [
     "split_decision",
     "disagreement",
     "decision",
+    "any_scheduled",
+    "any_in_progress",
+    "any_completed",
+    "any_cancelled",
     "topic_means",
     "grid",
 ]
@@ -277,11 +307,41 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
                 differences.append(
                     f"candidate {key[0]}, set {key[1]}: {field} is {before!r}, not {after!r}"
                 )
+    # Each stored result's topic means as rows (TopicMean), against its fresh topic means.
+    rows = {}
+    for result, *values in TopicMean.objects.values_list(
+        "result", "topic", "question_set", "candidate", "name", "mean"
+    ):
+        rows.setdefault(result, set()).add(tuple(values))
+    for key in sorted(fresh.keys() & stored.keys()):
+        expected = {
+            (int(topic.removeprefix("topic_")), *key[::-1], fresh[key].name, mean)
+            for topic, mean in fresh[key].topic_means.items()
+        }
+        found = rows.get(stored[key].pk, set())
+        if not _same_rows(found, expected):
+            differences.append(
+                f"candidate {key[0]}, set {key[1]}: topic mean rows are {sorted(found)!r}, "
+                f"not {sorted(expected)!r}"
+            )
     if not check and differences:
         with transaction.atomic():
             CandidateResult.objects.all().delete()
-            CandidateResult.objects.bulk_create(fresh.values(), batch_size=batch_size)
+            created = CandidateResult.objects.bulk_create(fresh.values(), batch_size=batch_size)
+            TopicMean.objects.bulk_create(
+                (row for result in created for row in topic_mean_rows(result)),
+                batch_size=batch_size,
+            )
     return differences
+
+
+def _same_rows(found: set[tuple], expected: set[tuple]) -> bool:
+    """Whether two sets of topic mean rows (topic, set, candidate, name, mean) are the same,
+    their means within rounding."""
+    if len(found) != len(expected):
+        return False
+    by_topic = {row[:-1]: row[-1] for row in found}
+    return all(row[:-1] in by_topic and _same(by_topic[row[:-1]], row[-1]) for row in expected)
 
 
 SCORECARD_FIELDS = [

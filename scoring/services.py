@@ -36,6 +36,19 @@ class ScorecardLocked(ValidationError):
     """The scorecard was submitted, or its interview is closed: nothing more may change."""
 
 
+@transaction.atomic
+def start_interview(*, interview: Interview) -> Interview:
+    """Mark the interview as running from the first time an interviewer opens it live, and
+    store its candidate's result afresh, which says that they have an interview running."""
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    if interview.status == Interview.Status.SCHEDULED:
+        interview.start()
+        results.refresh_result(
+            candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+        )
+    return interview
+
+
 def scorecard_for(*, interview: Interview, interviewer: User) -> Scorecard:
     """The interviewer's scorecard for the interview, created as a draft on first use."""
     if not interview.interviewers.filter(pk=interviewer.pk).exists():
@@ -247,6 +260,9 @@ def submit_scorecard(*, scorecard: Scorecard, recommendation: int, summary: str)
     submitted = interview.scorecards.filter(submitted_at__isnull=False).values("interviewer")
     if not interview.interviewers.exclude(pk__in=submitted).exists():
         interview.complete()
+        results.refresh_result(
+            candidate_id=interview.candidate_id, question_set_id=interview.question_set_id
+        )
         # Locked, so that of two last submissions in a loop, the later sees the earlier.
         candidate = Candidate.objects.select_for_update().get(pk=interview.candidate_id)
         _open_debrief_if_ready(candidate)

@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services
 from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import services as scheduling
 from scoring import services as scoring_services
@@ -73,10 +72,10 @@ def test_each_interview_sits_in_one_section(client, alice, bob):
     later = interview_for(alice, bob, name="Upcoming Later", days=3)
     soon = interview_for(alice, bob, name="Upcoming Soon", days=1)
     started = interview_for(alice, bob, name="Started", days=-0.01)
-    services.start_interview(interview=started)
+    scoring_services.start_interview(interview=started)
     overdue = interview_for(alice, bob, name="Overdue", days=-1)
     mine_done = interview_for(alice, bob, name="Mine Submitted", days=-2)
-    services.start_interview(interview=mine_done)
+    scoring_services.start_interview(interview=mine_done)
     write_scorecard(mine_done, alice)
     completed = interview_for(alice, bob, name="Completed", days=-4)
     write_scorecard(completed, alice)
@@ -107,7 +106,7 @@ def test_a_cancelled_interview_is_done_even_with_my_draft(client, alice):
 def test_sections_are_blind_to_colleagues_scorecards(client, alice, bob):
     """Bob submitting changes nothing on alice's page, not even a hint that he did."""
     interview = interview_for(alice, bob, name="Ada Lovelace", days=-0.01)
-    services.start_interview(interview=interview)
+    scoring_services.start_interview(interview=interview)
     before = get_mine(client, alice)
     write_scorecard(interview, bob)
     after = get_mine(client, alice)
@@ -120,7 +119,7 @@ def test_sections_are_blind_to_colleagues_scorecards(client, alice, bob):
 def test_open_interviews_link_to_the_live_page(client, alice):
     upcoming = interview_for(alice, name="Upcoming", days=1)
     started = interview_for(alice, name="Started", days=-0.01)
-    services.start_interview(interview=started)
+    scoring_services.start_interview(interview=started)
     overdue = interview_for(alice, name="Overdue", days=-1)
     response = get_mine(client, alice)
     for interview in (upcoming, started, overdue):
@@ -173,7 +172,7 @@ def test_my_interviews_queries_do_not_grow(client, alice, bob, django_assert_num
             alice, bob, name=f"Candidate {number}", days=-1 - number, question_set=question_set
         )
         if number % 3 == 0:
-            services.start_interview(interview=interview)
+            scoring_services.start_interview(interview=interview)
         if number % 3 == 1:
             write_scorecard(interview, alice)
     client.force_login(alice)

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from interviews import services as interview_services
 from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import services
+from scoring import services as scoring_services
 from scoring.tests.factories import write_scorecard
 
 from .conftest import SITE, at, event_of
@@ -28,7 +28,7 @@ def test_the_navigation_counts_the_scorecards_waiting(client, alice, bob):
     waiting = planned_interview(interviewers=[alice, bob], scheduled_at=now - timedelta(hours=1))
     planned_interview(interviewers=[alice], scheduled_at=now + timedelta(days=1))  # upcoming
     started = planned_interview(interviewers=[alice], scheduled_at=now + timedelta(hours=1))
-    interview_services.start_interview(interview=started)
+    scoring_services.start_interview(interview=started)
     done = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=1))
     write_scorecard(done, alice, summary="Yes.")
     gone = planned_interview(interviewers=[alice], scheduled_at=now - timedelta(days=2))

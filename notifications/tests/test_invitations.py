@@ -7,7 +7,6 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from interviews import services
 from interviews.tests.factories import CandidateFactory, planned_interview
 from notifications import services as scheduling
 from notifications.models import OutgoingEmail
@@ -147,7 +146,7 @@ def test_rescheduling_to_the_same_time_and_panel_sends_nothing(send_now, alice):
 
 def test_only_a_scheduled_interview_moves(alice):
     interview = schedule([alice])
-    services.start_interview(interview=interview)
+    scoring_services.start_interview(interview=interview)
     with pytest.raises(ValidationError, match="in progress: only a scheduled interview"):
         scheduling.reschedule_interview(
             interview=interview, scheduled_at=START, interviewers=[alice]

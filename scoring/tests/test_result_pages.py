@@ -12,10 +12,11 @@ from interviews.models import Candidate, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.models import Topic
 from questions.tests.factories import QuestionFactory, TopicFactory
-from scoring import services
+from scoring import results, services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
 from scoring.jinja import render_partial
+from scoring.models import CandidateResult, TopicMean
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -123,17 +124,22 @@ def test_compare_paginates(client, hiring_manager, alice):
 
 # Two sizes on either side of a page (the page counts and reads one page only).
 @pytest.mark.parametrize("size", [3, PER_PAGE + 2])
+@pytest.mark.parametrize("sort", ["-median", "-topic"])
 def test_compare_queries_do_not_grow_with_candidates(
-    client, hiring_manager, alice, bob, django_assert_num_queries, size
+    client, hiring_manager, alice, bob, django_assert_num_queries, size, sort
 ):
     first = run_interview([alice, bob], [3, 2], [3, 2])
     for _ in range(size - 1):
         run_interview([alice, bob], [3, 2], [3, 2], question_set=first.question_set)
+    topic = first.questions.order_by("position").first().topic_id
     client.force_login(hiring_manager)
     # session, user, permissions, sets, the set last scheduled (none is named), topics,
-    # roles, count, the page's results … and the session's save, which keeps it alive (3)
-    with django_assert_num_queries(12):
-        response = client.get(reverse("compare"), {"sort": "-median"})
+    # roles, count, the page's results (a topic's: the page's walk, then its rows) … and
+    # the session's save, which keeps it alive (3)
+    with django_assert_num_queries(13 if sort == "-topic" else 12):
+        response = client.get(
+            reverse("compare"), {"sort": sort.replace("topic", f"topic-{topic}")}
+        )
     assert response.context["page"].paginator.count == size
 
 
@@ -695,3 +701,56 @@ def test_compare_columns_are_the_topics_some_interview_asked_in_order(
     client.force_login(hiring_manager)
     response = client.get(reverse("compare"), {"set": question_set.slug})
     assert response.context["comparison"].topics == [second.topic, first.topic]
+
+
+@pytest.mark.parametrize("hidden", [False, True])
+@pytest.mark.parametrize("sort", ["topic", "-topic"])
+def test_paging_by_a_topic_shows_every_result_once_in_the_csvs_order(
+    client, hiring_manager, alice, sort, hidden
+):
+    """The page walks the topic's means from their index, then the results without one; the
+    CSV sorts every row: both give one order, across pages, ties by name (code while names
+    are hidden) and candidate, with the filters applied."""
+    interview = planned_interview(interviewers=[alice], questions=1)
+    question_set, topic = interview.question_set, interview.questions.get().topic
+    question_set.hide_names_until_decided = hidden
+    question_set.save()
+    other = TopicFactory()
+    stored = []
+    for number in range(2 * PER_PAGE + 12):
+        candidate = CandidateFactory(name=f"Name {number % 9}")
+        means = {}
+        if number < 2 * PER_PAGE - 2:
+            means[f"topic_{topic.pk}"] = (number % 7) / 2
+        means[f"topic_{other.pk}"] = 1.0
+        result = CandidateResult.objects.create(
+            candidate=candidate,
+            question_set=question_set,
+            name=candidate.name,
+            role_applied_for="Backend" if number % 5 else "Data",
+            scorecard_count=0,
+            strong_no=0,
+            no=0,
+            yes=0,
+            strong_yes=0,
+            net_votes=0,
+            split_decision=False,
+            disagreement=False,
+            any_completed=number % 4 > 0,
+            topic_means=means,
+        )
+        stored.extend(results.topic_mean_rows(result))
+    TopicMean.objects.bulk_create(stored)
+    client.force_login(hiring_manager)
+    query = {"set": question_set.slug, "sort": sort.replace("topic", f"topic-{topic.pk}")}
+    # 63 results on 3 pages (48 with a mean: the second page ends past them, the third
+    # starts there), and 37 on 2 with the filters.
+    for filters, pages in [({}, 3), ({"role": "Backend", "status": "completed"}, 2)]:
+        shown = []
+        for number in range(1, pages + 1):
+            response = client.get(reverse("compare"), {**query, **filters, "page": number})
+            shown.extend(result.candidate_id for result in response.context["page"])
+        assert response.context["page"].paginator.num_pages == pages
+        expected = [result.candidate_id for result in response.context["comparison"].results()]
+        assert shown == expected
+        assert len(set(shown)) == len(shown) == response.context["page"].paginator.count

@@ -11,7 +11,7 @@ from api.models import create_token
 from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
 from scoring import services
-from scoring.models import CandidateResult, Recommendation
+from scoring.models import CandidateResult, Recommendation, TopicMean
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -134,8 +134,9 @@ def test_the_result_carries_the_candidate_name_and_role_through_edits_and_erasur
     client, alice, hiring_manager
 ):
     """Compare sorts and filters by the name and role stored on the result: every way of
-    changing them stores them again."""
+    changing them stores them again, with the topic means' rows, which sort by name too."""
     interview = planned_interview(interviewers=[alice])
+    write_scorecard(interview, alice, 3, summary="Seen.")
     candidate = interview.candidate
     result = result_of(interview)
     assert (result.name, result.role_applied_for) == (
@@ -151,6 +152,7 @@ def test_the_result_carries_the_candidate_name_and_role_through_edits_and_erasur
     assert response.status_code == 302
     result = result_of(interview)
     assert (result.name, result.role_applied_for) == ("Zoë Renamed", "SRE")
+    assert {name for _, name, _ in topic_mean_rows(interview)} == {"Zoë Renamed"}
     check_results()
 
     _, secret = create_token(user=hiring_manager, name="test", can_write=True)
@@ -234,3 +236,114 @@ def test_the_result_carries_the_standing_decision_on_every_set_of_the_loop(
     )
     call_command("recompute_results")
     assert decisions() == [None, None]
+
+
+def statuses(interview):
+    result = result_of(interview)
+    return {
+        status
+        for status in ("scheduled", "in_progress", "completed", "cancelled")
+        if getattr(result, f"any_{status}")
+    }
+
+
+def test_the_result_says_which_statuses_the_candidates_interviews_have(alice, bob, client):
+    interview = planned_interview(interviewers=[alice, bob], questions=2)
+    assert statuses(interview) == {"scheduled"}
+    # A second interview of the loop on the same set, cancelled before it starts.
+    again = planned_interview(
+        interviewers=[alice], candidate=interview.candidate, question_set=interview.question_set
+    )
+    scheduling.cancel_interview(interview=again)
+    assert statuses(interview) == {"scheduled", "cancelled"}
+    check_results()
+
+    client.force_login(alice)
+    client.post(reverse("start_interview", args=[interview.pk]))
+    assert statuses(interview) == {"in_progress", "cancelled"}
+    check_results()
+
+    write_scorecard(interview, alice, 3, summary="Seen.")
+    assert statuses(interview) == {"in_progress", "cancelled"}
+    # The last of the panel submits: the interview completes.
+    write_scorecard(interview, bob, 3, summary="Seen.")
+    assert statuses(interview) == {"completed", "cancelled"}
+    check_results()
+
+
+def test_check_reports_a_stale_status_and_recompute_mends_it(alice, capsys):
+    interview = planned_interview(interviewers=[alice])
+    CandidateResult.objects.update(any_scheduled=False, any_completed=True)
+    with pytest.raises(CommandError, match=r"^2 stored result\(s\) differ"):
+        check_results()
+    pk, set_pk = interview.candidate_id, interview.question_set_id
+    assert capsys.readouterr().err.splitlines() == [
+        f"candidate {pk}, set {set_pk}: any_scheduled is False, not True",
+        f"candidate {pk}, set {set_pk}: any_completed is True, not False",
+    ]
+    call_command("recompute_results")
+    assert statuses(interview) == {"scheduled"}
+    check_results()
+
+
+def topic_mean_rows(interview):
+    return {
+        (row.topic_id, row.name, row.mean)
+        for row in TopicMean.objects.filter(
+            result=result_of(interview),
+            question_set=interview.question_set,
+            candidate=interview.candidate,
+        )
+    }
+
+
+def test_the_topic_means_are_stored_as_rows_too_and_follow_every_change(alice, bob):
+    interview = planned_interview(interviewers=[alice, bob], questions=2)
+    first, second = interview.questions.order_by("position")
+    assert first.topic_id != second.topic_id
+    assert topic_mean_rows(interview) == set()
+    alices = write_scorecard(interview, alice, [4, 2], summary="Seen.")
+    name = interview.candidate.name
+    assert topic_mean_rows(interview) == {
+        (first.topic_id, name, 4.0),
+        (second.topic_id, name, 2.0),
+    }
+    write_scorecard(interview, bob, [2, None], summary="Seen.")
+    assert topic_mean_rows(interview) == {
+        (first.topic_id, name, 3.0),
+        (second.topic_id, name, 2.0),
+    }
+    services.amend_scorecard(
+        scorecard=alices,
+        author=alice,
+        reason="Re-read my notes.",
+        recommendation=Recommendation.YES,
+        summary="Seen.",
+        answers={first.pk: (4, ""), second.pk: (None, "")},
+    )
+    # Nobody rated the second topic any more: its row goes.
+    assert topic_mean_rows(interview) == {(first.topic_id, name, 3.0)}
+    check_results()
+
+
+def test_check_reports_stale_topic_mean_rows_and_recompute_mends_them(alice, capsys):
+    interview = planned_interview(interviewers=[alice], questions=1)
+    write_scorecard(interview, alice, 3, summary="Seen.")
+    (topic,) = {row[0] for row in topic_mean_rows(interview)}
+    TopicMean.objects.update(mean=1.0)
+    with pytest.raises(CommandError, match=r"^1 stored result\(s\) differ"):
+        check_results()
+    pk, set_pk = interview.candidate_id, interview.question_set_id
+    name = interview.candidate.name
+    assert capsys.readouterr().err == (
+        f"candidate {pk}, set {set_pk}: topic mean rows are "
+        f"[({topic}, {set_pk}, {pk}, {name!r}, 1.0)], "
+        f"not [({topic}, {set_pk}, {pk}, {name!r}, 3.0)]\n"
+    )
+    call_command("recompute_results")
+    assert topic_mean_rows(interview) == {(topic, name, 3.0)}
+    TopicMean.objects.all().delete()
+    with pytest.raises(CommandError):
+        check_results()
+    call_command("recompute_results")
+    check_results()

@@ -78,7 +78,7 @@ def start_interview(request, pk):
     with transaction.atomic():
         scorecard = services.existing_scorecard(interview=interview, interviewer=request.user)
         if interview.is_open and not (scorecard and scorecard.is_submitted):
-            interview_services.start_interview(interview=interview)
+            services.start_interview(interview=interview)
             services.scorecard_for(interview=interview, interviewer=request.user)
     return redirect("live_interview", pk=interview.pk)
 

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from config import roles
-from interviews import services as interview_services
 from interviews.models import Candidate, Interview
 from notifications import services as scheduling
 from notifications.models import OutgoingEmail
@@ -176,7 +175,7 @@ class Command(BaseCommand):
                 continue
             if status == "scheduled":
                 continue
-            interview_services.start_interview(interview=interview)
+            scoring_services.start_interview(interview=interview)
             for interviewer, ability in zip(interviewers, abilities, strict=True):
                 # In the interview still running, bob has rated only part of it so far.
                 submit = status == "completed" or interviewer == users["alice"]
