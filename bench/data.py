@@ -139,6 +139,7 @@ def generate(size: int, *, seed: int = 10) -> dict:
     graded = writer.graded
     if writer.shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
+    results.store_result_counts()
     # Calibration's and question analytics' sums, from the tallies and decisions written.
     sums.recompute_sums()
     return {

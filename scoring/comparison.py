@@ -32,7 +32,7 @@ from questions.models import QuestionSet
 
 from . import debrief, selectors
 from .calibration import RECOMMENDATION_COLOURS
-from .models import CandidateResult, Decision, Recommendation, Score, TopicMean
+from .models import CandidateResult, Decision, Recommendation, Score, SetResultCount, TopicMean
 from .templatetags.scoring import score
 
 
@@ -145,6 +145,16 @@ class Comparison:
             conditions &= Q(**{f"{through}decision": self.decision})
         return conditions
 
+    def count(self) -> int:
+        """How many stored results pass the filters: stored for the whole set, counted when
+        some filter is chosen."""
+        if self.question_set is None:
+            return 0
+        if self.status or self.role or self.decision:
+            return self.matching().count()
+        counted = SetResultCount.objects.filter(question_set=self.question_set)
+        return counted.values_list("results", flat=True).first() or 0
+
     def order(self) -> list:
         """The chosen order of stored results, ties broken by name (code while names are
         hidden) and then by candidate."""
@@ -177,10 +187,10 @@ class Comparison:
         shown columns' order (`shown_means`) and its recommendation tally drawn as a bar
         (`tally`)."""
         if self.sort.removeprefix("-").startswith("topic-"):
-            page = paginate(request, TopicOrder(self))
+            page = paginate(request, TopicOrder(self), count=self.count())
             shown = page.object_list
         else:
-            page = paginate(request, self.matching())
+            page = paginate(request, self.matching(), count=self.count())
             shown = page.object_list.values("pk")
         # Whether each loop is ready is read for the page's rows alone: asked with the
         # sorting of the whole set, PostgreSQL planned it for every candidate (hashing all
@@ -234,7 +244,8 @@ class Comparison:
 
 class TopicOrder:
     """The stored results that pass compare's filters in the order of their mean on a topic
-    (`Comparison.order`), as the primary keys the paginator slices: those with a mean walked
+    (`Comparison.order`), as the primary keys the paginator slices (told their count, from
+    `Comparison.count`): those with a mean walked
     in order from the topic means' index (TopicMean) until the page is full, then those
     without one, by name. Sorting every result by its JSON instead read them all (20× the
     login page at 50,000 candidates)."""
@@ -249,14 +260,11 @@ class TopicOrder:
         )
         mean = F("mean").desc() if comparison.sort.startswith("-") else F("mean").asc()
         by_name = "candidate__code" if comparison.hides_names else "name"
-        self.means = means.order_by(mean, by_name, "candidate")
+        self.means = means.order_by(mean, by_name, "candidate_id")
         has_mean = Exists(TopicMean.objects.filter(result=OuterRef("pk"), topic=topic))
         self.without_mean = (
             comparison.matching().filter(~has_mean).order_by(by_name, "candidate_id")
         )
-
-    def count(self) -> int:
-        return self.comparison.matching().count()
 
     def __getitem__(self, window: slice) -> list[int]:
         start, stop = window.start, window.stop

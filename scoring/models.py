@@ -339,10 +339,15 @@ class CandidateResult(models.Model):
             ),
         ]
         # Compare's sorts end with the name and the candidate, to be total; its role filter's
-        # choices are read from the roles index.
+        # choices are read from the roles index, which holds every other filter's column
+        # too, so that a filtered count reads that index alone.
         indexes = [
             models.Index(fields=["question_set", "name", "candidate"], name="result_by_name"),
-            models.Index(fields=["question_set", "role_applied_for"], name="result_by_role"),
+            models.Index(
+                fields=["question_set", "role_applied_for", "decision"]
+                + ["any_scheduled", "any_in_progress", "any_completed", "any_cancelled"],
+                name="result_by_role_and_filters",
+            ),
             models.Index(fields=["question_set", "decision"], name="result_by_decision"),
             *(
                 models.Index(fields=["question_set", column], name=f"result_by_{column}")
@@ -364,6 +369,21 @@ class CandidateResult(models.Model):
     def has_status(status: str) -> Q:
         """The results of candidates with an interview in the set with this status."""
         return Q(**{f"any_{status}": True})
+
+
+class SetResultCount(models.Model):
+    """How many stored results a question set has: what compare shows and pages by when
+    nothing is filtered, read instead of counting the rows (50,000 of them took 3.5 ms of
+    every view). `results.refresh_result` adds or takes one as it stores or removes a result;
+    `recompute_results` checks and rebuilds them."""
+
+    question_set = models.OneToOneField(
+        "questions.QuestionSet", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    results = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.results} results on set #{self.question_set_id}"
 
 
 class TopicMean(models.Model):

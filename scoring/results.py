@@ -5,7 +5,8 @@ Results: a scorecard's score and coverage are stored on it when it is submitted 
 (`store_results`), as nothing else can change them. A candidate's result on a question set
 is stored as a CandidateResult row (`refresh_result`) from the moment an interview in the
 set is scheduled, afresh whenever a scorecard is submitted or amended, a decision recorded
-or reopened, an interview started, completed or cancelled, or a candidate erased; result pages read those rows;
+or reopened, an interview started, completed or cancelled, or a candidate erased; result
+pages read those rows, and compare each set's count of them (`SetResultCount`);
 `recompute_results` rebuilds or checks them. The arithmetic is described in `selectors`.
 
 Tallies of submitted answers are stored so that calibration and question analytics read a
@@ -24,7 +25,7 @@ import statistics
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
@@ -40,6 +41,7 @@ from .models import (
     Rating,
     Recommendation,
     Scorecard,
+    SetResultCount,
     StoredInterval,
     TopicMean,
 )
@@ -212,17 +214,46 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
         candidate_id=candidate_id, question_set_id=question_set_id
     )
     if fresh is None:
-        stored.delete()
+        _, deleted = stored.delete()
+        if deleted.get(CandidateResult._meta.label):
+            _count_results(question_set_id, -1)
         return None
     fresh.pk = stored.values_list("pk", flat=True).first()
     if fresh.pk is None:
         fresh.save(force_insert=True)
+        _count_results(question_set_id, 1)
     else:
         values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
         stored.update(**values, updated_at=timezone.now())
         TopicMean.objects.filter(result=fresh.pk).delete()
     TopicMean.objects.bulk_create(topic_mean_rows(fresh))
     return fresh
+
+
+def _count_results(question_set_id: int, change: int) -> None:
+    """Add `change` to the set's count of results (SetResultCount), from 0 if it has none."""
+    counts = SetResultCount.objects.filter(question_set_id=question_set_id)
+    if not counts.update(results=F("results") + change):
+        # Its first result: the row is made (once, however many add one at a time).
+        SetResultCount.objects.bulk_create(
+            [SetResultCount(question_set_id=question_set_id, results=0)], ignore_conflicts=True
+        )
+        counts.update(results=F("results") + change)
+
+
+def store_result_counts() -> None:
+    """Store each set's count of results afresh (SetResultCount), from the stored results."""
+    counted = (
+        CandidateResult.objects.order_by()
+        .values_list("question_set")
+        .annotate(results=Count("pk"))
+        .values_list("question_set", "results")
+    )
+    SetResultCount.objects.all().delete()
+    SetResultCount.objects.bulk_create(
+        SetResultCount(question_set_id=question_set, results=results)
+        for question_set, results in counted
+    )
 
 
 def topic_mean_rows(result: CandidateResult) -> list[TopicMean]:
@@ -324,6 +355,16 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
                 f"candidate {key[0]}, set {key[1]}: topic mean rows are {sorted(found)!r}, "
                 f"not {sorted(expected)!r}"
             )
+    counted = dict(SetResultCount.objects.values_list("question_set", "results"))
+    expected = {}
+    for _, question_set in fresh:
+        expected[question_set] = expected.get(question_set, 0) + 1
+    for question_set in sorted(counted.keys() | expected.keys()):
+        if counted.get(question_set, 0) != expected.get(question_set, 0):
+            differences.append(
+                f"set {question_set}: {counted.get(question_set, 0)} results counted, "
+                f"not {expected.get(question_set, 0)}"
+            )
     if not check and differences:
         with transaction.atomic():
             CandidateResult.objects.all().delete()
@@ -332,6 +373,7 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
                 (row for result in created for row in topic_mean_rows(result)),
                 batch_size=batch_size,
             )
+            store_result_counts()
     return differences
 
 

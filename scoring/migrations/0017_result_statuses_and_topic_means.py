@@ -142,4 +142,20 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(store_statuses_and_topic_means, migrations.RunPython.noop),
+        migrations.RemoveIndex(model_name="candidateresult", name="result_by_role"),
+        migrations.AddIndex(
+            model_name="candidateresult",
+            index=models.Index(
+                fields=[
+                    "question_set",
+                    "role_applied_for",
+                    "decision",
+                    "any_scheduled",
+                    "any_in_progress",
+                    "any_completed",
+                    "any_cancelled",
+                ],
+                name="result_by_role_and_filters",
+            ),
+        ),
     ]

@@ -741,6 +741,7 @@ def test_paging_by_a_topic_shows_every_result_once_in_the_csvs_order(
         )
         stored.extend(results.topic_mean_rows(result))
     TopicMean.objects.bulk_create(stored)
+    results.store_result_counts()
     client.force_login(hiring_manager)
     query = {"set": question_set.slug, "sort": sort.replace("topic", f"topic-{topic.pk}")}
     # 63 results on 3 pages (48 with a mean: the second page ends past them, the third

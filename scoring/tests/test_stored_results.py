@@ -8,10 +8,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from api.models import create_token
+from interviews.models import Interview
 from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
-from scoring import services
-from scoring.models import CandidateResult, Recommendation, TopicMean
+from scoring import results, services
+from scoring.models import CandidateResult, Recommendation, SetResultCount, TopicMean
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -346,4 +347,28 @@ def test_check_reports_stale_topic_mean_rows_and_recompute_mends_them(alice, cap
     with pytest.raises(CommandError):
         check_results()
     call_command("recompute_results")
+    check_results()
+
+
+def test_each_set_counts_its_results_as_they_come_and_go(alice, capsys):
+    first = planned_interview(interviewers=[alice])
+    question_set = first.question_set
+    second = planned_interview(interviewers=[alice], question_set=question_set)
+    # Another interview of a candidate with a result already: still one result each.
+    planned_interview(interviewers=[alice], candidate=first.candidate, question_set=question_set)
+    counted = SetResultCount.objects.filter(question_set=question_set)
+    assert counted.get().results == 2
+    check_results()
+
+    Interview.objects.filter(pk=second.pk).delete()
+    results.refresh_result(candidate_id=second.candidate_id, question_set_id=question_set.pk)
+    assert counted.get().results == 1
+    check_results()
+
+    counted.update(results=7)
+    with pytest.raises(CommandError, match=r"^1 stored result\(s\) differ"):
+        check_results()
+    assert capsys.readouterr().err == f"set {question_set.pk}: 7 results counted, not 1\n"
+    call_command("recompute_results")
+    assert counted.get().results == 1
     check_results()
