@@ -79,9 +79,11 @@ COINCIDENCES = [f"c{row}{column}" for row in SCORES for column in SCORES]
 AGREEMENT_KEY = ["question_set_id", "stage", "span", "day", "topic_id", "question_id"]
 
 
-def _day(moment: datetime.datetime) -> datetime.date:
-    # The day as the filters' `scheduled_at__date` reads it, in the site's time zone.
-    return timezone.localtime(moment).date()
+def _day(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.date:
+    """The day as the filters' `scheduled_at__date` reads it, in the site's time zone
+    (`zone`: timezone.get_current_timezone(), looked up once, not for each of a million
+    rows)."""
+    return timezone.localtime(moment, zone).date()
 
 
 def _month(day: datetime.date) -> datetime.date:
@@ -176,6 +178,7 @@ def fresh_sums(scorecards: QuerySet[Scorecard]) -> dict[tuple, dict]:
     # The drift and decision figures of each scorecard on its own.
     debriefs = debrief_calibration(scorecards, by="pk")
     sums = {}
+    zone = timezone.get_current_timezone()
     for (
         pk,
         interviewer,
@@ -207,7 +210,7 @@ def fresh_sums(scorecards: QuerySet[Scorecard]) -> dict[tuple, dict]:
             one[name] = getattr(figures, name)
         one["decided"], one["agreed"] = figures.decided, figures.agreed
         one["score_move_sum"] = figures.score_move_sum
-        key = (interviewer, set_, stage, Span.DAY.value, _day(scheduled))
+        key = (interviewer, set_, stage, Span.DAY.value, _day(scheduled, zone))
         _add(sums.setdefault(key, _empty()), one)
     return sums
 
@@ -244,9 +247,10 @@ def fresh_agreement_sums(interviews: QuerySet[Interview]) -> dict[tuple, dict]:
     rows = [row for row, usable in zip(rows, pairable, strict=True) if usable]
     matrices = unit_coincidences(counts[pairable]) if rows else []
     sums = {}
+    zone = timezone.get_current_timezone()
     for row, matrix in zip(rows, matrices, strict=True):
         set_, stage, scheduled, topic, question = row[:5]
-        key = (set_, stage, Span.DAY.value, _day(scheduled), topic, question or 0)
+        key = (set_, stage, Span.DAY.value, _day(scheduled, zone), topic, question or 0)
         item = sums.setdefault(key, {"units": 0, "coincidences": np.zeros_like(matrix)})
         item["units"] += 1
         item["coincidences"] += matrix
@@ -316,7 +320,8 @@ def refresh_calibration(*, candidate_id: int) -> set[tuple[int, datetime.date]]:
         .order_by("pk")
         .values_list("pk")
     )
-    days = {(set_, stage, _day(scheduled)) for _, set_, stage, scheduled in interviews}
+    zone = timezone.get_current_timezone()
+    days = {(set_, stage, _day(scheduled, zone)) for _, set_, stage, scheduled in interviews}
     interviewers = set(
         Scorecard.objects.counted()
         .filter(interview__candidate=candidate_id)

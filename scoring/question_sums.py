@@ -38,6 +38,7 @@ from .calibration import (
     question_flags,
 )
 from .calibration_sums import (
+    _day,
     _digest,
     _fingerprint,
     _key_q,
@@ -60,10 +61,6 @@ QUESTION_FIELDS = [*COUNTS, *FLOATS, "first_asked", "last_asked"]
 QUESTION_KEY = ["question_set_id", "question_id", "version", "span", "day"]
 POINT_FIELDS = ["answers", "covered", "partial"]
 POINT_KEY = ["question_set_id", "question_id", "position", "span", "day"]
-
-
-def _day(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date()
 
 
 def window_start(days: int, *, now=None) -> datetime.date:
@@ -132,9 +129,10 @@ def fresh_question_sums(interviews: QuerySet[Interview]) -> tuple[dict, dict]:
             rated_in[row[0]] = rated_in.get(row[0], 0) + rated
             total_in[row[0]] = total_in.get(row[0], 0) + total
     sums, seen = {}, set()
+    zone = timezone.get_current_timezone()
     for row in rows:
         interview, set_, candidate, scheduled, question, version = row[:6]
-        day = _day(scheduled)
+        day = _day(scheduled, zone)
         if interview not in seen:
             seen.add(interview)
             _add(
@@ -174,7 +172,7 @@ def fresh_question_sums(interviews: QuerySet[Interview]) -> tuple[dict, dict]:
         )
     ):
         item = points.setdefault(
-            (set_, question, position, Span.DAY.value, _day(scheduled)),
+            (set_, question, position, Span.DAY.value, _day(scheduled, zone)),
             dict.fromkeys(POINT_FIELDS, 0),
         )
         for name, count in zip(POINT_FIELDS, counts, strict=True):
