@@ -141,7 +141,6 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(store_statuses_and_topic_means, migrations.RunPython.noop),
         migrations.RemoveIndex(model_name="candidateresult", name="result_by_role"),
         migrations.AddIndex(
             model_name="candidateresult",
@@ -158,4 +157,7 @@ class Migration(migrations.Migration):
                 name="result_by_role_and_filters",
             ),
         ),
+        # Last: on PostgreSQL, an index cannot be built in the transaction after rows were
+        # written with deferred constraint checks pending.
+        migrations.RunPython(store_statuses_and_topic_means, migrations.RunPython.noop),
     ]

@@ -13,6 +13,7 @@ from notifications import services as scheduling
 from notifications.models import OutgoingEmail
 from questions.models import QuestionSet
 from scoring import services as scoring_services
+from scoring import sums
 from scoring.models import (
     Amendment,
     Debrief,
@@ -99,6 +100,10 @@ class Command(BaseCommand):
                 )
             # Invitations to the demo users would only flood the console.
             OutgoingEmail.objects.filter(kind=OutgoingEmail.Kind.INVITATION, sent_at=None).delete()
+            # The times were moved back after the scorecards were summed (when each was
+            # submitted, and how long after its interview): the sums are made again from
+            # them. Nothing is written when they are right, as on a second run.
+            sums.recompute_sums()
         self.stdout.write("Demo logins (password for each: demo):")
         for username, _, role in DEMO_USERS:
             self.stdout.write(f"  {username:<8} {role or 'Superuser'}")
