@@ -155,6 +155,12 @@ class Comparison:
         counted = SetResultCount.objects.filter(question_set=self.question_set)
         return counted.values_list("results", flat=True).first() or 0
 
+    @property
+    def sorted_topic(self) -> int | None:
+        """The pk of the topic the results are sorted by, if they are."""
+        key = self.sort.removeprefix("-")
+        return int(key.removeprefix("topic-")) if key.startswith("topic-") else None
+
     def order(self) -> list:
         """The chosen order of stored results, ties broken by name (code while names are
         hidden) and then by candidate."""
@@ -186,7 +192,7 @@ class Comparison:
         is ready (`loop_ready`), its candidate's address (`url`), its topic means in the
         shown columns' order (`shown_means`) and its recommendation tally drawn as a bar
         (`tally`)."""
-        if self.sort.removeprefix("-").startswith("topic-"):
+        if self.sorted_topic:
             page = paginate(request, TopicOrder(self), count=self.count())
             shown = page.object_list
         else:
@@ -245,14 +251,12 @@ class Comparison:
 class TopicOrder:
     """The stored results that pass compare's filters in the order of their mean on a topic
     (`Comparison.order`), as the primary keys the paginator slices (told their count, from
-    `Comparison.count`): those with a mean walked
-    in order from the topic means' index (TopicMean) until the page is full, then those
-    without one, by name. Sorting every result by its JSON instead read them all (20× the
-    login page at 50,000 candidates)."""
+    `Comparison.count`): those with a mean walked in order from the topic means' index
+    (TopicMean) until the page is full, then those without one, by name. Sorting every
+    result by its JSON instead read them all (20× the login page at 50,000 candidates)."""
 
     def __init__(self, comparison: Comparison):
-        self.comparison = comparison
-        topic = int(comparison.sort.removeprefix("-").removeprefix("topic-"))
+        topic = comparison.sorted_topic
         means = TopicMean.objects.filter(
             comparison.filters(through="result__"),
             question_set=comparison.question_set,
