@@ -21,6 +21,7 @@ new digests, and the first page to ask computes them from the scorecards (the fu
 scoring/calibration.py, which stay the reference computation)."""
 
 import datetime
+import functools
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -79,10 +80,11 @@ COINCIDENCES = [f"c{row}{column}" for row in SCORES for column in SCORES]
 AGREEMENT_KEY = ["question_set_id", "stage", "span", "day", "topic_id", "question_id"]
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.date:
     """The day as the filters' `scheduled_at__date` reads it, in the site's time zone
     (`zone`: timezone.get_current_timezone(), looked up once, not for each of a million
-    rows)."""
+    rows). Kept for the last moments asked: an interview's rows come one after another."""
     return timezone.localtime(moment, zone).date()
 
 
@@ -407,14 +409,21 @@ def _store(model, fields, keys, sums: dict[tuple, dict], row_key=None) -> None:
     model.objects.bulk_create(_rows(model, sums, row_key))
 
 
-def fresh_calibration() -> tuple[dict[tuple, dict], dict[tuple, dict]]:
-    """Every calibration and agreement row, day and month, computed afresh."""
-    days = fresh_sums(Scorecard.objects.all())
-    agreement_days = fresh_agreement_sums(Interview.objects.all())
-    return (
-        {**days, **month_sums(days)},
-        {**agreement_days, **agreement_month_sums(agreement_days)},
-    )
+def add_calibration(total: dict[tuple, dict], more: dict[tuple, dict]) -> None:
+    """Add the calibration day rows `more` (of other scorecards) into `total`."""
+    for key, one in more.items():
+        _add(total.setdefault(key, _empty()), one)
+
+
+def add_agreement(total: dict[tuple, dict], more: dict[tuple, dict]) -> None:
+    """Add the agreement day rows `more` (of other interviews) into `total`."""
+    for key, item in more.items():
+        if key not in total:
+            total[key] = {"units": 0, "coincidences": [0.0] * len(item["coincidences"])}
+        total[key]["units"] += item["units"]
+        total[key]["coincidences"] = [
+            a + b for a, b in zip(total[key]["coincidences"], item["coincidences"], strict=True)
+        ]
 
 
 def _question_key(key: tuple) -> tuple:
@@ -429,14 +438,20 @@ def _close(stored, fresh) -> bool:
     return stored == fresh
 
 
-def recompute_calibration(*, check: bool = False) -> list[str]:
-    """Compare every stored calibration and agreement sum with a fresh computation and
-    return the differences in words; unless `check`, also store the fresh sums."""
-    sums, agreement = fresh_calibration()
+def recompute_calibration(days: dict, agreement_days: dict, *, check: bool) -> list[str]:
+    """Compare every stored calibration and agreement sum with the fresh day rows (of every
+    interview) and their months, and return the differences in words; unless `check`, also
+    store the fresh sums."""
     return recompute(
         (
-            ("calibration", CalibrationSum, KEY, sums, None),
-            ("agreement", AgreementSum, AGREEMENT_KEY, agreement, None),
+            ("calibration", CalibrationSum, KEY, {**days, **month_sums(days)}, None),
+            (
+                "agreement",
+                AgreementSum,
+                AGREEMENT_KEY,
+                {**agreement_days, **agreement_month_sums(agreement_days)},
+                None,
+            ),
         ),
         check=check,
     )

@@ -17,7 +17,7 @@ first day, computed on a miss by calibration.leak_figures."""
 import datetime
 
 from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.utils import timezone
 
 from interviews.models import Interview
@@ -160,23 +160,23 @@ def fresh_question_sums(interviews: QuerySet[Interview]) -> tuple[dict, dict]:
         _add(sums.setdefault((set_, question, version, Span.DAY.value, day), _empty()), one)
 
     points = {}
-    for set_, scheduled, question, position, *counts in (
+    for set_, question, position, day, *counts in (
         PointTally.objects.filter(interview__in=interviews)
-        .order_by("pk")
+        .annotate(day=TruncDate("interview__scheduled_at"))
+        .values("interview__question_set", "question", "position", "day")
+        .annotate(**{f"summed_{name}": Sum(name) for name in POINT_FIELDS})
+        .order_by()
         .values_list(
             "interview__question_set",
-            "interview__scheduled_at",
             "question",
             "position",
-            *POINT_FIELDS,
+            "day",
+            *(f"summed_{name}" for name in POINT_FIELDS),
         )
     ):
-        item = points.setdefault(
-            (set_, question, position, Span.DAY.value, _day(scheduled, zone)),
-            dict.fromkeys(POINT_FIELDS, 0),
+        points[set_, question, position, Span.DAY.value, day] = dict(
+            zip(POINT_FIELDS, counts, strict=True)
         )
-        for name, count in zip(POINT_FIELDS, counts, strict=True):
-            item[name] += count
     return sums, points
 
 
@@ -206,20 +206,32 @@ def month_sums(question_days: dict, point_days: dict) -> tuple[dict, dict]:
     return questions, points
 
 
-def fresh_all() -> tuple[dict, dict]:
-    questions, points = fresh_question_sums(Interview.objects.all())
+def add_days(total: tuple[dict, dict], more: tuple[dict, dict]) -> None:
+    """Add the question and point day rows `more` (of other candidates' interviews) into
+    `total`."""
+    for key, one in more[0].items():
+        _add(total[0].setdefault(key, _empty()), one)
+    for key, counts in more[1].items():
+        item = total[1].setdefault(key, dict.fromkeys(POINT_FIELDS, 0))
+        for name in POINT_FIELDS:
+            item[name] += counts[name]
+
+
+def recompute_questions(questions: dict, points: dict, *, check: bool) -> list[str]:
+    """Compare every stored question and point sum with the fresh day rows (of every
+    interview) and their months, and return the differences in words; unless `check`, also
+    store the fresh sums."""
     question_months, point_months = month_sums(questions, points)
-    return {**questions, **question_months}, {**points, **point_months}
-
-
-def recompute_questions(*, check: bool = False) -> list[str]:
-    """Compare every stored question and point sum with a fresh computation and return the
-    differences in words; unless `check`, also store the fresh sums."""
-    questions, points = fresh_all()
     return recompute(
         (
-            ("question", QuestionSum, QUESTION_KEY, questions, QUESTION_FIELDS),
-            ("point", PointSum, POINT_KEY, points, POINT_FIELDS),
+            (
+                "question",
+                QuestionSum,
+                QUESTION_KEY,
+                {**questions, **question_months},
+                QUESTION_FIELDS,
+            ),
+            ("point", PointSum, POINT_KEY, {**points, **point_months}, POINT_FIELDS),
         ),
         check=check,
     )

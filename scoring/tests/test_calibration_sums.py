@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from interviews.models import Interview
 from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
 from scoring import calibration, calibration_sums, services, sums
@@ -237,3 +238,31 @@ def test_intervals_are_read_under_the_sums_revisions_and_unused_ones_pruned(hist
     digests = set(StoredInterval.objects.values_list("digest", flat=True))
     assert digests & {"1" * 40, "2" * 40, "3" * 40} == {"1" * 40}
     assert len(digests - stored - {"1" * 40}) == 3
+
+
+def test_day_sums_of_candidates_apart_add_up_to_those_of_all(history, alice, bob, carol):
+    """The benchmark's generator adds up the day rows of batches of candidates."""
+    # A second interview on a day of the history's, in the other part: that day's rows add
+    # up figures from both.
+    shared_day = planned_interview(
+        interviewers=[alice, bob, carol],
+        question_set=history[0].question_set,
+        scheduled_at=history[3].scheduled_at,
+    )
+    write_scorecard(shared_day, alice, [2, 3, 3])
+    write_scorecard(shared_day, bob, [1, 2, 4], recommendation=Recommendation.NO)
+    write_scorecard(shared_day, carol, [4, 4, None])
+    parts = [[*history[:3], shared_day], history[3:]]
+
+    total = sums.DaySums()
+    apart = []
+    for part in parts:
+        days = sums.DaySums.of(Interview.objects.filter(pk__in=[i.pk for i in part]))
+        apart.append(days)
+        total.add(days)
+
+    for kind in ("calibration", "agreement", "questions", "points"):
+        assert getattr(apart[0], kind).keys() & getattr(apart[1], kind).keys(), kind
+    assert sums.recompute_sums(check=True, days=total) == []
+    # What check compares: one interview's sums fewer is found out.
+    assert sums.recompute_sums(check=True, days=apart[1]) != []
