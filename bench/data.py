@@ -10,26 +10,32 @@ live page.
 Written for size: rows get their ids here and go in as a few statements per 1,000
 candidates, `COPY` on PostgreSQL and one prepared INSERT on SQLite; the questions each
 interview asks are copied from the bank by the database itself. On PostgreSQL the load goes
-as pg_restore's does (`Writer.bulk_load`). What the app stores from submitted scorecards is
-computed by the app's own code, a batch at a time, so memory stays bounded: the tallies by
-`scoring.results.tally` over the rows as written, the results by `fresh_results` once the
-batch is in; only each answer's mark counts and each scorecard's mean score and coverage
-are summed here, as the rows are made. `scoring/tests/test_bench_data.py` checks all of it
-against a fresh computation (`recompute_results --check`).
+as pg_restore's does (`Writer.bulk_load`), a process per CPU writing batches side by side.
+What the app stores from submitted scorecards is computed by the app's own code, a batch at
+a time, so memory stays bounded: the tallies by `scoring.results.tally` over the rows as
+written, the results by `fresh_results` and the day rows of calibration's and question
+analytics' sums by `DaySums.of` once the batch is in (added up over the batches, they are
+stored with their months at the end); only each answer's mark counts and each scorecard's
+mean score and coverage are summed here, as the rows are made.
+`scoring/tests/test_bench_data.py` checks all of it against a fresh computation
+(`recompute_results --check`).
 """
 
 import csv
 import io
 import json
+import multiprocessing
+import os
 import random
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -44,7 +50,7 @@ from interviews.models import (
     InterviewQuestion,
 )
 from questions.models import AnswerPoint, Question, QuestionSet
-from scoring import results, selectors, sums, training
+from scoring import results, selectors, training
 from scoring.models import (
     Amendment,
     AnswerTally,
@@ -59,6 +65,7 @@ from scoring.models import (
     Scorecard,
     TopicMean,
 )
+from scoring.sums import DaySums, recompute_sums
 
 SET_SLUG = "junior-backend-developer"
 ROLES = ["Backend Developer", "Platform Engineer", "Data Engineer"]
@@ -78,9 +85,14 @@ COUNTED = {Mark.COVERED: 1, Mark.PARTIAL: 2, Mark.MISSED: 3}
 # them (they grow at their right edge, as the ids are handed out in order).
 FINDING = (
     "interviews_interview USING btree (candidate_id)",
+    "interviews_interviewquestion USING btree (interview_id)",
     "scoring_scorecard USING btree (interview_id)",
     "scoring_rating USING btree (scorecard_id)",
+    "scoring_answertally USING btree (interview_id)",
+    "scoring_pointtally USING btree (interview_id)",
 )
+# The most scorecards an interview gets: the three interviewers and a trainee's shadow.
+PANEL = len(INTERVIEWERS) + 1
 # The tables the bench fills in bulk, and hands out the ids of.
 LOADED = [
     Candidate,
@@ -98,10 +110,10 @@ LOADED = [
 ]
 
 
-def generate(size: int, *, seed: int = 10) -> dict:
+def generate(size: int, *, seed: int = 10, workers: int | None = None) -> dict:
     """Write the data for `size` candidates into an empty, migrated database and return what
-    the benchmark needs to address it (ids and names)."""
-    rng = random.Random(seed)
+    the benchmark needs to address it (ids and names). On PostgreSQL, outside a transaction,
+    `workers` processes (one per CPU by default) write the batches side by side."""
     call_command("loaddata", "-v", "0", "junior-backend-developer", "backend-developer")
     question_set = QuestionSet.objects.get(slug=SET_SLUG)
     questions = list(Question.objects.filter(question_set=question_set, is_active=True))
@@ -127,21 +139,31 @@ def generate(size: int, *, seed: int = 10) -> dict:
     live.interviewers.set(interviewers)
     InterviewQuestion.snapshot((live, position, q) for position, q in enumerate(questions, 1))
 
-    writer = Writer(size=size, start=start, question_set=question_set, questions=questions)
-    people = {"manager": manager, "interviewers": interviewers, "trainee": trainee}
+    writer = Writer(
+        size=size,
+        seed=seed,
+        start=start,
+        question_set=question_set,
+        questions=questions,
+        people={"manager": manager, "interviewers": interviewers, "trainee": trainee},
+    )
+    graded, shadowed, days = [], [], DaySums()
     with writer.bulk_load():
-        for first in range(0, size, BATCH):
-            with transaction.atomic():
-                numbers = range(first, min(size, first + BATCH))
-                writer.write_batch(rng, numbers, **people)
+        batches = writer.write_batches(workers or os.cpu_count() or 1)
+        for number, batch in enumerate(batches, 1):
+            if number & (number - 1) == 0:  # 1, 2, 4, 8…: as the tables double
+                writer.analyze()
+            graded += batch.graded
+            shadowed += batch.shadowed
+            days.add(batch.days)
         with transaction.atomic():
+            writer.start_batch(size)  # the ids after the last batch's
             writer.store_results([live_candidate.pk])
-    graded = writer.graded
-    if writer.shadowed:
-        training.qualify_shadows(interview=Interview.objects.get(pk=writer.shadowed[-1]))
+    if shadowed:
+        training.qualify_shadows(interview=Interview.objects.get(pk=shadowed[-1]))
     results.store_result_counts()
-    # Calibration's and question analytics' sums, from the tallies and decisions written.
-    sums.recompute_sums()
+    # Calibration's and question analytics' sums, added up from the batches', with months.
+    recompute_sums(days=days)
     return {
         "set": SET_SLUG,
         "role": ROLES[0],
@@ -152,7 +174,7 @@ def generate(size: int, *, seed: int = 10) -> dict:
         "curator": CURATOR,
         "set_id": question_set.pk,
         "live_question": live.questions.order_by("position").first().pk,
-        "answers": writer.answers,
+        "answers": Rating.objects.count(),
     }
 
 
@@ -165,26 +187,28 @@ def candidate_code(number: int) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
+@dataclass
+class Batch:
+    """What a written batch tells the generator: its graded and shadowed candidates and
+    interviews, and the day rows of the sums of its interviews."""
+
+    graded: list[int]
+    shadowed: list[int]
+    days: DaySums
+
+
 class Writer:
     """Writes the benchmark's rows a batch of candidates at a time, with ids it hands out
-    itself (counting on from the largest in each table), so that no row is read back."""
+    itself, so that no row is read back: each candidate has a slot of ids in each table
+    (`per_candidate` of them, counting on from the largest id there), so that batches can
+    be written in any order, side by side. A slot's ids a candidate does not use (the
+    shadow's scorecard of an interview without one) are left out."""
 
-    def __init__(self, *, size, start, question_set, questions):
+    def __init__(self, *, size, seed, start, question_set, questions, people):
+        self.size, self.seed, self.people = size, seed, people
         self.start, self.question_set, self.questions = start, question_set, questions
         # The interviews spread over the year, the last scorecard submitted by now.
         self.spacing = timedelta(days=360) / max(size, 1)
-        self.next_id = {
-            model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-            for model in (
-                Candidate,
-                Interview,
-                InterviewQuestion,
-                InterviewPoint,
-                Scorecard,
-                CandidateResult,
-            )
-        }
-        self.next_id[Rating] = (Rating.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
         versions = {q.pk: q.history.latest().history_id for q in questions}
         self.plan = [(q.pk, position, versions[q.pk]) for position, q in enumerate(questions, 1)]
         self.topic = {q.pk: q.topic_id for q in questions}
@@ -201,7 +225,19 @@ class Writer:
             offset += len(self.points[question.pk])
         self.total_weight = {q: sum(w for _, w in points) for q, points in self.points.items()}
         self.points_per_interview = offset
-        self.graded, self.shadowed, self.answers = [], [], 0
+        self.per_candidate = {
+            Candidate: 1,
+            Interview: 1,
+            InterviewQuestion: len(self.plan),
+            InterviewPoint: self.points_per_interview,
+            Scorecard: PANEL,
+            Rating: PANEL * len(self.plan),
+            CandidateResult: 1,
+        }
+        self.first_id = {
+            model: (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+            for model in self.per_candidate
+        }
         self.postgres = connection.vendor == "postgresql"
 
     # Writing rows.
@@ -254,6 +290,14 @@ class Writer:
             for sql in connection.ops.sequence_reset_sql(no_style(), LOADED):
                 cursor.execute(sql)
 
+    def analyze(self):
+        """On PostgreSQL, gather the loaded tables' statistics afresh, for the batches still
+        to come: planned as the empty tables they were, a batch's results read thousands of
+        times more rows than they need, more with each batch."""
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {', '.join(model._meta.db_table for model in LOADED)}")
+
     def copy(self, model, columns, rows):
         """Insert `rows` (tuples of `columns`' values) into the model's table: one COPY on
         PostgreSQL, one prepared INSERT run for every row on SQLite."""
@@ -273,17 +317,53 @@ class Writer:
                     f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", list(rows)
                 )
 
+    def start_batch(self, first):
+        """Hand out ids from the slots of the candidates numbered from `first` on."""
+        self.next_id = {
+            model: self.first_id[model] + first * count
+            for model, count in self.per_candidate.items()
+        }
+
     def ids(self, model, count):
         first = self.next_id[model]
         self.next_id[model] += count
         return range(first, first + count)
+
+    def write_batches(self, workers):
+        """Write every batch, `workers` at a time in processes of their own on PostgreSQL
+        outside a transaction (a test's keeps the rows from other connections), and yield
+        what each tells, in order."""
+        firsts = range(0, self.size, BATCH)
+        if workers == 1 or len(firsts) == 1 or not self.postgres or connection.in_atomic_block:
+            yield from map(self.write_batch, firsts)
+            return
+        # Each process opens its own connection: none may be shared across the fork.
+        connections.close_all()
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(workers, len(firsts)), _adopt, (self,)) as pool:
+            yield from pool.imap(_write_batch, firsts)
+
+    def write_batch(self, first):
+        """Write the batch of candidates numbered from `first`, with a random generator of
+        its own, in a transaction."""
+        with transaction.atomic():
+            if self.postgres:
+                # The load's setting is the session's: every process's own (bulk_load).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET session_replication_role = replica")
+            self.start_batch(first)
+            return self.write_rows(
+                random.Random(f"{self.seed} {first}"),
+                range(first, min(self.size, first + BATCH)),
+                **self.people,
+            )
 
     def when(self, moment):
         return connection.ops.adapt_datetimefield_value(moment)
 
     # One batch.
 
-    def write_batch(self, rng, numbers, *, manager, interviewers, trainee):
+    def write_rows(self, rng, numbers, *, manager, interviewers, trainee) -> Batch:
         start, now = self.start, self.when(timezone.now())
         candidate_ids = self.ids(Candidate, len(numbers))
         interview_ids = self.ids(Interview, len(numbers))
@@ -335,7 +415,6 @@ class Writer:
         submitted = [(pk, candidate, done) for pk, candidate, _, done in interviews if done]
         # Every 50th interview (the first at N = 8) is shadowed, if it was held.
         shadowed = {pk for pk, candidate, _, done in interviews if done and candidate % 50 == 8}
-        self.shadowed += sorted(shadowed)
         self.copy(
             Interview.interviewers.through,
             ["interview_id", "user_id"],
@@ -433,8 +512,6 @@ class Writer:
                 ]
                 scorecards.append(row)
                 loops.setdefault(candidate, []).append(row)
-        self.next_id[Rating] = rating_id
-        self.answers += len(ratings)
 
         sheet_tallies, answer_tallies, point_tallies = results.tally(
             sheets=counted["sheets"],
@@ -445,10 +522,9 @@ class Writer:
         )
         no_tallies = dict.fromkeys(results.SCORECARD_FIELDS, 0)  # a shadow's
         for candidate, rows in loops.items():
-            self.graded.append(candidate)
             opened = max(row[5] for row in rows)
             debriefs.append((candidate, self.when(opened), 1))
-            outcome = OUTCOMES[len(self.graded) % 3]
+            outcome = OUTCOMES[candidate % 3]
             if outcome:
                 decisions.append(
                     (candidate, outcome, "Decided in the debrief.", "", "", manager.pk)
@@ -511,6 +587,10 @@ class Writer:
                 [key, *fields],
                 [(pk, *tally.values()) for pk, tally in tallies.items()],
             )
+        days = DaySums.of(
+            Interview.objects.filter(pk__range=(interview_ids[0], interview_ids[-1]))
+        )
+        return Batch(graded=list(loops), shadowed=sorted(shadowed), days=days)
 
     def snapshot(self, interview_ids, first_asked, first_point):
         """Copy the plan's bank questions, points and anchors into the batch's interviews,
@@ -594,3 +674,16 @@ class Writer:
                 for row in results.topic_mean_rows(r)
             ],
         )
+
+
+# The writer a batch-writing process was given (Writer.write_batches).
+_writer = None
+
+
+def _adopt(writer):
+    global _writer
+    _writer = writer
+
+
+def _write_batch(first):
+    return _writer.write_batch(first)

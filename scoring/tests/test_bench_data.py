@@ -6,7 +6,8 @@ import math
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Avg, F
+from django.db import connection
+from django.db.models import Avg, F, Max
 
 from bench import data
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
@@ -74,7 +75,8 @@ def test_finished_loops_have_debriefs_most_decisions_and_some_amendments():
 
     graded = CandidateResult.objects.filter(scorecard_count__gt=0).count()
     assert Debrief.objects.count() == graded
-    assert Decision.objects.count() == round(graded * 2 / 3)
+    # Every third candidate (by id) is left undecided.
+    assert abs(Decision.objects.count() - graded * 2 / 3) <= 1
     amended = Amendment.objects.select_related("scorecard")
     assert amended.count() > 0
     for amendment in amended:
@@ -82,3 +84,23 @@ def test_finished_loops_have_debriefs_most_decisions_and_some_amendments():
         assert amendment.before["recommendation"] == amendment.scorecard.debrief_recommendation
         assert amendment.after["recommendation"] == amendment.scorecard.recommendation
         assert not Decision.objects.filter(candidate=amendment.scorecard.interview.candidate)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="processes write side by side on PostgreSQL"
+)
+@pytest.mark.django_db(transaction=True)
+def test_batches_written_side_by_side_add_up_to_the_same_data(monkeypatch):
+    monkeypatch.setattr(data, "BATCH", 20)
+    addresses = data.generate(70, seed=3, workers=2)
+
+    # Four batches, two processes: every stored result, tally and sum as a fresh computation.
+    call_command("recompute_results", "--check")
+    assert Candidate.objects.count() == CandidateResult.objects.count() == 70 + 1
+    graded = CandidateResult.objects.filter(scorecard_count__gt=0).count()
+    assert Scorecard.objects.counted().count() == 3 * graded
+    assert Debrief.objects.count() == graded
+    assert Rating.objects.count() == addresses["answers"]
+    # The ids of the slots, and the sequences set past them: the app adds rows after them.
+    candidate = Candidate.objects.create(name="After the bench")
+    assert candidate.pk > Candidate.objects.exclude(pk=candidate.pk).aggregate(m=Max("pk"))["m"]
