@@ -73,10 +73,14 @@ def test_the_asked_questions_and_marks_belong_together():
 def test_finished_loops_have_debriefs_most_decisions_and_some_amendments():
     data.generate(120, seed=3)
 
-    graded = CandidateResult.objects.filter(scorecard_count__gt=0).count()
-    assert Debrief.objects.count() == graded
-    # Every third candidate (by id) is left undecided.
-    assert abs(Decision.objects.count() - graded * 2 / 3) <= 1
+    graded = set(
+        CandidateResult.objects.filter(scorecard_count__gt=0).values_list("candidate", flat=True)
+    )
+    assert set(Debrief.objects.values_list("candidate", flat=True)) == graded
+    # Two in three decided: all but every third candidate (by id).
+    decided = set(Decision.objects.values_list("candidate", flat=True))
+    assert decided == {pk for pk in graded if pk % 3 != 2}
+    assert 0.6 < len(decided) / len(graded) < 0.73
     amended = Amendment.objects.select_related("scorecard")
     assert amended.count() > 0
     for amendment in amended:
