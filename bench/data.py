@@ -161,7 +161,7 @@ def generate(size: int, *, seed: int = 10, workers: int | None = None) -> dict:
             writer.store_results([live_candidate.pk])
     if shadowed:
         training.qualify_shadows(interview=Interview.objects.get(pk=shadowed[-1]))
-    results.store_result_counts()
+    results.store_result_groups()
     # Calibration's and question analytics' sums, added up from the batches', with months.
     recompute_sums(days=days)
     return {

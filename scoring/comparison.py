@@ -19,6 +19,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
+    Sum,
     Value,
     When,
 )
@@ -32,7 +33,7 @@ from questions.models import QuestionSet
 
 from . import debrief, selectors
 from .calibration import RECOMMENDATION_COLOURS
-from .models import CandidateResult, Decision, Recommendation, Score, SetResultCount, TopicMean
+from .models import CandidateResult, Decision, Recommendation, ResultGroup, Score, TopicMean
 from .templatetags.scoring import score
 
 
@@ -104,11 +105,24 @@ class Comparison:
         return bool(self.question_set and self.question_set.hide_names_until_decided)
 
     @cached_property
-    def roles(self):
-        """The roles the set's candidates applied for, for the filter's choices."""
+    def _groups(self) -> list[tuple[str, int, int]]:
+        """Each role the set's candidates applied for, with how many results it has and
+        how many of them pass the filters: one query over the set's result groups
+        (ResultGroup), a few dozen rows however many candidates."""
         if self.question_set is None:
             return []
-        return selectors.roles_applied_for(self.question_set)
+        return list(
+            ResultGroup.objects.filter(question_set=self.question_set)
+            .values("role_applied_for")
+            .annotate(total=Sum("results"), passing=Sum("results", filter=self.filters()))
+            .order_by("role_applied_for")
+            .values_list("role_applied_for", "total", "passing")
+        )
+
+    @property
+    def roles(self) -> list[str]:
+        """The roles the set's candidates applied for, for the filter's choices."""
+        return [role for role, total, _ in self._groups if role and total]
 
     def results(self):
         """The stored results of the candidates that pass the filters (the role they applied
@@ -146,14 +160,8 @@ class Comparison:
         return conditions
 
     def count(self) -> int:
-        """How many stored results pass the filters: stored for the whole set, counted when
-        some filter is chosen."""
-        if self.question_set is None:
-            return 0
-        if self.status or self.role or self.decision:
-            return self.matching().count()
-        counted = SetResultCount.objects.filter(question_set=self.question_set)
-        return counted.values_list("results", flat=True).first() or 0
+        """How many stored results pass the filters, from the set's result groups."""
+        return sum(passing or 0 for _, _, passing in self._groups)
 
     @property
     def sorted_topic(self) -> int | None:
@@ -194,18 +202,15 @@ class Comparison:
         (`tally`)."""
         if self.sorted_topic:
             page = paginate(request, TopicOrder(self), count=self.count())
-            shown = page.object_list
+            window = page.object_list
+            # The walk is read within the rows' query; a page past the means needs it on
+            # its own first, to go on with the results without one.
+            page.object_list = self._rows(window.walked())
+            if len(page.object_list) < window.size:
+                page.object_list = self._rows(window.ids())
         else:
             page = paginate(request, self.matching(), count=self.count())
-            shown = page.object_list.values("pk")
-        # Whether each loop is ready is read for the page's rows alone: asked with the
-        # sorting of the whole set, PostgreSQL planned it for every candidate (hashing all
-        # their interviews: 19 ms at 50,000 candidates).
-        rows = CandidateResult.objects.filter(pk__in=shown).defer("grid")
-        rows = with_shown_names(rows, hidden=self.hides_names).annotate(
-            loop_ready=debrief.ready_condition("candidate")
-        )
-        page.object_list = list(rows.order_by(*self.order()))
+            page.object_list = self._rows(page.object_list.values("pk"))
         columns = [selectors.topic_column(topic) for topic in self.shown_topics]
         # Each candidate's address is this prefix and their pk: one reverse() a page.
         candidates_url = reverse("candidate_detail", args=[0]).removesuffix("0/")
@@ -217,6 +222,17 @@ class Comparison:
             result.shown_means = [result.topic_means.get(c) for c in columns]
             result.tally = tally_bar(result)
         return page
+
+    def _rows(self, shown) -> list[CandidateResult]:
+        """The results of the pks `shown` (a list or a query), in the chosen order, with
+        their shown names and whether their loop is ready. That is read for the page's rows
+        alone: asked with the sorting of the whole set, PostgreSQL planned it for every
+        candidate (hashing all their interviews: 19 ms at 50,000 candidates)."""
+        rows = CandidateResult.objects.filter(pk__in=shown).defer("grid")
+        rows = with_shown_names(rows, hidden=self.hides_names).annotate(
+            loop_ready=debrief.ready_condition("candidate")
+        )
+        return list(rows.order_by(*self.order()))
 
     def query(self, **changes):
         """The query string of this view with some choices changed."""
@@ -250,10 +266,11 @@ class Comparison:
 
 class TopicOrder:
     """The stored results that pass compare's filters in the order of their mean on a topic
-    (`Comparison.order`), as the primary keys the paginator slices (told their count, from
+    (`Comparison.order`), for the paginator to slice (told their count, from
     `Comparison.count`): those with a mean walked in order from the topic means' index
-    (TopicMean) until the page is full, then those without one, by name. Sorting every
-    result by its JSON instead read them all (20× the login page at 50,000 candidates)."""
+    (TopicMean) until the page is full, then those without one, by name. A slice is a
+    `TopicWindow`, read by `Comparison.page`. Sorting every result by its JSON instead read
+    them all (20× the login page at 50,000 candidates)."""
 
     def __init__(self, comparison: Comparison):
         topic = comparison.sorted_topic
@@ -270,14 +287,36 @@ class TopicOrder:
             comparison.matching().filter(~has_mean).order_by(by_name, "candidate_id")
         )
 
-    def __getitem__(self, window: slice) -> list[int]:
-        start, stop = window.start, window.stop
-        walked = list(self.means[start:stop].values_list("result", flat=True))
-        if len(walked) == stop - start:
+    def __getitem__(self, window: slice) -> "TopicWindow":
+        return TopicWindow(self, window.start, window.stop)
+
+
+@dataclass
+class TopicWindow:
+    """The results from `start` to `stop` in a TopicOrder."""
+
+    order: TopicOrder
+    start: int
+    stop: int
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+    def walked(self):
+        """The pks of those of the window with a mean: all of them, unless it reaches past
+        the means. A query, to read within another."""
+        return self.order.means[self.start : self.stop].values("result")
+
+    def ids(self) -> list[int]:
+        """The pks of the window's results, those without a mean after the means."""
+        means = self.order.means
+        walked = list(means[self.start : self.stop].values_list("result", flat=True))
+        if len(walked) == self.size:
             return walked
         # Past the results with a mean: those without one follow.
-        with_mean = start + len(walked) if walked else self.means.count()
-        rest = self.without_mean[max(0, start - with_mean) : stop - with_mean]
+        with_mean = self.start + len(walked) if walked else means.count()
+        rest = self.order.without_mean[max(0, self.start - with_mean) : self.stop - with_mean]
         return walked + list(rest.values_list("pk", flat=True))
 
 

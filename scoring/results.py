@@ -6,7 +6,8 @@ Results: a scorecard's score and coverage are stored on it when it is submitted 
 is stored as a CandidateResult row (`refresh_result`) from the moment an interview in the
 set is scheduled, afresh whenever a scorecard is submitted or amended, a decision recorded
 or reopened, an interview started, completed or cancelled, or a candidate erased; result
-pages read those rows, and compare each set's count of them (`SetResultCount`);
+pages read those rows, and compare how many of a set's share their filtered values
+(`ResultGroup`);
 `recompute_results` rebuilds or checks them. The arithmetic is described in `selectors`.
 
 Tallies of submitted answers are stored so that calibration and question analytics read a
@@ -25,7 +26,7 @@ import statistics
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from interviews.models import Candidate, Interview, InterviewPoint, InterviewQuestion
@@ -40,8 +41,8 @@ from .models import (
     PointTally,
     Rating,
     Recommendation,
+    ResultGroup,
     Scorecard,
-    SetResultCount,
     StoredInterval,
     TopicMean,
 )
@@ -213,46 +214,61 @@ def refresh_result(*, candidate_id: int, question_set_id: int) -> CandidateResul
     stored = CandidateResult.objects.filter(
         candidate_id=candidate_id, question_set_id=question_set_id
     )
+    pk, *before = stored.values_list("pk", *GROUP_FIELDS).first() or [None]
     if fresh is None:
-        _, deleted = stored.delete()
-        if deleted.get(CandidateResult._meta.label):
-            _count_results(question_set_id, -1)
+        if pk is not None:
+            stored.delete()
+            _add_to_group(question_set_id, before, -1)
         return None
-    fresh.pk = stored.values_list("pk", flat=True).first()
+    fresh.pk = pk
+    after = [getattr(fresh, field) for field in GROUP_FIELDS]
     if fresh.pk is None:
         fresh.save(force_insert=True)
-        _count_results(question_set_id, 1)
+        _add_to_group(question_set_id, after, 1)
     else:
         values = {field: getattr(fresh, field) for field in RESULT_FIELDS}
         stored.update(**values, updated_at=timezone.now())
         TopicMean.objects.filter(result=fresh.pk).delete()
+        if after != before:
+            _add_to_group(question_set_id, before, -1)
+            _add_to_group(question_set_id, after, 1)
     TopicMean.objects.bulk_create(topic_mean_rows(fresh))
     return fresh
 
 
-def _count_results(question_set_id: int, change: int) -> None:
-    """Add `change` to the set's count of results (SetResultCount), from 0 if it has none."""
-    counts = SetResultCount.objects.filter(question_set_id=question_set_id)
-    if not counts.update(results=F("results") + change):
-        # Its first result: the row is made (once, however many add one at a time).
-        SetResultCount.objects.bulk_create(
-            [SetResultCount(question_set_id=question_set_id, results=0)], ignore_conflicts=True
-        )
-        counts.update(results=F("results") + change)
+# The values of a result that compare filters by: a set's results are counted by them.
+GROUP_FIELDS = [
+    "role_applied_for",
+    "decision",
+    "any_scheduled",
+    "any_in_progress",
+    "any_completed",
+    "any_cancelled",
+]
 
 
-def store_result_counts() -> None:
-    """Store each set's count of results afresh (SetResultCount), from the stored results."""
+def _add_to_group(question_set_id: int, values: list, change: int) -> None:
+    """Add `change` to the count of the set's results with these GROUP_FIELDS values
+    (ResultGroup), to one of its rows, or to a new one if it has none."""
+    group = dict(zip(GROUP_FIELDS, values, strict=True))
+    rows = ResultGroup.objects.filter(question_set_id=question_set_id, **group)
+    pk = rows.values_list("pk", flat=True).first()
+    if pk is None:
+        ResultGroup.objects.create(question_set_id=question_set_id, **group, results=change)
+    else:
+        ResultGroup.objects.filter(pk=pk).update(results=F("results") + change)
+
+
+def store_result_groups() -> None:
+    """Store the sets' result groups afresh (ResultGroup), from the stored results."""
     counted = (
         CandidateResult.objects.order_by()
-        .values_list("question_set")
+        .values("question_set", *GROUP_FIELDS)
         .annotate(results=Count("pk"))
-        .values_list("question_set", "results")
     )
-    SetResultCount.objects.all().delete()
-    SetResultCount.objects.bulk_create(
-        SetResultCount(question_set_id=question_set, results=results)
-        for question_set, results in counted
+    ResultGroup.objects.all().delete()
+    ResultGroup.objects.bulk_create(
+        ResultGroup(question_set_id=group.pop("question_set"), **group) for group in counted
     )
 
 
@@ -355,15 +371,23 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
                 f"candidate {key[0]}, set {key[1]}: topic mean rows are {sorted(found)!r}, "
                 f"not {sorted(expected)!r}"
             )
-    counted = dict(SetResultCount.objects.values_list("question_set", "results"))
+    # Each set's results counted by the values compare filters by, as the fresh ones are.
+    counted = {
+        tuple(row[:-1]): row[-1]
+        for row in ResultGroup.objects.order_by()
+        .values_list("question_set", *GROUP_FIELDS)
+        .annotate(total=Sum("results"))
+    }
     expected = {}
-    for _, question_set in fresh:
-        expected[question_set] = expected.get(question_set, 0) + 1
-    for question_set in sorted(counted.keys() | expected.keys()):
-        if counted.get(question_set, 0) != expected.get(question_set, 0):
+    for (_, question_set), result in fresh.items():
+        key = (question_set, *(getattr(result, field) for field in GROUP_FIELDS))
+        expected[key] = expected.get(key, 0) + 1
+    for key in sorted(counted.keys() | expected.keys(), key=str):
+        if counted.get(key, 0) != expected.get(key, 0):
+            values = dict(zip(GROUP_FIELDS, key[1:], strict=True))
             differences.append(
-                f"set {question_set}: {counted.get(question_set, 0)} results counted, "
-                f"not {expected.get(question_set, 0)}"
+                f"set {key[0]}, {values}: {counted.get(key, 0)} results counted, "
+                f"not {expected.get(key, 0)}"
             )
     if not check and differences:
         with transaction.atomic():
@@ -373,7 +397,7 @@ def recompute_results(*, check: bool = False, batch_size: int = 500) -> list[str
                 (row for result in created for row in topic_mean_rows(result)),
                 batch_size=batch_size,
             )
-            store_result_counts()
+            store_result_groups()
     return differences
 
 

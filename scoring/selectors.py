@@ -172,21 +172,6 @@ def topic_column(topic: Topic) -> str:
     return f"topic_{topic.pk}"
 
 
-ROLES_SQL = """
-WITH RECURSIVE roles(role) AS (
-    SELECT MIN(role_applied_for) FROM {table}
-    WHERE question_set_id = %s AND role_applied_for > ''
-    UNION ALL
-    SELECT (
-        SELECT MIN(role_applied_for) FROM {table}
-        WHERE question_set_id = %s AND role_applied_for > roles.role
-    )
-    FROM roles WHERE roles.role IS NOT NULL
-)
-SELECT role FROM roles WHERE role IS NOT NULL
-"""
-
-
 ASKED_TOPICS_SQL = """
 SELECT id, slug, name, position FROM {topics}
 WHERE id IN (
@@ -211,17 +196,6 @@ def asked_topics(question_set: QuestionSet | None) -> list[Topic]:
         asked=InterviewQuestion._meta.db_table,
     )
     return list(Topic.objects.raw(sql, [question_set.pk]))
-
-
-def roles_applied_for(question_set: QuestionSet) -> list[str]:
-    """The roles the candidates with an interview in the set applied for, in order. Read
-    from the stored results' (question set, role) index a step from each role to the next,
-    one probe per role: a DISTINCT would read every candidate's entry."""
-    with connections[CandidateResult.objects.db].cursor() as cursor:
-        cursor.execute(
-            ROLES_SQL.format(table=CandidateResult._meta.db_table), [question_set.pk] * 2
-        )
-        return [role for (role,) in cursor.fetchall()]
 
 
 def disagreement_reasons(candidate: Candidate) -> list[str]:

@@ -1,5 +1,6 @@
 import csv
 import io
+import itertools
 import re
 from types import SimpleNamespace
 
@@ -8,15 +9,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from config.pagination import PER_PAGE
-from interviews.models import Candidate, InterviewQuestion
+from interviews.models import Candidate, Interview, InterviewQuestion
 from interviews.tests.factories import CandidateFactory, planned_interview
+from notifications import services as scheduling
 from questions.models import Topic
 from questions.tests.factories import QuestionFactory, TopicFactory
 from scoring import results, services
 from scoring.comparison import interviewer_initials, tally_bar, topic_chart
 from scoring.exports import csv_number, csv_text
 from scoring.jinja import render_partial
-from scoring.models import CandidateResult, TopicMean
+from scoring.models import CandidateResult, Recommendation, TopicMean
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -134,9 +136,10 @@ def test_compare_queries_do_not_grow_with_candidates(
     topic = first.questions.order_by("position").first().topic_id
     client.force_login(hiring_manager)
     # session, user, permissions, sets, the set last scheduled (none is named), topics,
-    # roles, count, the page's results (a topic's: the page's walk, then its rows) … and
-    # the session's save, which keeps it alive (3)
-    with django_assert_num_queries(13 if sort == "-topic" else 12):
+    # roles and count (one query over the set's result groups), the page's results (a
+    # topic's walked within the same query) … and the session's save, which keeps it
+    # alive (3)
+    with django_assert_num_queries(11):
         response = client.get(
             reverse("compare"), {"sort": sort.replace("topic", f"topic-{topic}")}
         )
@@ -741,7 +744,7 @@ def test_paging_by_a_topic_shows_every_result_once_in_the_csvs_order(
         )
         stored.extend(results.topic_mean_rows(result))
     TopicMean.objects.bulk_create(stored)
-    results.store_result_counts()
+    results.store_result_groups()
     client.force_login(hiring_manager)
     query = {"set": question_set.slug, "sort": sort.replace("topic", f"topic-{topic.pk}")}
     # 63 results on 3 pages (48 with a mean: the second page ends past them, the third
@@ -755,3 +758,49 @@ def test_paging_by_a_topic_shows_every_result_once_in_the_csvs_order(
         expected = [result.candidate_id for result in response.context["comparison"].results()]
         assert shown == expected
         assert len(set(shown)) == len(shown) == response.context["page"].paginator.count
+
+
+def test_compare_counts_and_lists_roles_as_its_rows_pass_the_filters(
+    client, hiring_manager, alice
+):
+    """The count and the roles come from the set's result groups, the rows from the results:
+    for every filter, the page counts exactly the rows it lists."""
+    done = run_interview([alice], [3], [Recommendation.YES])
+    question_set = done.question_set
+    services.record_decision(
+        candidate=done.candidate, manager=hiring_manager, outcome="hire", rationale="Good."
+    )
+    run_interview(
+        [alice],
+        [2],
+        [Recommendation.NO],
+        candidate=CandidateFactory(role_applied_for="Data Engineer"),
+        question_set=question_set,
+    )
+    cancelled = planned_interview(
+        interviewers=[alice],
+        question_set=question_set,
+        candidate=CandidateFactory(role_applied_for="Data Engineer"),
+    )
+    scheduling.cancel_interview(interview=cancelled)
+    planned_interview(
+        interviewers=[alice],
+        question_set=question_set,
+        candidate=CandidateFactory(role_applied_for=""),
+    )
+    client.force_login(hiring_manager)
+    roles = ["", "Backend Developer", "Data Engineer", "Nobody applied"]
+    statuses = ["", *Interview.Status.values]
+    decisions = ["", "undecided", "hire", "no_hire"]
+    counted = []
+    for role, status, decision in itertools.product(roles, statuses, decisions):
+        query = {"set": question_set.slug, "role": role, "status": status, "decision": decision}
+        response = client.get(reverse("compare"), query)
+        comparison = response.context["comparison"]
+        listed = list(comparison.matching())
+        assert response.context["page"].paginator.count == len(listed), query
+        assert comparison.roles == ["Backend Developer", "Data Engineer"]
+        counted.append(len(listed))
+    # The filters did tell the results apart.
+    assert max(counted) == 4
+    assert sorted(set(counted)) == [0, 1, 2, 3, 4]

@@ -4,6 +4,7 @@ finds and mends a stored result that does not."""
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Sum
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -12,7 +13,7 @@ from interviews.models import Interview
 from interviews.tests.factories import planned_interview
 from notifications import services as scheduling
 from scoring import results, services
-from scoring.models import CandidateResult, Recommendation, SetResultCount, TopicMean
+from scoring.models import CandidateResult, Recommendation, ResultGroup, TopicMean
 from scoring.tests.factories import write_scorecard
 
 pytestmark = pytest.mark.django_db
@@ -350,25 +351,65 @@ def test_check_reports_stale_topic_mean_rows_and_recompute_mends_them(alice, cap
     check_results()
 
 
-def test_each_set_counts_its_results_as_they_come_and_go(alice, capsys):
+def test_each_set_counts_its_results_by_what_compare_filters_as_they_come_and_go(
+    alice, hiring_manager, capsys
+):
     first = planned_interview(interviewers=[alice])
     question_set = first.question_set
     second = planned_interview(interviewers=[alice], question_set=question_set)
     # Another interview of a candidate with a result already: still one result each.
     planned_interview(interviewers=[alice], candidate=first.candidate, question_set=question_set)
-    counted = SetResultCount.objects.filter(question_set=question_set)
-    assert counted.get().results == 2
+
+    def groups():
+        return {
+            tuple(row[:-1]): row[-1]
+            for row in ResultGroup.objects.filter(question_set=question_set)
+            .values_list("role_applied_for", "decision", "any_scheduled", "any_completed")
+            .annotate(total=Sum("results"))
+            if row[-1]
+        }
+
+    role = first.candidate.role_applied_for
+    assert groups() == {(role, None, True, False): 2}
     check_results()
 
-    Interview.objects.filter(pk=second.pk).delete()
-    results.refresh_result(candidate_id=second.candidate_id, question_set_id=question_set.pk)
-    assert counted.get().results == 1
+    # Submitted and decided: the result moves to the completed, then the decided group.
+    write_scorecard(second, alice, 3, recommendation=Recommendation.YES, summary="Seen.")
+    assert groups() == {(role, None, True, False): 1, (role, None, False, True): 1}
+    services.record_decision(
+        candidate=second.candidate, manager=hiring_manager, outcome="hire", rationale="Good."
+    )
+    assert groups() == {(role, None, True, False): 1, (role, "hire", False, True): 1}
     check_results()
 
-    counted.update(results=7)
+    # Removed: its group counts one fewer.
+    Interview.objects.filter(candidate=first.candidate).delete()
+    results.refresh_result(candidate_id=first.candidate_id, question_set_id=question_set.pk)
+    assert groups() == {(role, "hire", False, True): 1}
+    check_results()
+
+    # A group may have two rows (two first results at once): counted as their sum.
+    ResultGroup.objects.create(
+        question_set=question_set,
+        role_applied_for=role,
+        decision="hire",
+        any_scheduled=False,
+        any_in_progress=False,
+        any_completed=True,
+        any_cancelled=False,
+        results=0,
+    )
+    check_results()
+
+    ResultGroup.objects.filter(question_set=question_set, decision="hire").update(results=7)
     with pytest.raises(CommandError, match=r"^1 stored result\(s\) differ"):
         check_results()
-    assert capsys.readouterr().err == f"set {question_set.pk}: 7 results counted, not 1\n"
+    assert capsys.readouterr().err == (
+        f"set {question_set.pk}, {{'role_applied_for': {role!r}, 'decision': 'hire', "
+        "'any_scheduled': False, 'any_in_progress': False, 'any_completed': True, "
+        "'any_cancelled': False}: 14 results counted, not 1\n"
+    )
     call_command("recompute_results")
-    assert counted.get().results == 1
+    assert groups() == {(role, "hire", False, True): 1}
+    assert ResultGroup.objects.count() == 1
     check_results()
