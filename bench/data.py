@@ -81,8 +81,8 @@ OUTCOMES = [Decision.Outcome.HIRE, Decision.Outcome.NO_HIRE, None]
 MARKS = list(Mark.values)
 # Where a mark is counted among a rating's stored counts (Rating.covered_points and the rest).
 COUNTED = {Mark.COVERED: 1, Mark.PARTIAL: 2, Mark.MISSED: 3}
-# The indexes kept while loading on PostgreSQL: each batch's results find its rows through
-# them (they grow at their right edge, as the ids are handed out in order).
+# The indexes kept while loading on PostgreSQL: each batch's results and sums find its rows
+# through them (they grow near their right edge, as the ids are handed out in order).
 FINDING = (
     "interviews_interview USING btree (candidate_id)",
     "interviews_interviewquestion USING btree (interview_id)",
@@ -249,7 +249,8 @@ class Writer:
         construction) and the large tables' indexes and unique constraints other than
         their primary keys dropped, then built once at the end, which is several times
         faster than keeping them up to date row by row. Then the sequences are set past
-        the ids handed out here. While loading, rows are found by primary key only."""
+        the ids handed out here. While loading, rows are found by primary key, and a
+        batch's by the few indexes kept (FINDING)."""
         if not self.postgres:
             yield
             return
@@ -273,7 +274,7 @@ class Writer:
                 "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
                 [tables],
             )
-            # Kept: the indexes that find a batch's rows from its candidates, for its results.
+            # Kept: the indexes that find a batch's rows, for its results and sums.
             indexes = [(n, d) for n, d in cursor.fetchall() if not d.endswith(FINDING)]
             for name, _ in indexes:
                 cursor.execute(f'DROP INDEX "{name}"')
