@@ -391,7 +391,8 @@ class Writer:
             interview_ids, candidate_ids, numbers, strict=True
         ):
             scheduled = start + number * self.spacing
-            done = rng.random() >= SCHEDULED_ONLY
+            # Every 50th interview (the first at N = 8) is shadowed, so held.
+            done = candidate % 50 == 8 or rng.random() >= SCHEDULED_ONLY
             completed = scheduled + timedelta(minutes=60) if done else None
             interviews.append((interview, candidate, scheduled, completed))
         self.copy(
@@ -414,8 +415,7 @@ class Writer:
             ],
         )
         submitted = [(pk, candidate, done) for pk, candidate, _, done in interviews if done]
-        # Every 50th interview (the first at N = 8) is shadowed, if it was held.
-        shadowed = {pk for pk, candidate, _, done in interviews if done and candidate % 50 == 8}
+        shadowed = {pk for pk, candidate, _, _ in interviews if candidate % 50 == 8}
         self.copy(
             Interview.interviewers.through,
             ["interview_id", "user_id"],

@@ -35,6 +35,10 @@ def test_the_generated_data_has_true_stored_results():
     assert Scorecard.objects.counted().count() == 3 * graded
     shadows = Scorecard.objects.filter(shadow=True, submitted_at__isnull=False).count()
     assert shadows == Interview.shadows.through.objects.count() > 0
+    # Every 50th candidate's interview is shadowed and held: so at every size from 50 on,
+    # calibration shows a trainee (the bench holds query counts constant across sizes).
+    bench_candidates = Candidate.objects.exclude(name="Live Candidate")
+    assert shadows == sum(pk % 50 == 8 for pk in bench_candidates.values_list("pk", flat=True))
     assert Rating.objects.count() == addresses["answers"] == 24 * (3 * graded + shadows)
     assert len(addresses["grid"]) == 3
 
