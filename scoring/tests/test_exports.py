@@ -6,11 +6,12 @@ import csv
 import io
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from interviews.tests.factories import CandidateFactory, planned_interview
 from questions.models import Topic
-from scoring import services
+from scoring import selectors, services
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +128,27 @@ def test_the_database_writes_three_decimals_as_python_does(value):
         )
         (cell,) = cursor.fetchone()
     assert cell == csv_number(value)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL sorts the answers")
+@pytest.mark.django_db(transaction=True)  # the export's own transaction ends with it
+def test_the_answers_are_sorted_with_more_memory_for_the_export_only(
+    client, hiring_manager, hostile
+):
+    client.force_login(hiring_manager)
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if "ORDER BY i.place" in sql:
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW work_mem")
+                seen.append(cursor.fetchone()[0])
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        rows = read_csv(client.get(reverse("compare_detail_csv"), {"set": hostile.slug}))
+    assert len(rows) > 1
+    assert seen == [selectors.ANSWERS_SORT_MEMORY]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] != selectors.ANSWERS_SORT_MEMORY
