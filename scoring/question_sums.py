@@ -85,6 +85,11 @@ def _add(total: dict, one: dict) -> None:
             total[name] = one[name] if total[name] is None else pick(total[name], one[name])
 
 
+def _add_point(total: dict, one: dict) -> None:
+    for name in POINT_FIELDS:
+        total[name] += one[name]
+
+
 def fresh_question_sums(interviews: QuerySet[Interview]) -> tuple[dict, dict]:
     """The day rows of QuestionSum and PointSum of the `interviews`, keyed as QUESTION_KEY
     and POINT_KEY, from their stored tallies, added in tally order."""
@@ -197,12 +202,13 @@ def month_sums(question_days: dict, point_days: dict) -> tuple[dict, dict]:
         )
     for key in sorted(point_days, key=lambda k: (k[0], k[1], k[2], k[4])):
         set_, question, position, _, day = key
-        item = points.setdefault(
-            (set_, question, position, Span.MONTH.value, _month(day)),
-            dict.fromkeys(POINT_FIELDS, 0),
+        _add_point(
+            points.setdefault(
+                (set_, question, position, Span.MONTH.value, _month(day)),
+                dict.fromkeys(POINT_FIELDS, 0),
+            ),
+            point_days[key],
         )
-        for name in POINT_FIELDS:
-            item[name] += point_days[key][name]
     return questions, points
 
 
@@ -212,9 +218,7 @@ def add_days(total: tuple[dict, dict], more: tuple[dict, dict]) -> None:
     for key, one in more[0].items():
         _add(total[0].setdefault(key, _empty()), one)
     for key, counts in more[1].items():
-        item = total[1].setdefault(key, dict.fromkeys(POINT_FIELDS, 0))
-        for name in POINT_FIELDS:
-            item[name] += counts[name]
+        _add_point(total[1].setdefault(key, dict.fromkeys(POINT_FIELDS, 0)), counts)
 
 
 def recompute_questions(questions: dict, points: dict, *, check: bool) -> list[str]:
