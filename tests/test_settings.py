@@ -118,3 +118,21 @@ def test_starting_without_a_key_in_production_says_why():
     result = manage("check", DJANGO_DEBUG="0")
     assert result.returncode == 1
     assert "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off" in result.stderr
+
+
+def test_the_served_application_keeps_the_collector_off_what_it_loaded():
+    # In a process of its own: the tuning is the server's, not the test run's.
+    probe = (
+        "import gc, config.wsgi; "
+        "print(gc.get_threshold(), gc.get_freeze_count() > 10_000, "
+        "gc.get_count()[0] < config.wsgi.GC_THRESHOLDS[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["(50000,", "20,", "10)", "True", "True"]
