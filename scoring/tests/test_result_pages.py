@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from config.pagination import PER_PAGE
@@ -567,17 +566,19 @@ def test_the_chart_reads_0_to_4_with_level_names_and_wraps_long_topics():
     assert [bar["title"] for bar in apis["bars"]] == ["Ada, APIs: –", "Bo <b>, APIs: 1.00"]
     assert [bar["drawn"] for bar in apis["bars"]] == [False, True]
     # Drawn as SVG, names escaped; a missing mean draws no bar but fills its table cell.
-    chart_group = render_to_string(
-        "scoring/compare_grid.html#chart-group", {"group": apis, "chart": chart}
-    )
-    assert chart_group == (
+    drawn = render_partial("scoring/topic_chart.html", {"chart": chart, "candidates": candidates})
+    assert drawn.count("<rect fill=") == 3
+    assert (
         '<rect fill="url(#series-1)" stroke="#212529" stroke-width="0.5" x="164" y="130.0"'
         ' width="18" height="40.0"><title>Bo &lt;b&gt;, APIs: 1.00</title></rect>'
         '<text class="chart-label" text-anchor="middle"><tspan x="163.0" y="186">APIs</tspan>'
         "</text>"
-    )
-    cells = render_to_string("scoring/compare_grid.html#chart-cells", {"group": apis})
-    assert cells == '<td class="text-end">–</td><td class="text-end">1.00</td>'
+    ) in drawn
+    assert (
+        '<th scope="row" class="fw-normal">APIs</th>'
+        '<td class="text-end">–</td><td class="text-end">1.00</td></tr>'
+    ) in drawn
+    assert "Mean rating per topic for Ada, Bo &lt;b&gt;; the numbers" in drawn
 
 
 def test_the_role_choices_are_the_sets_roles_in_order(client, hiring_manager, backend, alice):

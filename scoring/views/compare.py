@@ -94,7 +94,10 @@ def compare_grid(request):
                 "scoring/grid_rows.html", {"rows": rows, "candidates": candidates}
             ),
             "interviewers": interviewers.values(),
-            "chart": topic_chart(comparison.topics, candidates),
+            "topic_chart": render_partial(
+                "scoring/topic_chart.html",
+                {"chart": topic_chart(comparison.topics, candidates), "candidates": candidates},
+            ),
             "query": comparison.query(),
             "selection": "&".join(f"candidate={c.candidate_id}" for c in candidates),
         },
