@@ -273,19 +273,23 @@ class TopicOrder:
     them all (20× the login page at 50,000 candidates)."""
 
     def __init__(self, comparison: Comparison):
-        topic = comparison.sorted_topic
+        self.comparison = comparison
         means = TopicMean.objects.filter(
             comparison.filters(through="result__"),
             question_set=comparison.question_set,
-            topic=topic,
+            topic=comparison.sorted_topic,
         )
         mean = F("mean").desc() if comparison.sort.startswith("-") else F("mean").asc()
-        by_name = "candidate__code" if comparison.hides_names else "name"
-        self.means = means.order_by(mean, by_name, "candidate_id")
+        self.by_name = "candidate__code" if comparison.hides_names else "name"
+        self.means = means.order_by(mean, self.by_name, "candidate_id")
+
+    def without_mean(self):
+        """The results without a mean on the topic, by name: only a page past the means
+        reads them, so they are not built for every page (half a millisecond)."""
+        topic = self.comparison.sorted_topic
         has_mean = Exists(TopicMean.objects.filter(result=OuterRef("pk"), topic=topic))
-        self.without_mean = (
-            comparison.matching().filter(~has_mean).order_by(by_name, "candidate_id")
-        )
+        matching = self.comparison.matching().filter(~has_mean)
+        return matching.order_by(self.by_name, "candidate_id")
 
     def __getitem__(self, window: slice) -> "TopicWindow":
         return TopicWindow(self, window.start, window.stop)
@@ -316,7 +320,7 @@ class TopicWindow:
             return walked
         # Past the results with a mean: those without one follow.
         with_mean = self.start + len(walked) if walked else means.count()
-        rest = self.order.without_mean[max(0, self.start - with_mean) : self.stop - with_mean]
+        rest = self.order.without_mean()[max(0, self.start - with_mean) : self.stop - with_mean]
         return walked + list(rest.values_list("pk", flat=True))
 
 
