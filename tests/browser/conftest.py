@@ -118,6 +118,18 @@ def log_in(live_server, page):
 
 
 @pytest.fixture
+def go_offline():
+    """Switch a page's browser context offline, and wait until the page knows it: under
+    load, a save sent right after the switch could otherwise still leave."""
+
+    def switch_off(page):
+        page.context.set_offline(True)
+        page.wait_for_function("!navigator.onLine")
+
+    return switch_off
+
+
+@pytest.fixture
 def page_for(transactional_db, live_server, browser):
     """A page in a browser context of its own, already logged in as `user`. Asking for the
     database first makes the pages close, and the server finish what they sent, before the

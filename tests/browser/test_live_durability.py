@@ -116,7 +116,9 @@ def test_a_note_typed_just_before_a_reload_is_kept_and_the_page_opens_at_the_top
     assert answers()[1] == (3, 0, None, False, "From the old page", [])
 
 
-def test_two_tabs_offline_keep_both_changes_and_reconcile_online(page_for, interview, alice):
+def test_two_tabs_offline_keep_both_changes_and_reconcile_online(
+    page_for, interview, alice, go_offline
+):
     first = page_for(alice, **LAPTOP)
     first.on("dialog", lambda dialog: dialog.accept())
     first.goto(f"/interviews/{interview.pk}/live/")
@@ -124,7 +126,7 @@ def test_two_tabs_offline_keep_both_changes_and_reconcile_online(page_for, inter
     second.goto(f"/interviews/{interview.pk}/live/")
     expect_saved(second)
 
-    first.context.set_offline(True)
+    go_offline(first)
     go_to(first, 3)
     first.keyboard.press("e")
     first.keyboard.type("Tab A's note on three")
@@ -186,12 +188,14 @@ def questions(interview):
     return list(interview.questions.order_by("position", "follow_up_number"))
 
 
-def test_a_follow_up_from_the_offline_queue_takes_nothing_over(page_for, interview, alice):
+def test_a_follow_up_from_the_offline_queue_takes_nothing_over(
+    page_for, interview, alice, go_offline
+):
     page = page_for(alice, **LAPTOP)
     page.goto(f"/interviews/{interview.pk}/live/")
     page.get_by_role("button", name="Start interview").click()
     go_to(page, 3)
-    page.context.set_offline(True)
+    go_offline(page)
     page.keyboard.press("+")
     page.keyboard.type("Why that index?")
     page.keyboard.press("Tab")
@@ -275,7 +279,7 @@ def test_a_refused_change_is_shown_and_the_queue_goes_on_a_failing_one_is_retrie
 
 
 def test_changes_made_offline_in_an_order_that_matters_end_as_the_last_one(
-    page_for, interview, alice
+    page_for, interview, alice, go_offline
 ):
     """Skip then rate, rate then skip, mark then unmark, a note rewritten: each ends as last
     changed. The queue must send in the order made: the server keeps a field's newest version,
@@ -293,7 +297,7 @@ def test_changes_made_offline_in_an_order_that_matters_end_as_the_last_one(
     expect(current(page)).to_have_attribute("data-state", "skipped")
     held(page, hanging)
     page.keyboard.press("3")
-    page.context.set_offline(True)
+    go_offline(page)
     hanging[0].abort("internetdisconnected")
     page.unroute("**/live/questions/**")
     page.keyboard.press("n")  # 2: rated 3, then skipped

@@ -111,12 +111,14 @@ def test_a_whole_session_by_keyboard_with_a_reload_halfway(page_for, interview, 
     ]
 
 
-def test_changes_made_offline_reach_the_server_when_it_returns(page_for, interview, alice):
+def test_changes_made_offline_reach_the_server_when_it_returns(
+    page_for, interview, alice, go_offline
+):
     page = page_for(alice)
     page.goto(f"/interviews/{interview.pk}/live/")
     expect_saved(page)
 
-    page.context.set_offline(True)
+    go_offline(page)
     page.keyboard.press("2")
     page.keyboard.press("a")
     page.keyboard.press("e")
